@@ -1,0 +1,70 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Bascule",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bascule", targets: ["bascule"]),
+        .library(name: "BasculeDomain", targets: ["BasculeDomain"]),
+        .library(name: "BasculeImport", targets: ["BasculeImport"]),
+        .library(name: "BasculeStore", targets: ["BasculeStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // Pure model and rules: no I/O, no dependencies.
+        .target(name: "BasculeDomain"),
+        // Streaming readers of the SIECLE and STS-Web exports.
+        .target(name: "BasculeImport", dependencies: [
+            "BasculeDomain",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        // One SQL code path for SQLite (embedded) and PostgreSQL.
+        .target(name: "BasculeStore", dependencies: [
+            "BasculeDomain",
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "SQLiteKit", package: "sqlite-kit"),
+            .product(name: "PostgresKit", package: "postgres-kit"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Realistic, deterministic exports of fictional collèges.
+        .target(name: "BasculeGenerator", dependencies: [
+            "BasculeDomain",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        // The CLI's commands, as a library so tests run them as a user would.
+        .target(name: "BasculeCommands", dependencies: [
+            "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeGenerator",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "bascule", dependencies: ["BasculeCommands"]),
+        // Figures printed, never asserted.
+        .executableTarget(name: "BasculeBenchmarks", dependencies: [
+            "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeGenerator",
+        ], path: "Benchmarks/BasculeBenchmarks"),
+        // Shared by the test targets: fixtures and launchers of real servers.
+        .target(name: "BasculeTesting", dependencies: [
+            "BasculeDomain", "BasculeStore", "BasculeGenerator",
+        ]),
+        .testTarget(name: "BasculeDomainTests", dependencies: ["BasculeDomain"]),
+        .testTarget(name: "BasculeGeneratorTests", dependencies: ["BasculeGenerator", "BasculeImport"]),
+        .testTarget(name: "BasculeImportTests", dependencies: [
+            "BasculeImport", "BasculeGenerator", "BasculeTesting",
+        ], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BasculeStoreTests", dependencies: [
+            "BasculeStore", "BasculeImport", "BasculeGenerator", "BasculeTesting",
+        ]),
+        .testTarget(name: "BasculeCommandsTests", dependencies: [
+            "BasculeCommands", "BasculeTesting",
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

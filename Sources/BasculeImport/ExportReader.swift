@@ -1,0 +1,77 @@
+import BasculeDomain
+import Foundation
+import ZIPFoundation
+
+/// Reads one export file, whatever its kind, as SIECLE and STS-Web deliver it: a bare XML file or
+/// a ZIP holding one. The kind comes from the root element, never from the file name.
+public struct ExportReader: Sendable {
+    public init() {}
+
+    /// Parses `url`. `displayName` is how errors name the file (defaults to its last path component).
+    public func read(_ url: URL, displayName: String? = nil) throws(ImportError) -> ParsedExport {
+        let name = displayName ?? url.lastPathComponent
+        if try Self.isZip(url, displayName: name) {
+            return try readZip(url, displayName: name)
+        }
+        return try readXML(url, displayName: name)
+    }
+
+    /// Parses an XML file streaming: memory holds the records read, never the document.
+    public func readXML(_ url: URL, displayName: String) throws(ImportError) -> ParsedExport {
+        var finish: (() throws(ImportError) -> ParsedExport)?
+        let reader = StreamingXMLReader(displayName: displayName) { root, attributes throws(ImportError) in
+            let version = attributes["VERSION"]
+            switch SourceKind(rootElement: root) {
+            case .siecleStudents:
+                let h = SiecleStudentsReader(file: displayName, version: version)
+                finish = { () throws(ImportError) in .students(try h.finish()) }
+                return h
+            case .sieclePersons:
+                let h = SieclePersonsReader(file: displayName, version: version)
+                finish = { () throws(ImportError) in .persons(try h.finish()) }
+                return h
+            case .sts:
+                let h = STSReader(file: displayName, version: version)
+                finish = { () throws(ImportError) in .sts(try h.finish()) }
+                return h
+            case nil:
+                throw .unknownRoot(file: displayName, element: root)
+            }
+        }
+        try reader.read(url)
+        guard let finish else { throw .malformed(file: displayName, line: 1, column: 1, reason: "aucun élément") }
+        return try finish()
+    }
+
+    private func readZip(_ url: URL, displayName: String) throws(ImportError) -> ParsedExport {
+        let archive: Archive
+        do {
+            archive = try Archive(url: url, accessMode: .read)
+        } catch {
+            throw .notAnArchive(file: displayName, reason: "\(error)")
+        }
+        let entries = archive.filter { $0.type == .file && $0.path.lowercased().hasSuffix(".xml") }
+            .sorted { $0.path < $1.path }
+        guard let entry = entries.first else { throw .noXMLInArchive(file: displayName) }
+        let inner = "\(displayName)!\(entry.path)"
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("export.xml")
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            _ = try archive.extract(entry, to: target)
+        } catch {
+            throw .notAnArchive(file: inner, reason: "\(error)")
+        }
+        return try readXML(target, displayName: inner)
+    }
+
+    static func isZip(_ url: URL, displayName: String) throws(ImportError) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw .unreadable(file: displayName, reason: "fichier introuvable ou illisible")
+        }
+        defer { try? handle.close() }
+        let magic = (try? handle.read(upToCount: 4)) ?? Data()
+        return magic.elementsEqual([0x50, 0x4B, 0x03, 0x04])
+    }
+}

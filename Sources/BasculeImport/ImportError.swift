@@ -1,0 +1,81 @@
+import BasculeDomain
+
+/// Why an export was refused. Each case names the file and, where there is one, the line and the
+/// record, so that the person importing can open the file at the right place. Messages are French
+/// first (`french`), English in `description`.
+public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unreadable(file: String, reason: String)
+    case notAnArchive(file: String, reason: String)
+    case noXMLInArchive(file: String)
+    case unsupportedEncoding(file: String, declared: String)
+    case doctypeForbidden(file: String, line: Int)
+    case malformed(file: String, line: Int, column: Int, reason: String)
+    case truncated(file: String, line: Int)
+    case unknownRoot(file: String, element: String)
+    case missingField(file: String, line: Int, record: String, field: String)
+    case invalidValue(file: String, line: Int, record: String, field: String, value: String)
+    case duplicateID(file: String, line: Int, record: String, field: String, firstLine: Int)
+    case danglingReference(file: String, line: Int, record: String, reference: String)
+    case schoolMismatch(file: String, expected: String, found: String)
+
+    public var file: String {
+        switch self {
+        case .unreadable(let f, _), .notAnArchive(let f, _), .noXMLInArchive(let f), .unsupportedEncoding(let f, _),
+             .doctypeForbidden(let f, _), .malformed(let f, _, _, _), .truncated(let f, _), .unknownRoot(let f, _),
+             .missingField(let f, _, _, _), .invalidValue(let f, _, _, _, _), .duplicateID(let f, _, _, _, _),
+             .danglingReference(let f, _, _, _), .schoolMismatch(let f, _, _):
+            f
+        }
+    }
+
+    public var line: Int? {
+        switch self {
+        case .doctypeForbidden(_, let l), .malformed(_, let l, _, _), .truncated(_, let l),
+             .missingField(_, let l, _, _), .invalidValue(_, let l, _, _, _), .duplicateID(_, let l, _, _, _),
+             .danglingReference(_, let l, _, _):
+            l
+        default: nil
+        }
+    }
+
+    public var french: String {
+        switch self {
+        case .unreadable(let f, let r): "\(f) : fichier illisible (\(r))."
+        case .notAnArchive(let f, let r): "\(f) : archive ZIP illisible (\(r))."
+        case .noXMLInArchive(let f): "\(f) : l'archive ne contient aucun fichier XML."
+        case .unsupportedEncoding(let f, let e):
+            "\(f) : encodage « \(e) » non pris en charge (attendus : ISO-8859-15, ISO-8859-1 ou UTF-8)."
+        case .doctypeForbidden(let f, let l):
+            "\(f), ligne \(l) : déclaration DOCTYPE refusée (les exports SIECLE et STS-Web n'en ont pas ; les entités externes ne sont jamais résolues)."
+        case .malformed(let f, let l, let c, let r): "\(f), ligne \(l), colonne \(c) : XML mal formé (\(r))."
+        case .truncated(let f, let l): "\(f), ligne \(l) : le fichier s'arrête avant la fin du document (export tronqué ?)."
+        case .unknownRoot(let f, let e):
+            "\(f) : élément racine <\(e)> inconnu (attendus : BEE_ELEVES, BEE_RESPONSABLES ou STS_EDT)."
+        case .missingField(let f, let l, let rec, let field): "\(f), ligne \(l), \(rec) : champ obligatoire \(field) absent ou vide."
+        case .invalidValue(let f, let l, let rec, let field, let v): "\(f), ligne \(l), \(rec) : valeur « \(v) » invalide pour \(field)."
+        case .duplicateID(let f, let l, let rec, let field, let first):
+            "\(f), ligne \(l), \(rec) : \(field) déjà présent ligne \(first) (identifiant en double)."
+        case .danglingReference(let f, let l, let rec, let ref): "\(f), ligne \(l), \(rec) : \(ref) absent du fichier."
+        case .schoolMismatch(let f, let expected, let found):
+            "\(f) : cet export est celui de l'établissement \(found), pas de \(expected) demandé par --school."
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unreadable(let f, let r): "\(f): cannot read the file (\(r))"
+        case .notAnArchive(let f, let r): "\(f): unreadable ZIP archive (\(r))"
+        case .noXMLInArchive(let f): "\(f): the archive holds no XML file"
+        case .unsupportedEncoding(let f, let e): "\(f): unsupported encoding \(e)"
+        case .doctypeForbidden(let f, let l): "\(f):\(l): DOCTYPE refused"
+        case .malformed(let f, let l, let c, let r): "\(f):\(l):\(c): malformed XML (\(r))"
+        case .truncated(let f, let l): "\(f):\(l): truncated document"
+        case .unknownRoot(let f, let e): "\(f): unknown root element <\(e)>"
+        case .missingField(let f, let l, let rec, let field): "\(f):\(l): \(rec): missing mandatory \(field)"
+        case .invalidValue(let f, let l, let rec, let field, let v): "\(f):\(l): \(rec): invalid \(field) '\(v)'"
+        case .duplicateID(let f, let l, let rec, let field, let first): "\(f):\(l): \(rec): duplicate \(field), first at line \(first)"
+        case .danglingReference(let f, let l, let rec, let ref): "\(f):\(l): \(rec): \(ref) not in the file"
+        case .schoolMismatch(let f, let expected, let found): "\(f): export of school \(found), expected \(expected)"
+        }
+    }
+}
