@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Pure model and rules: no I/O, no dependencies.
@@ -39,28 +40,36 @@ let package = Package(
             "BasculeDomain",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
+        // Use cases shared by the CLI and, later, the server: import files, list people.
+        .target(name: "BasculeApp", dependencies: [
+            "BasculeDomain", "BasculeImport", "BasculeStore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The CLI's commands, as a library so tests run them as a user would.
         .target(name: "BasculeCommands", dependencies: [
-            "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeGenerator",
+            "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeGenerator", "BasculeApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "bascule", dependencies: ["BasculeCommands"]),
         // Figures printed, never asserted.
         .executableTarget(name: "BasculeBenchmarks", dependencies: [
-            "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeGenerator",
+            "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeGenerator", "BasculeApp",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], path: "Benchmarks/BasculeBenchmarks"),
         // Shared by the test targets: fixtures and launchers of real servers.
         .target(name: "BasculeTesting", dependencies: [
             "BasculeDomain", "BasculeStore", "BasculeGenerator",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BasculeDomainTests", dependencies: ["BasculeDomain"]),
         .testTarget(name: "BasculeGeneratorTests", dependencies: ["BasculeGenerator", "BasculeImport"]),
         .testTarget(name: "BasculeImportTests", dependencies: [
             "BasculeImport", "BasculeGenerator", "BasculeTesting",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "BasculeStoreTests", dependencies: [
-            "BasculeStore", "BasculeImport", "BasculeGenerator", "BasculeTesting",
+            "BasculeStore", "BasculeImport", "BasculeApp", "BasculeGenerator", "BasculeTesting",
         ]),
         .testTarget(name: "BasculeCommandsTests", dependencies: [
             "BasculeCommands", "BasculeTesting",

@@ -1,1 +1,148 @@
-print("bench")
+// Benchmarks print figures; they never assert. Run in release mode:
+//   swift run -c release BasculeBenchmarks [--schools 200] [--students 600] [--skip-store]
+import BasculeApp
+import BasculeDomain
+import BasculeGenerator
+import BasculeImport
+import BasculeStore
+import Foundation
+import ZIPFoundation
+
+struct Arguments {
+    var schools = 200
+    var students = 600
+    var skipStore = false
+    var keep: String?
+
+    init() {
+        var it = CommandLine.arguments.dropFirst().makeIterator()
+        while let a = it.next() {
+            switch a {
+            case "--schools": schools = Int(it.next() ?? "") ?? schools
+            case "--students": students = Int(it.next() ?? "") ?? students
+            case "--skip-store": skipStore = true
+            case "--out": keep = it.next()
+            default: print("option inconnue : \(a)"); exit(64)
+            }
+        }
+    }
+}
+
+/// Peak resident memory of this process so far, in MiB (Linux reports ru_maxrss in KiB).
+func peakMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func currentMiB() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+          let pages = text.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+    return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func format(_ v: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", v) }
+
+let args = Arguments()
+let root = args.keep.map { URL(fileURLWithPath: $0) }
+    ?? FileManager.default.temporaryDirectory.appendingPathComponent("bascule-bench-\(UUID().uuidString)")
+defer { if args.keep == nil { try? FileManager.default.removeItem(at: root) } }
+
+print("Bascule — banc d'essai : \(args.schools) collèges × \(args.students) élèves, une année")
+print("machine : \(ProcessInfo.processInfo.activeProcessorCount) cœurs, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) Gio")
+
+var files: [GeneratedFile] = []
+let generation = try seconds {
+    files = try AcademyGenerator(options: GeneratorOptions(schools: args.schools, studentsPerSchool: args.students,
+                                                           seed: 7, firstYear: 2026, years: 1)).write(to: root)
+}
+let totalBytes = files.reduce(0) { $0 + $1.bytes }
+print("génération : \(files.count) fichiers, \(format(Double(totalBytes) / 1_048_576)) Mo en \(format(generation, 2)) s")
+
+// 1. Parsing alone, file by file, as `bascule import` does.
+let baseline = currentMiB()
+var records = 0
+var xmlBytes = 0
+let extracted = root.appendingPathComponent("xml-only")
+try FileManager.default.createDirectory(at: extracted, withIntermediateDirectories: true)
+let parse = try seconds {
+    for f in files {
+        let e = try ExportReader().read(f.url)
+        switch e {
+        case .students(let s): records += s.students.count
+        case .persons(let p): records += p.parents.count + p.parents.reduce(0) { $0 + $1.links.count }
+        case .sts(let s): records += s.staff.count + s.structures.count + s.services.count
+        }
+    }
+}
+// Plain XML files for xmllint (the students export is zipped), measured by their XML size.
+var xmlFiles: [String] = []
+for f in files {
+    if f.url.pathExtension == "zip" {
+        let target = extracted.appendingPathComponent("\(f.uai.code)-eleves.xml")
+        let archive = try Archive(url: f.url, accessMode: .read)
+        _ = try archive.extract(archive.first { $0.path.hasSuffix(".xml") }!, to: target)
+        xmlFiles.append(target.path)
+    } else {
+        xmlFiles.append(f.url.path)
+    }
+}
+for path in xmlFiles { xmlBytes += (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+let mb = Double(xmlBytes) / 1_048_576
+print("analyse Bascule : \(records) enregistrements, \(format(mb)) Mo de XML en \(format(parse, 2)) s → \(Int(Double(records) / parse)) enr./s, \(format(mb / parse)) Mo/s")
+print("mémoire : \(format(baseline)) Mio avant, pic \(format(peakMiB())) Mio (le pic tient aux enregistrements d'un fichier, pas à sa taille : pas d'arbre)")
+
+// 2. libxml2's own streaming parser on the same bytes: this machine's parsing limit.
+let xmllint = "/usr/bin/xmllint"
+if FileManager.default.isExecutableFile(atPath: xmllint) {
+    let lint = try seconds {
+        for chunk in stride(from: 0, to: xmlFiles.count, by: 200) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: xmllint)
+            p.arguments = ["--stream", "--noout"] + xmlFiles[chunk..<min(chunk + 200, xmlFiles.count)]
+            try p.run(); p.waitUntilExit()
+        }
+    }
+    print("xmllint --stream : mêmes fichiers en \(format(lint, 2)) s → \(format(mb / lint)) Mo/s (Bascule à \(format(lint / parse * 100, 0)) % de cette limite)")
+} else {
+    print("xmllint absent (apt-get install libxml2-utils) : pas de comparaison")
+}
+
+// 3. Memory against file size: one school's students file, then one ten times larger.
+func studentsFileMemory(students: Int) throws -> (mb: Double, growth: Double) {
+    let dir = root.appendingPathComponent("mem-\(students)")
+    let one = try AcademyGenerator(options: GeneratorOptions(schools: 1, studentsPerSchool: students, seed: 3, firstYear: 2026, years: 1))
+        .write(to: dir).first { $0.kind == .siecleStudents }!
+    let before = currentMiB()
+    var peak = before
+    let e = try ExportReader().read(one.url)
+    peak = max(peak, currentMiB())
+    _ = e.recordCount
+    return (Double(one.bytes) / 1_048_576, peak - before)
+}
+for n in [600, 6000] {
+    let m = try studentsFileMemory(students: n)
+    print("élèves \(n) : ZIP \(format(m.mb, 2)) Mo, mémoire retenue après lecture \(format(m.growth)) Mio")
+}
+
+// 4. The whole import into the embedded store.
+if !args.skipStore {
+    let dataDir = root.appendingPathComponent("data")
+    let store = try await Store.open(.embedded(dataDirectory: dataDir.path))
+    let service = ImportService(store: store, today: CivilDate(year: 2026, month: 9, day: 3)!)
+    let start = DispatchTime.now().uptimeNanoseconds
+    var people = 0
+    for uai in Set(files.map(\.uai)).sorted() {
+        let summary = try await service.importFiles(files.filter { $0.uai == uai }.map(\.url))
+        people += summary.files.reduce(0) { $0 + $1.newPeople }
+    }
+    let importSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    await store.close()
+    print("import complet (SQLite) : \(people) personnes en \(format(importSeconds, 1)) s → \(Int(Double(people) / importSeconds)) personnes/s, pic mémoire \(format(peakMiB())) Mio")
+}

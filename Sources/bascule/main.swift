@@ -1,1 +1,3 @@
-print("bascule")
+import BasculeCommands
+
+await BasculeCommand.main()

@@ -12,6 +12,7 @@ public struct ImportNotice: Hashable, Sendable, Codable, CustomStringConvertible
         case alreadyImported = "already-imported"
         case nonNationalUAI = "non-national-uai"
         case sourceIDChanged = "source-id-changed"
+        case exportShrank = "export-shrank"
     }
 
     public var code: Code

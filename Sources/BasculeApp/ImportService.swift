@@ -1,0 +1,100 @@
+import BasculeDomain
+import BasculeImport
+import BasculeStore
+import Crypto
+import Foundation
+
+/// Imports export files into the store: parse every file, match identities, then write all of
+/// them in one transaction. A refused file leaves the store exactly as it was.
+public struct ImportService: Sendable {
+    public let store: Store
+    /// The day the import happens, for "has this student left yet?" when an export has no date.
+    public let today: CivilDate
+    /// When the import happens, recorded with it.
+    public let now: Date
+    /// Makes ids for new people and imports; replaceable so tests get stable ids.
+    public let makeID: @Sendable () -> String
+
+    /// An export under this share of its predecessor's people is reported (the planner refuses to
+    /// act on it without a person's confirmation).
+    public static let shrinkWarningRatio = 0.8
+
+    public init(store: Store, today: CivilDate, now: Date = Date(), makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
+        self.store = store
+        self.today = today
+        self.now = now
+        self.makeID = makeID
+    }
+
+    /// Imports `files`. With `school`, a file of another school is refused.
+    public func importFiles(_ files: [URL], school: UAI? = nil) async throws -> ImportSummary {
+        var parsed: [(url: URL, export: ParsedExport, sha: String)] = []
+        for url in files {
+            let export = try ExportReader().read(url)
+            if let school, export.header.uai != school {
+                throw ImportError.schoolMismatch(file: url.lastPathComponent, expected: school.code, found: export.header.uai.code)
+            }
+            parsed.append((url, export, try Self.sha256(of: url)))
+        }
+        // Structures first, then students, then parents: each can be checked against the previous.
+        let order: [SourceKind: Int] = [.sts: 0, .siecleStudents: 1, .sieclePersons: 2]
+        parsed = parsed.enumerated().sorted {
+            (order[$0.element.export.header.source]!, $0.offset) < (order[$1.element.export.header.source]!, $1.offset)
+        }.map(\.element)
+
+        var batch = ImportBatch(store: store)
+        var seq = try await store.nextImportSeq()
+        var results: [ImportSummary.FileResult] = []
+        var writes: [SnapshotWrite] = []
+        for (url, export, sha) in parsed {
+            let header = export.header
+            let previous = try await batch.latest(uai: header.uai, source: header.source)
+            var result = ImportSummary.FileResult(
+                file: url.lastPathComponent, uai: header.uai, source: header.source, schoolYear: header.schoolYear,
+                exportDate: header.exportDate, records: export.recordCount, newPeople: 0, knownPeople: 0,
+                alreadyImported: previous?.fileSHA256 == sha, notices: [])
+            if result.alreadyImported {
+                results.append(result)
+                continue
+            }
+            let info = ImportInfo(id: makeID(), seq: seq, uai: header.uai, source: header.source,
+                                  schoolYear: header.schoolYear, exportDate: header.exportDate,
+                                  formatVersion: header.formatVersion, fileName: url.lastPathComponent,
+                                  fileSHA256: sha, importedAt: Self.timestamp(now), recordCount: export.recordCount)
+            seq += 1
+            var write = try await batch.snapshot(export, info: info, today: today, makeID: makeID)
+            write.notices = export.notices + write.notices
+            if let previous, previous.recordCount > 0,
+               Double(export.recordCount) < Double(previous.recordCount) * Self.shrinkWarningRatio {
+                write.notices.append(ImportNotice(.exportShrank,
+                    french: "Cet export compte \(export.recordCount) fiche(s) contre \(previous.recordCount) dans le précédent (\(previous.fileName)) : export partiel ou tronqué ? Aucune suppression ne sera faite sans confirmation.",
+                    english: "This export has \(export.recordCount) records against \(previous.recordCount) in the previous one: partial or truncated export? Nothing will be deleted without confirmation."))
+            }
+            if header.uai.isNationalForm == false {
+                write.notices.append(ImportNotice(.nonNationalUAI,
+                    french: "Le code établissement « \(header.uai) » n'a pas la forme nationale (7 chiffres et une lettre).",
+                    english: "School code \(header.uai) is not of the national form (7 digits and a letter)."))
+            }
+            result.newPeople = write.persons.filter(\.isNew).count
+            result.knownPeople = write.persons.count - result.newPeople
+            result.notices = write.notices
+            results.append(result)
+            writes.append(write)
+            batch.record(write)
+        }
+        try await store.commit(writes)
+        return ImportSummary(files: results)
+    }
+
+    static func sha256(of url: URL) throws -> String {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw ImportError.unreadable(file: url.lastPathComponent, reason: "lecture impossible")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func timestamp(_ date: Date) -> String { date.formatted(.iso8601) }
+}

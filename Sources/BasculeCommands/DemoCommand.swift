@@ -1,0 +1,91 @@
+import ArgumentParser
+import BasculeApp
+import BasculeDomain
+import BasculeGenerator
+import BasculeStore
+import Foundation
+
+/// The newcomer's first command: a fictional collège's exports for two school years, imported
+/// into the embedded store, and what the rollover between them would change.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Démonstration : génère les exports d'un collège fictif sur deux années, les importe, et montre ce que la bascule changerait.")
+
+    @OptionGroup var options: DataOptions
+
+    @Option(help: "Graine du générateur.")
+    var seed: UInt64 = 2026
+
+    @Option(help: "Nombre d'élèves du collège.")
+    var students: Int = 600
+
+    func run() async throws {
+        try await reportingErrors {
+            let exports = URL(fileURLWithPath: options.data).appendingPathComponent("exemples")
+            let generator = AcademyGenerator(options: GeneratorOptions(
+                schools: 1, studentsPerSchool: students, seed: seed, firstYear: 2025, years: 2))
+            let files = try generator.write(to: exports)
+            say("Exports fictifs écrits dans \(exports.path) (\(files.count) fichiers).")
+            let store = try await options.openStore()
+            do {
+                try await Demo(store: store, files: files).run()
+            } catch {
+                await store.close()
+                throw error
+            }
+            await store.close()
+            say("\nPour la suite : bascule people --data \(options.data) [--json]")
+        }
+    }
+}
+
+struct Demo {
+    let store: Store
+    let files: [GeneratedFile]
+
+    func run() async throws {
+        let years = Set(files.map(\.year)).sorted()
+        for year in years {
+            // Each year's exports are imported at the rentrée of that year.
+            let today = CivilDate(year: year.startYear, month: 9, day: 3)!
+            say("\n== Import des exports \(year) (au \(today.french)) ==")
+            let summary = try await ImportService(store: store, today: today)
+                .importFiles(files.filter { $0.year == year }.map(\.url))
+            say(summary.french)
+        }
+        guard let uai = files.first?.uai else { return }
+        let studentImports = try await store.imports(uai: uai, source: .siecleStudents)
+        let staffImports = try await store.imports(uai: uai, source: .sts)
+        guard studentImports.count >= 2 else { return }
+        let (before, after) = (studentImports[studentImports.count - 2], studentImports[studentImports.count - 1])
+        let students = RosterDiff(before: try await roster(before), after: try await roster(after))
+        say("\n== Ce que la bascule \(before.schoolYear.map(\.description) ?? "?") → \(after.schoolYear.map(\.description) ?? "?") changerait pour les élèves de \(uai) ==")
+        say("\(students.arrivals) arrivée(s), \(students.departures) départ(s), \(students.moves) changement(s) de classe, \(students.groupChanges) changement(s) de groupes, \(students.returns) retour(s).")
+        printSample(students.changes)
+        if staffImports.count >= 2 {
+            let staff = RosterDiff(before: try await roster(staffImports[staffImports.count - 2]),
+                                   after: try await roster(staffImports[staffImports.count - 1]))
+            say("\n== Personnels (STS-Web) ==")
+            say("\(staff.arrivals) arrivée(s), \(staff.departures) départ(s).")
+            printSample(staff.changes)
+        }
+    }
+
+    private func roster(_ info: ImportInfo) async throws -> [RosterEntry] {
+        try await store.snapshotPeople(importID: info.id).map {
+            RosterEntry(personID: $0.personID, displayName: $0.name.full, division: $0.division, groups: $0.groups,
+                        hasLeft: $0.hasLeft)
+        }
+    }
+
+    /// A few lines of each kind of change: the full list is the planner's job.
+    private func printSample(_ changes: [RosterDiff.Change]) {
+        var shown: [String: Int] = [:]
+        for c in changes {
+            let kind = String(describing: c).prefix { $0 != "(" }
+            shown[String(kind), default: 0] += 1
+            if shown[String(kind)]! <= 4 { say("  • \(c.french)") }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import BasculeDomain
+import BasculeImport
+import BasculeStore
+import Foundation
+
+/// Options every command takes after its name.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "Dossier des données de Bascule (base SQLite embarquée, fiches, archives).")
+    var data: String = "./bascule-data"
+
+    @Option(name: .long, help: "Base PostgreSQL (postgres://utilisateur:motdepasse@hôte/base) au lieu de la base SQLite embarquée.")
+    var database: String?
+
+    var location: StoreLocation {
+        if let database { return StoreLocation.parse(database) }
+        return .embedded(dataDirectory: data)
+    }
+
+    func openStore() async throws -> Store {
+        try await Store.open(location)
+    }
+}
+
+/// Dates on the command line are `YYYY-MM-DD`; the default is today.
+struct DateOption: ExpressibleByArgument {
+    let date: CivilDate
+    init?(argument: String) {
+        guard let d = CivilDate(parsing: argument) else { return nil }
+        date = d
+    }
+
+    static func today() -> CivilDate {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: .current, from: Date())
+        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
+
+extension UAI: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+
+extension PersonKind: ExpressibleByArgument {}
+
+/// Runs a command body, turning Bascule's typed errors into a French message and exit code 2.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let e as ImportError {
+        warn("Import refusé : \(e.french)\nRien n'a été enregistré.")
+        throw ExitCode(2)
+    } catch let e as StoreError {
+        warn(e.french)
+        throw ExitCode(3)
+    }
+}
+
+let jsonEncoder: JSONEncoder = {
+    let e = JSONEncoder()
+    e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return e
+}()
+
+func renderJSON<T: Encodable>(_ value: T) throws -> String {
+    String(decoding: try jsonEncoder.encode(value), as: UTF8.self)
+}

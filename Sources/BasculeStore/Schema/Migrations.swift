@@ -1,0 +1,132 @@
+/// One step of the schema. Statements are plain SQL that SQLite and PostgreSQL both accept, so
+/// both backends run exactly the same schema: TEXT ids and dates (`YYYY-MM-DD`, ISO timestamps),
+/// INTEGER numbers and flags.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let statements: [String]
+}
+
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "imports, people and snapshots", statements: [
+            """
+            CREATE TABLE imports (
+                id TEXT PRIMARY KEY,
+                seq INTEGER NOT NULL,
+                uai TEXT NOT NULL,
+                source TEXT NOT NULL,
+                school_year INTEGER,
+                export_date TEXT,
+                format_version TEXT,
+                file_name TEXT NOT NULL,
+                file_sha256 TEXT NOT NULL,
+                imported_at TEXT NOT NULL,
+                record_count INTEGER NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX imports_seq ON imports (seq)",
+            "CREATE INDEX imports_school_source ON imports (uai, source, seq)",
+            """
+            CREATE TABLE persons (
+                id TEXT PRIMARY KEY,
+                uai TEXT NOT NULL,
+                source TEXT NOT NULL,
+                source_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                ine TEXT,
+                family_name TEXT NOT NULL,
+                usage_name TEXT,
+                first_name TEXT NOT NULL,
+                birth_date TEXT,
+                first_import TEXT NOT NULL,
+                last_import TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX persons_source_id ON persons (uai, source, source_id)",
+            "CREATE UNIQUE INDEX persons_ine ON persons (uai, ine) WHERE ine IS NOT NULL",
+            """
+            CREATE TABLE snapshot_people (
+                import_id TEXT NOT NULL REFERENCES imports (id),
+                person_id TEXT NOT NULL REFERENCES persons (id),
+                kind TEXT NOT NULL,
+                source_id TEXT NOT NULL,
+                family_name TEXT NOT NULL,
+                usage_name TEXT,
+                first_name TEXT NOT NULL,
+                division TEXT,
+                has_left INTEGER NOT NULL,
+                entry_date TEXT,
+                leaving_date TEXT,
+                mef TEXT,
+                function TEXT,
+                email TEXT,
+                line INTEGER NOT NULL,
+                PRIMARY KEY (import_id, person_id)
+            )
+            """,
+            """
+            CREATE TABLE snapshot_memberships (
+                import_id TEXT NOT NULL REFERENCES imports (id),
+                person_id TEXT NOT NULL REFERENCES persons (id),
+                structure_code TEXT NOT NULL,
+                structure_kind TEXT NOT NULL,
+                PRIMARY KEY (import_id, person_id, structure_kind, structure_code)
+            )
+            """,
+            """
+            CREATE TABLE snapshot_structures (
+                import_id TEXT NOT NULL REFERENCES imports (id),
+                code TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                label TEXT,
+                divisions TEXT NOT NULL,
+                PRIMARY KEY (import_id, kind, code)
+            )
+            """,
+            """
+            CREATE TABLE snapshot_subjects (
+                import_id TEXT NOT NULL REFERENCES imports (id),
+                code TEXT NOT NULL,
+                management_code TEXT,
+                short_label TEXT,
+                long_label TEXT,
+                PRIMARY KEY (import_id, code)
+            )
+            """,
+            """
+            CREATE TABLE snapshot_services (
+                import_id TEXT NOT NULL REFERENCES imports (id),
+                structure_code TEXT NOT NULL,
+                structure_kind TEXT NOT NULL,
+                subject_code TEXT NOT NULL,
+                course_mode TEXT,
+                teacher_id TEXT NOT NULL REFERENCES persons (id)
+            )
+            """,
+            "CREATE INDEX snapshot_services_import ON snapshot_services (import_id)",
+            """
+            CREATE TABLE snapshot_guardians (
+                import_id TEXT NOT NULL REFERENCES imports (id),
+                parent_id TEXT NOT NULL REFERENCES persons (id),
+                student_source_id TEXT NOT NULL,
+                relation_code TEXT,
+                legal_level TEXT
+            )
+            """,
+            "CREATE INDEX snapshot_guardians_import ON snapshot_guardians (import_id)",
+            """
+            CREATE TABLE import_notices (
+                import_id TEXT NOT NULL REFERENCES imports (id),
+                code TEXT NOT NULL,
+                french TEXT NOT NULL,
+                english TEXT NOT NULL,
+                file TEXT,
+                line INTEGER
+            )
+            """,
+        ]),
+    ]
+
+    static var latestVersion: Int { all.map(\.version).max() ?? 0 }
+}

@@ -1,0 +1,260 @@
+import BasculeDomain
+import Foundation
+import SQLKit
+
+extension Store {
+    /// Writes several imports as one transaction: if one row fails, none of them is stored.
+    public func commit(_ snapshots: [SnapshotWrite]) async throws {
+        do {
+            try await transaction {
+                for s in snapshots { try await self.write(s) }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.queryFailed(operation: "import", reason: String(reflecting: error))
+        }
+    }
+
+    private func write(_ s: SnapshotWrite) async throws {
+        let i = s.info
+        try await db.insert(into: "imports")
+            .columns("id", "seq", "uai", "source", "school_year", "export_date", "format_version", "file_name",
+                     "file_sha256", "imported_at", "record_count")
+            .values(i.id, i.seq, i.uai.code, i.source.rawValue, i.schoolYear?.startYear, i.exportDate?.description,
+                    i.formatVersion, i.fileName, i.fileSHA256, i.importedAt, i.recordCount)
+            .run()
+        let newPersons = s.persons.filter(\.isNew)
+        try await insertRows("persons",
+            columns: ["id", "uai", "source", "source_id", "kind", "ine", "family_name", "usage_name", "first_name",
+                      "birth_date", "first_import", "last_import"],
+            rows: newPersons.map { p in
+                [p.id, p.uai.code, p.source.rawValue, p.sourceID, p.kind.rawValue, p.ine, p.name.familyName,
+                 p.name.usageName, p.name.firstName, p.birthDate?.description, i.id, i.id]
+            })
+        // INEs move last, in two steps, so that the unique index never sees two holders at once.
+        for p in s.persons where !p.isNew {
+            try await db.update("persons")
+                .set("source_id", to: p.sourceID).set("kind", to: p.kind.rawValue)
+                .set("family_name", to: p.name.familyName).set("usage_name", to: p.name.usageName)
+                .set("first_name", to: p.name.firstName).set("birth_date", to: p.birthDate?.description)
+                .set("last_import", to: i.id)
+                .where("id", .equal, p.id)
+                .run()
+        }
+        let ineChanges = s.persons.filter { !$0.isNew }
+        if !ineChanges.isEmpty {
+            for p in ineChanges {
+                try await db.update("persons").set("ine", to: Optional<String>.none).where("id", .equal, p.id)
+                    .where("ine", .isNot, SQLLiteral.null).where("ine", .notEqual, p.ine ?? "").run()
+            }
+            for p in ineChanges where p.ine != nil {
+                try await db.update("persons").set("ine", to: p.ine).where("id", .equal, p.id).run()
+            }
+        }
+        try await insertRows("snapshot_people",
+            columns: ["import_id", "person_id", "kind", "source_id", "family_name", "usage_name", "first_name",
+                      "division", "has_left", "entry_date", "leaving_date", "mef", "function", "email", "line"],
+            rows: s.people.map { p in
+                [i.id, p.personID, p.kind.rawValue, p.sourceID, p.name.familyName, p.name.usageName, p.name.firstName,
+                 p.division, p.hasLeft ? 1 : 0, p.entryDate?.description, p.leavingDate?.description, p.mef,
+                 p.function, p.email, p.line]
+            })
+        var memberships: [[any Encodable & Sendable]] = []
+        for p in s.people {
+            if let d = p.division { memberships.append([i.id, p.personID, d, StructureKind.division.rawValue]) }
+            for g in p.groups { memberships.append([i.id, p.personID, g, StructureKind.group.rawValue]) }
+        }
+        try await insertRows("snapshot_memberships",
+            columns: ["import_id", "person_id", "structure_code", "structure_kind"], rows: memberships)
+        try await insertRows("snapshot_structures", columns: ["import_id", "code", "kind", "label", "divisions"],
+            rows: s.structures.map { [i.id, $0.code, $0.kind.rawValue, $0.label, Self.encodeList($0.divisions)] })
+        try await insertRows("snapshot_subjects",
+            columns: ["import_id", "code", "management_code", "short_label", "long_label"],
+            rows: s.subjects.map { [i.id, $0.code, $0.managementCode, $0.shortLabel, $0.longLabel] })
+        try await insertRows("snapshot_services",
+            columns: ["import_id", "structure_code", "structure_kind", "subject_code", "course_mode", "teacher_id"],
+            rows: s.services.map { [i.id, $0.service.structureCode, $0.service.structureKind.rawValue,
+                                    $0.service.subjectCode, $0.service.courseMode, $0.teacherID] })
+        try await insertRows("snapshot_guardians",
+            columns: ["import_id", "parent_id", "student_source_id", "relation_code", "legal_level"],
+            rows: s.guardians.map { [i.id, $0.parentID, $0.link.studentSourceID, $0.link.relationCode, $0.link.legalLevel] })
+        try await insertRows("import_notices", columns: ["import_id", "code", "french", "english", "file", "line"],
+            rows: s.notices.map { [i.id, $0.code.rawValue, $0.french, $0.english, $0.location?.file, $0.location?.line] })
+    }
+
+    /// A list in one column: codes may hold spaces but never a line break.
+    static func encodeList(_ items: [String]) -> String { items.joined(separator: "\n") }
+    static func decodeList(_ text: String) -> [String] { text.isEmpty ? [] : text.components(separatedBy: "\n") }
+
+    // MARK: - Reading
+
+    /// The next import sequence number (imports are ordered by it, not by clock).
+    public func nextImportSeq() async throws -> Int {
+        let rows = try await query("SELECT MAX(seq) AS s FROM imports", "imports")
+        guard let row = rows.first, !(try row.decodeNil(column: "s")) else { return 1 }
+        return try row.decode(column: "s", as: Int.self) + 1
+    }
+
+    public func imports(uai: UAI? = nil, source: SourceKind? = nil) async throws -> [ImportInfo] {
+        var sql: SQLQueryString = "SELECT * FROM imports WHERE 1 = 1"
+        if let uai { sql.appendInterpolation(unsafeRaw: " AND uai = "); sql.appendInterpolation(bind: uai.code) }
+        if let source { sql.appendInterpolation(unsafeRaw: " AND source = "); sql.appendInterpolation(bind: source.rawValue) }
+        sql.appendInterpolation(unsafeRaw: " ORDER BY seq")
+        return try await query(sql, "imports").map(Self.importInfo)
+    }
+
+    public func latestImport(uai: UAI, source: SourceKind) async throws -> ImportInfo? {
+        try await imports(uai: uai, source: source).last
+    }
+
+    public func schools() async throws -> [UAI] {
+        try await query("SELECT DISTINCT uai FROM imports ORDER BY uai", "schools")
+            .compactMap { UAI(try $0.decode(column: "uai", as: String.self)) }
+    }
+
+    static func importInfo(_ r: any SQLRow) throws -> ImportInfo {
+        ImportInfo(
+            id: try r.decode(column: "id", as: String.self),
+            seq: try r.decode(column: "seq", as: Int.self),
+            uai: UAI(try r.decode(column: "uai", as: String.self))!,
+            source: SourceKind(rawValue: try r.decode(column: "source", as: String.self)) ?? .siecleStudents,
+            schoolYear: try r.decode(column: "school_year", as: Int?.self).map { SchoolYear(startYear: $0) },
+            exportDate: try r.decode(column: "export_date", as: String?.self).flatMap(CivilDate.init(parsing:)),
+            formatVersion: try r.decode(column: "format_version", as: String?.self),
+            fileName: try r.decode(column: "file_name", as: String.self),
+            fileSHA256: try r.decode(column: "file_sha256", as: String.self),
+            importedAt: try r.decode(column: "imported_at", as: String.self),
+            recordCount: try r.decode(column: "record_count", as: Int.self))
+    }
+
+    /// People already known for a school, as identity matching sees them.
+    public func knownPeople(uai: UAI) async throws -> [KnownPerson] {
+        try await query("""
+            SELECT id, kind, source_id, ine, first_name, birth_date FROM persons WHERE uai = \(bind: uai.code) ORDER BY id
+            """, "people").map { r in
+            KnownPerson(id: try r.decode(column: "id", as: String.self),
+                        kind: PersonKind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .staff,
+                        sourceID: try r.decode(column: "source_id", as: String.self),
+                        ine: try r.decode(column: "ine", as: String?.self),
+                        firstName: try r.decode(column: "first_name", as: String.self),
+                        birthDate: try r.decode(column: "birth_date", as: String?.self).flatMap(CivilDate.init(parsing:)))
+        }
+    }
+
+    /// Who one import saw, with their division and groups.
+    public func snapshotPeople(importID: String) async throws -> [SnapshotPerson] {
+        var groups: [String: [String]] = [:]
+        for r in try await query("""
+            SELECT person_id, structure_code FROM snapshot_memberships
+            WHERE import_id = \(bind: importID) AND structure_kind = 'group'
+            """, "snapshot") {
+            groups[try r.decode(column: "person_id", as: String.self), default: []]
+                .append(try r.decode(column: "structure_code", as: String.self))
+        }
+        return try await query("""
+            SELECT * FROM snapshot_people WHERE import_id = \(bind: importID) ORDER BY line, person_id
+            """, "snapshot").map { r in
+            let id = try r.decode(column: "person_id", as: String.self)
+            return SnapshotPerson(
+                personID: id,
+                kind: PersonKind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .staff,
+                sourceID: try r.decode(column: "source_id", as: String.self),
+                name: PersonName(familyName: try r.decode(column: "family_name", as: String.self),
+                                 usageName: try r.decode(column: "usage_name", as: String?.self),
+                                 firstName: try r.decode(column: "first_name", as: String.self)),
+                division: try r.decode(column: "division", as: String?.self),
+                groups: (groups[id] ?? []).sorted(),
+                hasLeft: try r.decode(column: "has_left", as: Int.self) != 0,
+                entryDate: try r.decode(column: "entry_date", as: String?.self).flatMap(CivilDate.init(parsing:)),
+                leavingDate: try r.decode(column: "leaving_date", as: String?.self).flatMap(CivilDate.init(parsing:)),
+                mef: try r.decode(column: "mef", as: String?.self),
+                function: try r.decode(column: "function", as: String?.self),
+                email: try r.decode(column: "email", as: String?.self),
+                line: try r.decode(column: "line", as: Int.self))
+        }
+    }
+
+    public func structures(importID: String) async throws -> [StructureRecord] {
+        try await query("""
+            SELECT * FROM snapshot_structures WHERE import_id = \(bind: importID) ORDER BY kind, code
+            """, "structures").map { r in
+            StructureRecord(code: try r.decode(column: "code", as: String.self),
+                            kind: StructureKind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .group,
+                            label: try r.decode(column: "label", as: String?.self),
+                            divisions: Self.decodeList(try r.decode(column: "divisions", as: String.self)),
+                            mefs: [], location: SourceLocation(file: "", line: 0))
+        }
+    }
+
+    public func services(importID: String) async throws -> [SnapshotService] {
+        try await query("""
+            SELECT s.*, p.source_id FROM snapshot_services s JOIN persons p ON p.id = s.teacher_id
+            WHERE s.import_id = \(bind: importID)
+            ORDER BY s.structure_code, s.subject_code, p.source_id
+            """, "services").map { r in
+            SnapshotService(service: TeachingService(
+                structureCode: try r.decode(column: "structure_code", as: String.self),
+                structureKind: StructureKind(rawValue: try r.decode(column: "structure_kind", as: String.self)) ?? .group,
+                subjectCode: try r.decode(column: "subject_code", as: String.self),
+                courseMode: try r.decode(column: "course_mode", as: String?.self),
+                teacherSourceID: try r.decode(column: "source_id", as: String.self)),
+                teacherID: try r.decode(column: "teacher_id", as: String.self))
+        }
+    }
+
+    public func guardians(importID: String) async throws -> [SnapshotGuardian] {
+        try await query("""
+            SELECT * FROM snapshot_guardians WHERE import_id = \(bind: importID) ORDER BY parent_id, student_source_id
+            """, "guardians").map { r in
+            SnapshotGuardian(parentID: try r.decode(column: "parent_id", as: String.self),
+                             link: GuardianLink(studentSourceID: try r.decode(column: "student_source_id", as: String.self),
+                                                relationCode: try r.decode(column: "relation_code", as: String?.self),
+                                                legalLevel: try r.decode(column: "legal_level", as: String?.self)))
+        }
+    }
+
+    public func notices(importID: String) async throws -> [ImportNotice] {
+        try await query("SELECT * FROM import_notices WHERE import_id = \(bind: importID)", "notices").map { r in
+            let file = try r.decode(column: "file", as: String?.self)
+            let line = try r.decode(column: "line", as: Int?.self)
+            return ImportNotice(ImportNotice.Code(rawValue: try r.decode(column: "code", as: String.self)) ?? .alreadyImported,
+                                french: try r.decode(column: "french", as: String.self),
+                                english: try r.decode(column: "english", as: String.self),
+                                location: file.map { SourceLocation(file: $0, line: line ?? 0) })
+        }
+    }
+
+    /// Row counts of every table, to prove that a refused import left the store as it was.
+    public func tableCounts() async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for t in ["imports", "persons", "snapshot_people", "snapshot_memberships", "snapshot_structures",
+                  "snapshot_subjects", "snapshot_services", "snapshot_guardians", "import_notices"] {
+            let rows = try await query("SELECT COUNT(*) AS n FROM \(unsafeRaw: t)", "count")
+            counts[t] = try rows.first?.decode(column: "n", as: Int.self) ?? 0
+        }
+        return counts
+    }
+}
+
+extension Store {
+    /// Every person known from the imports, optionally of one school.
+    public func persons(uai: UAI? = nil) async throws -> [StoredPerson] {
+        var sql: SQLQueryString = "SELECT * FROM persons"
+        if let uai { sql.appendInterpolation(unsafeRaw: " WHERE uai = "); sql.appendInterpolation(bind: uai.code) }
+        sql.appendInterpolation(unsafeRaw: " ORDER BY uai, kind, family_name, first_name, source_id")
+        return try await query(sql, "persons").map { r in
+            StoredPerson(
+                id: try r.decode(column: "id", as: String.self),
+                uai: UAI(try r.decode(column: "uai", as: String.self))!,
+                source: SourceKind(rawValue: try r.decode(column: "source", as: String.self)) ?? .sts,
+                sourceID: try r.decode(column: "source_id", as: String.self),
+                kind: PersonKind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .staff,
+                ine: try r.decode(column: "ine", as: String?.self),
+                name: PersonName(familyName: try r.decode(column: "family_name", as: String.self),
+                                 usageName: try r.decode(column: "usage_name", as: String?.self),
+                                 firstName: try r.decode(column: "first_name", as: String.self)),
+                birthDate: try r.decode(column: "birth_date", as: String?.self).flatMap(CivilDate.init(parsing:)))
+        }
+    }
+}

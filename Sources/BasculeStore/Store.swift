@@ -1,0 +1,137 @@
+import BasculeDomain
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// The store: imports and what they said, on SQLite or PostgreSQL through one SQL code path.
+///
+/// One connection, used by one actor: the CLI and tests do one thing at a time, and a single
+/// connection makes transactions plain `BEGIN`/`COMMIT` on both backends.
+public actor Store {
+    public nonisolated let location: StoreLocation
+    let db: any SQLDatabase
+    private let closeConnection: @Sendable () async throws -> Void
+
+    private init(location: StoreLocation, db: any SQLDatabase, close: @escaping @Sendable () async throws -> Void) {
+        self.location = location
+        self.db = db
+        self.closeConnection = close
+    }
+
+    /// Opens (creating if needed) the store and brings its schema up to date.
+    public static func open(_ location: StoreLocation, logger: Logger = Logger(label: "bascule.store")) async throws -> Store {
+        let store: Store
+        switch location {
+        case .sqlite(let path):
+            let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                store = Store(location: location, db: connection.sql(queryLogLevel: nil)) { try await connection.close() }
+            } catch {
+                throw StoreError.cannotOpen(location: path, reason: "\(error)")
+            }
+            // WAL keeps readers going during an import; foreign keys are off by default in SQLite.
+            try await store.execute("PRAGMA journal_mode = WAL", "open")
+            try await store.execute("PRAGMA foreign_keys = ON", "open")
+            try await store.execute("PRAGMA synchronous = NORMAL", "open")
+        case .postgres(let url):
+            do {
+                let config = try SQLPostgresConfiguration(url: url)
+                let connection = try await PostgresConnection.connect(
+                    configuration: config.coreConfiguration, id: 1, logger: logger)
+                store = Store(location: location, db: connection.sql(queryLogLevel: nil)) { try await connection.close() }
+            } catch {
+                throw StoreError.cannotOpen(location: location.description, reason: String(reflecting: error))
+            }
+        }
+        try await store.migrate()
+        return store
+    }
+
+    public func close() async {
+        try? await closeConnection()
+    }
+
+    // MARK: - Schema
+
+    public func schemaVersion() async throws -> Int {
+        try await execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)
+            """, "migrate")
+        let rows = try await query("SELECT MAX(version) AS v FROM schema_migrations", "migrate")
+        return try rows.first.flatMap { try $0.decodeNil(column: "v") ? nil : $0.decode(column: "v", as: Int.self) } ?? 0
+    }
+
+    func migrate() async throws {
+        let current = try await schemaVersion()
+        if current > Migrations.latestVersion {
+            throw StoreError.newerSchema(found: current, known: Migrations.latestVersion)
+        }
+        for m in Migrations.all where m.version > current {
+            do {
+                try await transaction {
+                    for s in m.statements { try await self.db.raw(SQLQueryString(s)).run() }
+                    try await self.db.insert(into: "schema_migrations")
+                        .columns("version", "name", "applied_at")
+                        .values(m.version, m.name, Self.timestamp(Date()))
+                        .run()
+                }
+            } catch {
+                throw StoreError.migrationFailed(version: m.version, reason: String(reflecting: error))
+            }
+        }
+    }
+
+    // MARK: - Transactions and helpers
+
+    /// Runs `body` in one transaction: everything or nothing.
+    func transaction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await db.raw("BEGIN").run()
+        do {
+            let value = try await body()
+            try await db.raw("COMMIT").run()
+            return value
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    func execute(_ sql: String, _ operation: String) async throws {
+        do {
+            try await db.raw(SQLQueryString(sql)).run()
+        } catch {
+            throw StoreError.queryFailed(operation: operation, reason: String(reflecting: error))
+        }
+    }
+
+    func query(_ sql: SQLQueryString, _ operation: String) async throws -> [any SQLRow] {
+        do {
+            return try await db.raw(sql).all()
+        } catch {
+            throw StoreError.queryFailed(operation: operation, reason: String(reflecting: error))
+        }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+
+    /// Inserts many rows in statements of at most `batch` rows: SQLite caps bound parameters.
+    func insertRows(_ table: String, columns: [String], rows: [[any Encodable & Sendable]], batch: Int = 400) async throws {
+        var start = 0
+        while start < rows.count {
+            let end = min(start + batch, rows.count)
+            var builder = db.insert(into: table).columns(columns)
+            for row in rows[start..<end] { builder = builder.values(row) }
+            try await builder.run()
+            start = end
+        }
+    }
+}

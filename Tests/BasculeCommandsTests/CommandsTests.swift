@@ -1,0 +1,66 @@
+import BasculeTesting
+import Foundation
+import Testing
+
+@Suite("The command line, as a user runs it")
+struct CommandsTests {
+    let dir: TemporaryDirectory
+    init() throws { dir = try TemporaryDirectory() }
+
+    var data: [String] { ["--data", dir.path] }
+
+    @Test("import then people --json prints one object per person with the documented keys")
+    func importAndList() async throws {
+        let imported = await bascule(["import"] + data + ["--date", "2026-09-03",
+            fixture("sts_emp_0860001X_2026.xml"), fixture("ElevesSansAdresses-v1-latin1.xml"), fixture("ResponsablesSansAdresses-utf8.xml")])
+        #expect(imported.exitCode == 0, "\(imported.errors)")
+        #expect(imported.output.contains("STS-Web, établissement 0860001X"))
+        #expect(FileManager.default.fileExists(atPath: dir.file("bascule.sqlite").path))
+
+        let listed = await bascule(["people"] + data + ["--json"])
+        #expect(listed.exitCode == 0)
+        let people = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
+        #expect(people.count == 8)
+        for key in ["kind", "sourceId", "firstName", "lastName", "groups", "status"] {
+            #expect(people.allSatisfy { $0[key] != nil }, "every person has \(key)")
+        }
+        let mael = try #require(people.first { $0["firstName"] as? String == "Maël" })
+        #expect(mael["kind"] as? String == "student")
+        #expect(mael["division"] as? String == "5B")
+        #expect(mael["groups"] as? [String] == ["5ESP1"])
+        #expect(mael["lastName"] as? String == "MÜLLER")
+        #expect(mael["status"] as? String == "active")
+        #expect(Set(people.compactMap { $0["kind"] as? String }) == ["student", "teacher", "staff", "parent"])
+
+        let teachers = await bascule(["people"] + data + ["--kind", "teacher"])
+        #expect(teachers.output.split(separator: "\n").count == 2)
+    }
+
+    @Test("A refused import exits non-zero, names the file and line in French, and stores nothing")
+    func refused() async throws {
+        let bad = try dir.write("ElevesSansAdresses.xml", text: """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <BEE_ELEVES><PARAMETRES><UAJ>0860001X</UAJ></PARAMETRES><DONNEES><ELEVES>
+            <ELEVE ELEVE_ID="1"><NOM_DE_FAMILLE>A</NOM_DE_FAMILLE><PRENOM>B</PRENOM><DATE_NAISS>01/01/2014</DATE_NAISS></ELEVE>
+            """)
+        let r = await bascule(["import"] + data + [fixture("sts_emp_0860001X_2026.xml"), bad.path])
+        #expect(r.exitCode == 2)
+        #expect(r.errors.contains("ElevesSansAdresses.xml, ligne"))
+        #expect(r.errors.contains("Rien n'a été enregistré"))
+        let listed = await bascule(["people"] + data + ["--json"])
+        #expect(listed.output.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || listed.output.contains("[]"))
+    }
+
+    @Test("--school refuses another school's export")
+    func wrongSchool() async throws {
+        let r = await bascule(["import"] + data + ["--school", "0860002Y", fixture("sts_emp_0860001X_2026.xml")])
+        #expect(r.exitCode == 2)
+        #expect(r.errors.contains("0860001X"))
+    }
+
+    @Test("Options are checked before anything runs")
+    func badOptions() async throws {
+        let r = await bascule(["import"] + data + ["--date", "2026-02-30", fixture("sts_emp_0860001X_2026.xml")])
+        #expect(r.exitCode != 0)
+    }
+}

@@ -1,0 +1,196 @@
+import BasculeDomain
+import BasculeImport
+import BasculeTesting
+import Foundation
+import Testing
+import ZIPFoundation
+
+@Suite("Refusing bad exports with the file, line and record")
+struct BadInputTests {
+    let dir: TemporaryDirectory
+
+    init() throws { dir = try TemporaryDirectory() }
+
+    @Test("A truncated file is refused even though the parser reports success")
+    func truncated() throws {
+        let e = refusal(fixture("siecle-broken.xml"))
+        guard case .truncated(let file, let line)? = e else { Issue.record("got \(String(describing: e))"); return }
+        #expect(file == "siecle-broken.xml")
+        #expect(line >= 4)
+        #expect(e!.french.contains("tronqué"))
+    }
+
+    @Test("A generated export cut in the middle of a record is refused")
+    func cutInTheMiddle() throws {
+        let full = studentsXML(body: (1...50).map { student(String($0)) }.joined(separator: "\n"))
+        let url = try dir.write("cut.xml", text: String(full.prefix(full.count / 2)))
+        guard case .truncated? = refusal(url) else { Issue.record("not refused as truncated"); return }
+    }
+
+    @Test("Malformed XML names the line")
+    func malformed() throws {
+        let url = try dir.write("bad.xml", text: studentsXML(body: student("1") + "\n<ELEVE ELEVE_ID=\"2\"><PRENOM>x</NOM></ELEVE>"))
+        guard case .malformed(let file, let line, _, _)? = refusal(url) else { Issue.record("not malformed"); return }
+        #expect(file == "bad.xml")
+        #expect(line == 16)
+    }
+
+    @Test("An unknown root element is refused, whatever the file is called")
+    func unknownRoot() throws {
+        let url = try dir.write("ElevesSansAdresses.xml", text: "<?xml version=\"1.0\"?>\n<BEE_NOMENCLATURES><X/></BEE_NOMENCLATURES>\n")
+        #expect(refusal(url) == .unknownRoot(file: "ElevesSansAdresses.xml", element: "BEE_NOMENCLATURES"))
+    }
+
+    @Test("The same ELEVE_ID twice names both lines")
+    func duplicateStudent() throws {
+        let url = try dir.write("dup.xml", text: studentsXML(body: student("7") + "\n" + student("7", first: "Paul")))
+        guard case .duplicateID(_, let line, let record, let field, let first)? = refusal(url) else {
+            Issue.record("not a duplicate"); return
+        }
+        #expect(record == "ELEVE ELEVE_ID=7")
+        #expect(field == "ELEVE_ID")
+        #expect(first == 9)
+        #expect(line == 15)
+    }
+
+    @Test("The same PERSONNE_ID or STS id twice is refused")
+    func duplicatePersonAndStaff() throws {
+        let resp = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <BEE_RESPONSABLES><PARAMETRES><UAJ>0860001X</UAJ></PARAMETRES><DONNEES><PERSONNES>
+            <PERSONNE PERSONNE_ID="1"><NOM_DE_FAMILLE>A</NOM_DE_FAMILLE><PRENOM>B</PRENOM></PERSONNE>
+            <PERSONNE PERSONNE_ID="1"><NOM_DE_FAMILLE>C</NOM_DE_FAMILLE><PRENOM>D</PRENOM></PERSONNE>
+            </PERSONNES></DONNEES></BEE_RESPONSABLES>
+            """
+        guard case .duplicateID(_, 4, _, "PERSONNE_ID", 3)? = refusal(try dir.write("r.xml", text: resp)) else {
+            Issue.record("duplicate PERSONNE_ID not refused"); return
+        }
+        let stsText = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <STS_EDT><PARAMETRES><UAJ CODE="0860001X"/></PARAMETRES><DONNEES><INDIVIDUS>
+            <INDIVIDU ID="9"><NOM_USAGE>A</NOM_USAGE><PRENOM>B</PRENOM></INDIVIDU>
+            <INDIVIDU ID="9"><NOM_USAGE>C</NOM_USAGE><PRENOM>D</PRENOM></INDIVIDU>
+            </INDIVIDUS></DONNEES></STS_EDT>
+            """
+        guard case .duplicateID(_, 4, _, "INDIVIDU@ID", 3)? = refusal(try dir.write("s.xml", text: stsText)) else {
+            Issue.record("duplicate INDIVIDU not refused"); return
+        }
+    }
+
+    @Test("A missing mandatory field names the record and the field")
+    func missingField() throws {
+        let noFirstName = studentsXML(body: """
+              <ELEVE ELEVE_ID="3">
+                <NOM_DE_FAMILLE>DURAND</NOM_DE_FAMILLE>
+                <PRENOM></PRENOM>
+                <DATE_NAISS>01/01/2014</DATE_NAISS>
+              </ELEVE>
+            """)
+        #expect(refusal(try dir.write("m.xml", text: noFirstName))
+                == .missingField(file: "m.xml", line: 9, record: "ELEVE ELEVE_ID=3", field: "PRENOM"))
+        let noUAI = studentsXML(body: student("1"), uai: "")
+        guard case .missingField(_, _, "PARAMETRES", "UAJ")? = refusal(try dir.write("u.xml", text: noUAI)) else {
+            Issue.record("missing UAJ not refused"); return
+        }
+        let noBirth = studentsXML(body: student("4", birth: ""))
+        guard case .missingField(_, _, _, "DATE_NAISS")? = refusal(try dir.write("b.xml", text: noBirth)) else {
+            Issue.record("missing birth date not refused"); return
+        }
+    }
+
+    @Test("An impossible date is refused with its value")
+    func invalidDate() throws {
+        let url = try dir.write("d.xml", text: studentsXML(body: student("5", birth: "31/02/2014")))
+        #expect(refusal(url) == .invalidValue(file: "d.xml", line: 9, record: "ELEVE ELEVE_ID=5", field: "DATE_NAISS", value: "31/02/2014"))
+    }
+
+    @Test("A membership pointing at a student the file does not contain is refused")
+    func danglingMembership() throws {
+        let url = try dir.write("g.xml", text: studentsXML(body: student("1"), structures: """
+            <STRUCTURES_ELEVE ELEVE_ID="99"><STRUCTURE><CODE_STRUCTURE>6A</CODE_STRUCTURE><TYPE_STRUCTURE>D</TYPE_STRUCTURE></STRUCTURE></STRUCTURES_ELEVE>
+            """))
+        guard case .danglingReference(_, let line, let record, _)? = refusal(url) else { Issue.record("not refused"); return }
+        #expect(record == "STRUCTURES_ELEVE ELEVE_ID=99")
+        #expect(line == 19)
+    }
+
+    @Test("A service naming a teacher the file does not contain is refused")
+    func danglingTeacher() throws {
+        let text = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <STS_EDT><PARAMETRES><UAJ CODE="0860001X"/></PARAMETRES><DONNEES><INDIVIDUS>
+            <INDIVIDU ID="9"><NOM_USAGE>A</NOM_USAGE><PRENOM>B</PRENOM></INDIVIDU></INDIVIDUS>
+            <STRUCTURE><DIVISIONS><DIVISION CODE="6A"><SERVICES><SERVICE CODE_MATIERE="020100">
+            <ENSEIGNANTS><ENSEIGNANT ID="10"/></ENSEIGNANTS></SERVICE></SERVICES></DIVISION></DIVISIONS></STRUCTURE>
+            </DONNEES></STS_EDT>
+            """
+        guard case .danglingReference(_, 5, _, let ref)? = refusal(try dir.write("t.xml", text: text)) else {
+            Issue.record("not refused"); return
+        }
+        #expect(ref.contains("ID=10"))
+    }
+
+    @Test("A DOCTYPE is refused, so an external entity is never read (XXE)")
+    func xxe() throws {
+        let secret = try dir.write("secret.txt", text: "TOP-SECRET-VALUE")
+        let text = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE BEE_ELEVES [ <!ENTITY xxe SYSTEM "file://\(secret.path)"> ]>
+            <BEE_ELEVES><PARAMETRES><UAJ>0860001X</UAJ></PARAMETRES><DONNEES><ELEVES>
+            <ELEVE ELEVE_ID="1"><NOM_DE_FAMILLE>&xxe;</NOM_DE_FAMILLE><PRENOM>A</PRENOM><DATE_NAISS>01/01/2014</DATE_NAISS></ELEVE>
+            </ELEVES></DONNEES></BEE_ELEVES>
+            """
+        let e = refusal(try dir.write("xxe.xml", text: text))
+        #expect(e == .doctypeForbidden(file: "xxe.xml", line: 2))
+        #expect(!(e?.french.contains("TOP-SECRET") ?? true))
+    }
+
+    @Test("Latin-1 bytes in a file that declares UTF-8 are refused with the line")
+    func wrongEncoding() throws {
+        let text = studentsXML(body: student("1", first: "Hélène"))
+        let url = try dir.write("enc.xml", bytes: [UInt8](text.data(using: .isoLatin1)!))
+        guard case .malformed(_, let line, _, _)? = refusal(url) else { Issue.record("not refused"); return }
+        #expect(line == 11)
+    }
+
+    @Test("An encoding SIECLE never writes is refused by name")
+    func unsupportedEncoding() throws {
+        let url = try dir.write("ebcdic.xml", text: studentsXML(body: student("1"), encoding: "EBCDIC-FR"))
+        #expect(refusal(url) == .unsupportedEncoding(file: "ebcdic.xml", declared: "EBCDIC-FR"))
+    }
+
+    @Test("An empty file is refused")
+    func empty() throws {
+        guard case .malformed? = refusal(try dir.write("empty.xml", bytes: [])) else { Issue.record("not refused"); return }
+    }
+
+    @Test("A ZIP as SIECLE delivers it is read; errors name the file inside")
+    func zip() throws {
+        let inner = try dir.write("ElevesSansAdresses.xml", text: studentsXML(body: student("1") + "\n" + student("2", ine: "1111111111A")))
+        let zipURL = dir.file("ExportXML_ElevesSansAdresses.zip")
+        let archive = try Archive(url: zipURL, accessMode: .create)
+        try archive.addEntry(with: "ElevesSansAdresses.xml", relativeTo: dir.url)
+        let e = try students(ExportReader().read(zipURL))
+        #expect(e.students.count == 2)
+        #expect(e.students[1].location.file == "ExportXML_ElevesSansAdresses.zip!ElevesSansAdresses.xml")
+
+        try Data(studentsXML(body: student("1") + student("1")).utf8).write(to: inner)
+        let badZip = dir.file("bad.zip")
+        try Archive(url: badZip, accessMode: .create).addEntry(with: "ElevesSansAdresses.xml", relativeTo: dir.url)
+        #expect(refusal(badZip)?.file == "bad.zip!ElevesSansAdresses.xml")
+
+        let noXML = dir.file("empty.zip")
+        try Archive(url: noXML, accessMode: .create).addEntry(with: "secret.txt", relativeTo: dir.url)
+        #expect(refusal(noXML) == .noXMLInArchive(file: "empty.zip"))
+    }
+
+    @Test("A file that is not there is refused by name")
+    func missingFile() throws {
+        guard case .unreadable(let f, _)? = refusal(dir.file("nowhere.xml")) else { Issue.record("not refused"); return }
+        #expect(f == "nowhere.xml")
+    }
+}
+
+extension ImportError? {
+    var file: String? { self.map { $0.file } }
+}
