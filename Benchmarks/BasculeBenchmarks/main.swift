@@ -31,7 +31,7 @@ struct Arguments {
 /// Peak resident memory of this process so far, in MiB (Linux reports ru_maxrss in KiB).
 func peakMiB() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_maxrss) / 1024
 }
 

@@ -8,4 +8,19 @@ public struct BasculeCommand: AsyncParsableCommand {
         subcommands: [DemoCommand.self, ImportCommand.self, PeopleCommand.self, GenerateCommand.self])
 
     public init() {}
+
+    /// The executable's entry point. ArgumentParser's own `main()` picks its synchronous form on
+    /// Linux for a root command declared in a library, so the async dispatch is written out here.
+    public static func execute(_ arguments: [String]? = nil) async {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

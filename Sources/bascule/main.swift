@@ -1,3 +1,3 @@
 import BasculeCommands
 
-await BasculeCommand.main()
+await BasculeCommand.execute()

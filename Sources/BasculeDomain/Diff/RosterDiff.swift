@@ -27,8 +27,8 @@ public struct RosterDiff: Sendable, Equatable {
 
         public var french: String {
             switch self {
-            case .arrived(let e): "nouvel·le élève en \(e.division ?? "?") : \(e.displayName)"
-            case .left(let e, let p): "départ de \(e.displayName) (était en \(p.division ?? "?"))"
+            case .arrived(let e): "arrivée de \(e.displayName)" + (e.division.map { " en \($0)" } ?? "")
+            case .left(let e, let p): "départ de \(e.displayName)" + (p.division.map { " (était en \($0))" } ?? "")
             case .moved(let e, let from): "\(e.displayName) passe de \(from ?? "?") à \(e.division ?? "?")"
             case .groupsChanged(let e, let a, let r):
                 "\(e.displayName) : groupes " + (a.isEmpty ? "" : "+\(a.joined(separator: ","))")

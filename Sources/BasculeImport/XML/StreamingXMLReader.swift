@@ -108,6 +108,18 @@ final class StreamingXMLReader: NSObject, XMLParserDelegate {
         if path.isEmpty { rootClosed = true }
     }
 
+    // libxml2 reports an error here, at the right line, and then recovers and goes on delivering
+    // elements: the first error must stop everything, or a broken file would half-import.
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        let code = (parseError as NSError).code
+        if code == 5 {
+            fail(.truncated(file: displayName, line: parser.lineNumber))
+        } else {
+            fail(.malformed(file: displayName, line: parser.lineNumber, column: parser.columnNumber,
+                            reason: Self.reason(for: code)))
+        }
+    }
+
     // An entity declaration can only come from a DOCTYPE, which the prescan refuses; this is the
     // second lock on that door.
     func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
