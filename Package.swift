@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "BasculeImport", dependencies: [
             "BasculeDomain",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // One SQL code path for SQLite (embedded) and PostgreSQL.
         .target(name: "BasculeStore", dependencies: [
@@ -43,7 +44,6 @@ let package = Package(
         // Use cases shared by the CLI and, later, the server: import files, list people.
         .target(name: "BasculeApp", dependencies: [
             "BasculeDomain", "BasculeImport", "BasculeStore",
-            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The CLI's commands, as a library so tests run them as a user would.
         .target(name: "BasculeCommands", dependencies: [

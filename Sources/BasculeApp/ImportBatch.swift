@@ -18,6 +18,12 @@ struct ImportBatch {
         return try await store.latestImport(uai: uai, source: source)
     }
 
+    /// An import of exactly this XML, in this batch or in the store's history.
+    func sameContent(uai: UAI, source: SourceKind, sha256: String) async throws -> ImportInfo? {
+        if let w = written[Self.key(uai, source)], w.info.fileSHA256 == sha256 { return w.info }
+        return try await store.importWithDigest(uai: uai, source: source, sha256: sha256)
+    }
+
     private mutating func knownPeople(_ uai: UAI) async throws -> [KnownPerson] {
         if let k = known[uai] { return k }
         let k = try await store.knownPeople(uai: uai)
@@ -44,7 +50,7 @@ struct ImportBatch {
         written[Self.key(write.info.uai, write.info.source)] = write
         var k = known[write.info.uai] ?? []
         let index = Dictionary(k.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for p in write.persons {
+        for p in write.persons.map(\.person) {
             let person = KnownPerson(id: p.id, kind: p.kind, sourceID: p.sourceID, ine: p.ine,
                                      firstName: p.name.firstName, birthDate: p.birthDate)
             if let i = index[p.id] { k[i] = person } else { k.append(person) }
@@ -64,9 +70,9 @@ struct ImportBatch {
             var people: [SnapshotPerson] = []
             for (r, res) in zip(e.students, result.resolutions) {
                 let id = res.personID ?? makeID()
-                persons.append(PersonWrite(id: id, isNew: res.personID == nil, uai: uai, source: .siecleStudents,
-                                           sourceID: r.sourceID, kind: .student, ine: res.claimedINE, name: r.name,
-                                           birthDate: r.birthDate))
+                persons.append(PersonWrite(StoredPerson(id: id, uai: uai, source: .siecleStudents, sourceID: r.sourceID,
+                                           kind: .student, ine: res.claimedINE, name: r.name, birthDate: r.birthDate),
+                                           isNew: res.personID == nil))
                 let left = r.hasLeft(asOf: asOf)
                 people.append(SnapshotPerson(personID: id, kind: .student, sourceID: r.sourceID, name: r.name,
                                              division: left ? nil : r.division, groups: left ? [] : r.groups,
@@ -92,8 +98,9 @@ struct ImportBatch {
                 let id = res.personID ?? makeID()
                 idBySource[r.sourceID] = id
                 let kind = e.kind(of: r)
-                persons.append(PersonWrite(id: id, isNew: res.personID == nil, uai: uai, source: .sts,
-                                           sourceID: r.sourceID, kind: kind, ine: nil, name: r.name, birthDate: r.birthDate))
+                persons.append(PersonWrite(StoredPerson(id: id, uai: uai, source: .sts, sourceID: r.sourceID,
+                                           kind: kind, ine: nil, name: r.name, birthDate: r.birthDate),
+                                           isNew: res.personID == nil))
                 people.append(SnapshotPerson(personID: id, kind: kind, sourceID: r.sourceID, name: r.name,
                                              division: nil, groups: [], hasLeft: false, entryDate: nil, leavingDate: nil,
                                              mef: nil, function: r.function, email: nil, line: r.location.line))
@@ -118,8 +125,9 @@ struct ImportBatch {
             var guardians: [SnapshotGuardian] = []
             for (r, res) in zip(e.parents, res) {
                 let id = res.personID ?? makeID()
-                persons.append(PersonWrite(id: id, isNew: res.personID == nil, uai: uai, source: .sieclePersons,
-                                           sourceID: r.sourceID, kind: .parent, ine: nil, name: r.name, birthDate: nil))
+                persons.append(PersonWrite(StoredPerson(id: id, uai: uai, source: .sieclePersons, sourceID: r.sourceID,
+                                           kind: .parent, ine: nil, name: r.name, birthDate: nil),
+                                           isNew: res.personID == nil))
                 people.append(SnapshotPerson(personID: id, kind: .parent, sourceID: r.sourceID, name: r.name,
                                              division: nil, groups: [], hasLeft: false, entryDate: nil, leavingDate: nil,
                                              mef: nil, function: nil, email: r.email, line: r.location.line))

@@ -1,7 +1,6 @@
 import BasculeDomain
 import BasculeImport
 import BasculeStore
-import Crypto
 import Foundation
 
 /// Imports export files into the store: parse every file, match identities, then write all of
@@ -30,11 +29,11 @@ public struct ImportService: Sendable {
     public func importFiles(_ files: [URL], school: UAI? = nil) async throws -> ImportSummary {
         var parsed: [(url: URL, export: ParsedExport, sha: String)] = []
         for url in files {
-            let export = try ExportReader().read(url)
-            if let school, export.header.uai != school {
-                throw ImportError.schoolMismatch(file: url.lastPathComponent, expected: school.code, found: export.header.uai.code)
+            let read = try ExportReader().readWithDigest(url)
+            if let school, read.export.header.uai != school {
+                throw ImportError.schoolMismatch(file: url.lastPathComponent, expected: school.code, found: read.export.header.uai.code)
             }
-            parsed.append((url, export, try Self.sha256(of: url)))
+            parsed.append((url, read.export, read.xmlSHA256))
         }
         // Structures first, then students, then parents: each can be checked against the previous.
         let order: [SourceKind: Int] = [.sts: 0, .siecleStudents: 1, .sieclePersons: 2]
@@ -52,10 +51,16 @@ public struct ImportService: Sendable {
             var result = ImportSummary.FileResult(
                 file: url.lastPathComponent, uai: header.uai, source: header.source, schoolYear: header.schoolYear,
                 exportDate: header.exportDate, records: export.recordCount, newPeople: 0, knownPeople: 0,
-                alreadyImported: previous?.fileSHA256 == sha, notices: [])
+                alreadyImported: try await batch.sameContent(uai: header.uai, source: header.source, sha256: sha) != nil,
+                notices: [])
             if result.alreadyImported {
                 results.append(result)
                 continue
+            }
+            if let previous, Self.isOlder(header, than: previous) {
+                throw ImportError.staleExport(file: url.lastPathComponent, exported: Self.dateLabel(header.schoolYear, header.exportDate),
+                                              newest: Self.dateLabel(previous.schoolYear, previous.exportDate),
+                                              newestFile: previous.fileName)
             }
             let info = ImportInfo(id: makeID(), seq: seq, uai: header.uai, source: header.source,
                                   schoolYear: header.schoolYear, exportDate: header.exportDate,
@@ -86,14 +91,15 @@ public struct ImportService: Sendable {
         return ImportSummary(files: results)
     }
 
-    static func sha256(of url: URL) throws -> String {
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
-            throw ImportError.unreadable(file: url.lastPathComponent, reason: "lecture impossible")
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    /// Older by school year, then by export date; an export without dates is never called older.
+    static func isOlder(_ header: ExportHeader, than previous: ImportInfo) -> Bool {
+        if let y = header.schoolYear, let p = previous.schoolYear, y != p { return y < p }
+        if let d = header.exportDate, let p = previous.exportDate { return d < p }
+        return false
+    }
+
+    static func dateLabel(_ year: SchoolYear?, _ date: CivilDate?) -> String {
+        [date?.french, year.map { "année \($0)" }].compactMap { $0 }.joined(separator: ", ")
     }
 
     static func timestamp(_ date: Date) -> String { date.formatted(.iso8601) }

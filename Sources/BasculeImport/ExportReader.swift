@@ -1,6 +1,14 @@
 import BasculeDomain
+import Crypto
 import Foundation
 import ZIPFoundation
+
+/// An export as read, with the SHA-256 of its XML: the same XML is the same import, whether it
+/// came bare or in a ZIP (whose bytes change with every packing, timestamps included).
+public struct ReadExport: Sendable {
+    public var export: ParsedExport
+    public var xmlSHA256: String
+}
 
 /// Reads one export file, whatever its kind, as SIECLE and STS-Web deliver it: a bare XML file or
 /// a ZIP holding one. The kind comes from the root element, never from the file name.
@@ -9,11 +17,26 @@ public struct ExportReader: Sendable {
 
     /// Parses `url`. `displayName` is how errors name the file (defaults to its last path component).
     public func read(_ url: URL, displayName: String? = nil) throws(ImportError) -> ParsedExport {
+        try readWithDigest(url, displayName: displayName).export
+    }
+
+    /// Parses `url` and digests the XML it holds.
+    public func readWithDigest(_ url: URL, displayName: String? = nil) throws(ImportError) -> ReadExport {
         let name = displayName ?? url.lastPathComponent
         if try Self.isZip(url, displayName: name) {
             return try readZip(url, displayName: name)
         }
-        return try readXML(url, displayName: name)
+        return ReadExport(export: try readXML(url, displayName: name), xmlSHA256: try Self.sha256(of: url, displayName: name))
+    }
+
+    static func sha256(of url: URL, displayName: String) throws(ImportError) -> String {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw .unreadable(file: displayName, reason: "lecture impossible")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// Parses an XML file streaming: memory holds the records read, never the document.
@@ -43,7 +66,7 @@ public struct ExportReader: Sendable {
         return try finish()
     }
 
-    private func readZip(_ url: URL, displayName: String) throws(ImportError) -> ParsedExport {
+    private func readZip(_ url: URL, displayName: String) throws(ImportError) -> ReadExport {
         let archive: Archive
         do {
             archive = try Archive(url: url, accessMode: .read)
@@ -63,7 +86,7 @@ public struct ExportReader: Sendable {
         } catch {
             throw .notAnArchive(file: inner, reason: "\(error)")
         }
-        return try readXML(target, displayName: inner)
+        return ReadExport(export: try readXML(target, displayName: inner), xmlSHA256: try Self.sha256(of: target, displayName: inner))
     }
 
     static func isZip(_ url: URL, displayName: String) throws(ImportError) -> Bool {

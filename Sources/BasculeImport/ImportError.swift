@@ -17,13 +17,16 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateID(file: String, line: Int, record: String, field: String, firstLine: Int)
     case danglingReference(file: String, line: Int, record: String, reference: String)
     case schoolMismatch(file: String, expected: String, found: String)
+    /// Older than the newest import of the same school and source: importing it would turn the
+    /// school back in time.
+    case staleExport(file: String, exported: String, newest: String, newestFile: String)
 
     public var file: String {
         switch self {
         case .unreadable(let f, _), .notAnArchive(let f, _), .noXMLInArchive(let f), .unsupportedEncoding(let f, _),
              .doctypeForbidden(let f, _), .malformed(let f, _, _, _), .truncated(let f, _), .unknownRoot(let f, _),
              .missingField(let f, _, _, _), .invalidValue(let f, _, _, _, _), .duplicateID(let f, _, _, _, _),
-             .danglingReference(let f, _, _, _), .schoolMismatch(let f, _, _):
+             .danglingReference(let f, _, _, _), .schoolMismatch(let f, _, _), .staleExport(let f, _, _, _):
             f
         }
     }
@@ -58,6 +61,8 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .danglingReference(let f, let l, let rec, let ref): "\(f), ligne \(l), \(rec) : \(ref) absent du fichier."
         case .schoolMismatch(let f, let expected, let found):
             "\(f) : cet export est celui de l'établissement \(found), pas de \(expected) demandé par --school."
+        case .staleExport(let f, let exported, let newest, let newestFile):
+            "\(f) : export du \(exported), plus ancien que le dernier importé (\(newestFile), du \(newest)) ; il ne peut pas remplacer l'état actuel."
         }
     }
 
@@ -76,6 +81,8 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateID(let f, let l, let rec, let field, let first): "\(f):\(l): \(rec): duplicate \(field), first at line \(first)"
         case .danglingReference(let f, let l, let rec, let ref): "\(f):\(l): \(rec): \(ref) not in the file"
         case .schoolMismatch(let f, let expected, let found): "\(f): export of school \(found), expected \(expected)"
+        case .staleExport(let f, let exported, let newest, let newestFile):
+            "\(f): exported \(exported), older than the newest import \(newestFile) of \(newest)"
         }
     }
 }

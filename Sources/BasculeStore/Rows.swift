@@ -33,27 +33,13 @@ public struct ImportInfo: Sendable, Hashable, Codable {
 
 /// A person row to create or refresh (the latest names and INE win).
 public struct PersonWrite: Sendable, Hashable {
-    public var id: String
+    public var person: StoredPerson
+    /// True for someone the store has never seen: inserted, not updated.
     public var isNew: Bool
-    public var uai: UAI
-    public var source: SourceKind
-    public var sourceID: String
-    public var kind: PersonKind
-    public var ine: String?
-    public var name: PersonName
-    public var birthDate: CivilDate?
 
-    public init(id: String, isNew: Bool, uai: UAI, source: SourceKind, sourceID: String, kind: PersonKind,
-                ine: String?, name: PersonName, birthDate: CivilDate?) {
-        self.id = id
+    public init(_ person: StoredPerson, isNew: Bool) {
+        self.person = person
         self.isNew = isNew
-        self.uai = uai
-        self.source = source
-        self.sourceID = sourceID
-        self.kind = kind
-        self.ine = ine
-        self.name = name
-        self.birthDate = birthDate
     }
 }
 
@@ -196,4 +182,16 @@ public struct StoredPerson: Sendable, Hashable {
     public var ine: String?
     public var name: PersonName
     public var birthDate: CivilDate?
+
+    public init(id: String, uai: UAI, source: SourceKind, sourceID: String, kind: PersonKind, ine: String?,
+                name: PersonName, birthDate: CivilDate?) {
+        self.id = id
+        self.uai = uai
+        self.source = source
+        self.sourceID = sourceID
+        self.kind = kind
+        self.ine = ine
+        self.name = name
+        self.birthDate = birthDate
+    }
 }

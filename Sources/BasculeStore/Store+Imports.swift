@@ -24,7 +24,7 @@ extension Store {
             .values(i.id, i.seq, i.uai.code, i.source.rawValue, i.schoolYear?.startYear, i.exportDate?.description,
                     i.formatVersion, i.fileName, i.fileSHA256, i.importedAt, i.recordCount)
             .run()
-        let newPersons = s.persons.filter(\.isNew)
+        let newPersons = s.persons.filter(\.isNew).map(\.person)
         try await insertRows("persons",
             columns: ["id", "uai", "source", "source_id", "kind", "ine", "family_name", "usage_name", "first_name",
                       "birth_date", "first_import", "last_import"],
@@ -33,7 +33,7 @@ extension Store {
                  p.name.usageName, p.name.firstName, p.birthDate?.description, i.id, i.id]
             })
         // INEs move last, in two steps, so that the unique index never sees two holders at once.
-        for p in s.persons where !p.isNew {
+        for p in s.persons.filter({ !$0.isNew }).map(\.person) {
             try await db.update("persons")
                 .set("source_id", to: p.sourceID).set("kind", to: p.kind.rawValue)
                 .set("family_name", to: p.name.familyName).set("usage_name", to: p.name.usageName)
@@ -42,7 +42,7 @@ extension Store {
                 .where("id", .equal, p.id)
                 .run()
         }
-        let ineChanges = s.persons.filter { !$0.isNew }
+        let ineChanges = s.persons.filter { !$0.isNew }.map(\.person)
         if !ineChanges.isEmpty {
             for p in ineChanges {
                 try await db.update("persons").set("ine", to: Optional<String>.none).where("id", .equal, p.id)
@@ -102,6 +102,14 @@ extension Store {
         if let source { sql.appendInterpolation(unsafeRaw: " AND source = "); sql.appendInterpolation(bind: source.rawValue) }
         sql.appendInterpolation(unsafeRaw: " ORDER BY seq")
         return try await query(sql, "imports").map(Self.importInfo)
+    }
+
+    /// An earlier import of exactly this XML for the school and source, if any.
+    public func importWithDigest(uai: UAI, source: SourceKind, sha256: String) async throws -> ImportInfo? {
+        try await query("""
+            SELECT * FROM imports WHERE uai = \(bind: uai.code) AND source = \(bind: source.rawValue)
+            AND file_sha256 = \(bind: sha256) ORDER BY seq LIMIT 1
+            """, "imports").first.map(Self.importInfo)
     }
 
     public func latestImport(uai: UAI, source: SourceKind) async throws -> ImportInfo? {

@@ -64,3 +64,39 @@ struct CommandsTests {
         #expect(r.exitCode != 0)
     }
 }
+
+@Suite("The newcomer's commands")
+struct NewcomerCommandsTests {
+    @Test("demo imports two years and tells what the rollover would change; a second run changes nothing")
+    func demo() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let first = await bascule(["demo", "--data", dir.path, "--students", "120", "--seed", "5"])
+        #expect(first.exitCode == 0, "\(first.errors)")
+        #expect(first.output.contains("== Import des exports 2025-2026"))
+        #expect(first.output.contains("== Ce que la bascule 2025-2026 → 2026-2027 changerait"))
+        #expect(first.output.contains("arrivée de"))
+        #expect(first.output.contains("départ de"))
+        let second = await bascule(["demo", "--data", dir.path, "--students", "120", "--seed", "5"])
+        #expect(second.exitCode == 0)
+        #expect(second.output.components(separatedBy: "déjà importé à l'identique").count - 1 == 6)
+        let people = await bascule(["people", "--data", dir.path, "--kind", "student"])
+        #expect(people.output.contains("(active)"))
+        #expect(people.output.contains("(absent)"), "last year's 3e are no longer in the newest export")
+    }
+
+    @Test("generate writes every school's files for every year")
+    func generate() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let r = await bascule(["generate", "--schools", "2", "--students", "60", "--years", "3", "--out", dir.path])
+        #expect(r.exitCode == 0, "\(r.errors)")
+        #expect(r.output.hasPrefix("18 fichiers écrits"))
+        let schools = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(schools.count == 2)
+        let years = try FileManager.default.contentsOfDirectory(atPath: dir.file(schools[0]).path).sorted()
+        #expect(years == ["2025", "2026", "2027"])
+        let bad = await bascule(["generate", "--schools", "0", "--out", dir.path])
+        #expect(bad.exitCode != 0)
+    }
+}

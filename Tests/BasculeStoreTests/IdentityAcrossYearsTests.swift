@@ -50,9 +50,11 @@ struct IdentityAcrossYearsTests {
                 stayed += 1
             }
             #expect(stayed > 50)
-            // Nobody is duplicated: one person per INE (or per ELEVE_ID without INE).
+            // Nobody is duplicated: one person per INE, or per ELEVE_ID for whom no year gives an INE.
             let persons = try await store.persons(uai: uai).filter { $0.kind == .student }
-            let keys = Set(r1.students.map { $0.ine ?? "id:" + $0.sourceID } + r2.students.map { $0.ine ?? "id:" + $0.sourceID })
+            let all = r1.students + r2.students
+            let ineOf = Dictionary(all.compactMap { s in s.ine.map { (s.sourceID, $0) } }, uniquingKeysWith: { a, _ in a })
+            let keys = Set(all.map { ineOf[$0.sourceID] ?? "id:" + $0.sourceID })
             #expect(persons.count == keys.count)
 
             // Last year's 3e are no longer in the newest export.

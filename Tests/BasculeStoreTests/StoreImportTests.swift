@@ -87,6 +87,32 @@ struct StoreImportTests {
         }
     }
 
+    @Test("An export older than the newest one is refused; an old identical one is skipped", arguments: Backend.allCases)
+    func stale(backend: Backend) async throws {
+        try await withStore(backend) { store, dir in
+            func export(_ date: String, first: String) throws -> URL {
+                try dir.write("e-\(first).xml", text: """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <BEE_ELEVES><PARAMETRES><UAJ>0860001X</UAJ><DATE_EXPORT>\(date)</DATE_EXPORT></PARAMETRES><DONNEES><ELEVES>
+                    <ELEVE ELEVE_ID="1"><NOM_DE_FAMILLE>A</NOM_DE_FAMILLE><PRENOM>\(first)</PRENOM><DATE_NAISS>01/01/2014</DATE_NAISS></ELEVE>
+                    </ELEVES></DONNEES></BEE_ELEVES>
+                    """)
+            }
+            let service = ImportService(store: store, today: rentree2026)
+            let old = try export("01/09/2026", first: "Ana")
+            _ = try await service.importFiles([old])
+            _ = try await service.importFiles([try export("05/09/2026", first: "Anne")])
+            let before = try await store.tableCounts()
+            let again = try await service.importFiles([old])
+            #expect(again.files[0].alreadyImported, "the old file's content is in the history")
+            await #expect(throws: ImportError.self) {
+                try await service.importFiles([try export("03/09/2026", first: "Anna")])
+            }
+            #expect(try await store.tableCounts() == before)
+            #expect(try await PeopleQuery(store: store).people().map(\.firstName) == ["Anne"])
+        }
+    }
+
     @Test("A file of another school is refused when --school is given", arguments: Backend.allCases)
     func schoolMismatch(backend: Backend) async throws {
         try await withStore(backend) { store, _ in
