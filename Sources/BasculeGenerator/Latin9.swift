@@ -1,3 +1,5 @@
+import BasculeDomain
+
 /// ISO-8859-15 (Latin-9), the encoding SIECLE and STS-Web write. Latin-1 with eight changes:
 /// € Š š Ž ž Œ œ Ÿ take the places of ¤ ¦ ¨ ´ ¸ ¼ ½ ¾. What it cannot write becomes `?`, as SIECLE does.
 public enum Latin9 {
@@ -75,25 +77,79 @@ struct XMLBuffer {
     }
 
     /// Escaped, encoded text: `& < > " '` become entities, control characters and anything
-    /// ISO-8859-15 cannot write become `?`.
+    /// ISO-8859-15 cannot write become `?`. Reads the UTF-8 bytes directly (names are mostly ASCII).
     mutating func text(_ s: String) {
-        for scalar in s.unicodeScalars {
-            let v = scalar.value
-            if v < 0x80 {
-                switch v {
-                case 0x26: ascii("&amp;")
-                case 0x3C: ascii("&lt;")
-                case 0x3E: ascii("&gt;")
-                case 0x22: ascii("&quot;")
-                case 0x27: ascii("&apos;")
-                case 0x09, 0x0A, 0x0D: bytes.append(UInt8(v))
-                case 0..<0x20, 0x7F: bytes.append(0x3F)
-                default: bytes.append(UInt8(v))
+        var s = s
+        s.withUTF8 { utf8 in
+            var i = 0
+            let n = utf8.count
+            while i < n {
+                let b = utf8[i]
+                if b < 0x80 {
+                    switch b {
+                    case 0x26: ascii("&amp;")
+                    case 0x3C: ascii("&lt;")
+                    case 0x3E: ascii("&gt;")
+                    case 0x22: ascii("&quot;")
+                    case 0x27: ascii("&apos;")
+                    case 0x09, 0x0A, 0x0D: bytes.append(b)
+                    case 0..<0x20, 0x7F: bytes.append(0x3F)
+                    default: bytes.append(b)
+                    }
+                    i += 1
+                    continue
                 }
-            } else {
-                bytes.append(Latin9.byte(for: scalar) ?? 0x3F)
+                // A multi-byte sequence (the string is valid UTF-8).
+                var v: UInt32
+                var length: Int
+                if b >= 0xF0 {
+                    v = UInt32(b & 0x07)
+                    length = 4
+                } else if b >= 0xE0 {
+                    v = UInt32(b & 0x0F)
+                    length = 3
+                } else {
+                    v = UInt32(b & 0x1F)
+                    length = 2
+                }
+                for k in 1..<length where i + k < n { v = (v << 6) | UInt32(utf8[i + k] & 0x3F) }
+                i += length
+                bytes.append(Unicode.Scalar(v).flatMap(Latin9.byte(for:)) ?? 0x3F)
             }
         }
+    }
+
+    /// Two digits, or four.
+    private mutating func digits(_ value: Int, _ count: Int) {
+        var divisor = count == 4 ? 1000 : 10
+        while divisor > 0 {
+            bytes.append(UInt8(0x30 + (value / divisor) % 10))
+            divisor /= 10
+        }
+    }
+
+    /// `<TAG>DD/MM/YYYY</TAG>` (SIECLE) or `<TAG>YYYY-MM-DD</TAG>` (STS-Web).
+    mutating func date(_ tag: StaticString, _ d: CivilDate, french: Bool = true) {
+        newline()
+        bytes.append(0x3C)
+        ascii(tag)
+        bytes.append(0x3E)
+        if french {
+            digits(d.day, 2)
+            bytes.append(0x2F)
+            digits(d.month, 2)
+            bytes.append(0x2F)
+            digits(d.year, 4)
+        } else {
+            digits(d.year, 4)
+            bytes.append(0x2D)
+            digits(d.month, 2)
+            bytes.append(0x2D)
+            digits(d.day, 2)
+        }
+        ascii("</")
+        ascii(tag)
+        bytes.append(0x3E)
     }
 
     private mutating func newline() {

@@ -69,6 +69,9 @@ public struct GeneratedYear: Sendable {
     public var services: [TeachingService]
     /// Spellings fixed in this year's files, the ids kept.
     public var nameCorrections: [NameCorrection]
+    /// Students who had no INE last year and carry one now, under the same `ELEVE_ID`: one
+    /// person, whose key changes from the ELEVE_ID to the INE.
+    public var ineAttributions: [INEAttribution]
 
     /// Students in a division this year (not departed).
     public var activeStudents: [StudentRecord] { students.filter { $0.leavingDate == nil } }
@@ -99,6 +102,12 @@ public struct NameCorrection: Sendable, Hashable {
     public var sourceID: String
     public var before: PersonName
     public var after: PersonName
+}
+
+/// An INE given to a student registered without one, the `ELEVE_ID` kept.
+public struct INEAttribution: Sendable, Hashable {
+    public var sourceID: String
+    public var ine: String
 }
 
 /// One file written by `AcademyGenerator.write(to:)`.

@@ -45,6 +45,7 @@ struct SchoolState: Sendable {
     var parents: [String: ParentState] = [:]
     var staff: [StaffState] = []
     var corrections: [NameCorrection] = []
+    var attributions: [INEAttribution] = []
     var ids: IDs
     /// Families leaving for another school of the academy at the coming rentrée.
     var outgoing: [Mover] = []
@@ -106,7 +107,7 @@ struct SchoolState: Sendable {
         let professions = ["10", "21", "23", "31", "33", "34", "37", "38", "42", "43", "46", "47", "48", "52", "53",
                            "54", "55", "56", "61", "66", "69", "71", "81", "84", "99"]
         return ParentState(sourceID: ids.person(&rng), sex: sex, civility: sex == 1 ? "M." : "MME", family: family,
-                           usage: usage, first: first, email: email, mobile: mobile, home: home, relation: relation,
+                           usage: usage, upper: family.uppercased(), usageUpper: usage?.uppercased(), first: first, email: email, mobile: mobile, home: home, relation: relation,
                            profession: rng.pick(professions))
     }
 
@@ -207,7 +208,8 @@ struct SchoolState: Sendable {
         let bilingual = level == 0 ? rng.chance(0.12) : rng.chance(0.08)
         return StudentState(
             sourceID: ids.student(&rng), ine: withINE ? ids.ine() : nil, elenoet: String(elenoet), family: family.key,
-            surname: family.surname, usage: family.usage, first: first, properFirst: nil, others: others, birth: birth,
+            surname: family.surname, usage: family.usage, upper: family.surname.uppercased(),
+            usageUpper: family.usage?.uppercased(), first: first, properFirst: nil, others: others, birth: birth,
             sex: sex, level: level, entry: entry, regime: rng.chance(0.72) ? "2" : "0",
             lv2: bilingual || rng.chance(0.22) ? .german : .spanish, latin: level >= 1 && rng.chance(0.2),
             bilingual: bilingual, parentIDs: family.parentIDs, previous: previous, birthPlace: birthPlace)
@@ -226,7 +228,7 @@ struct SchoolState: Sendable {
     private mutating func ensureDegraded(_ count: Int, among filter: (StudentState) -> Bool) {
         var have = active.filter { filter($0) && $0.properFirst != nil }.count
         guard have < count else { return }
-        var candidates = active.indices.filter { filter(active[$0]) && active[$0].properFirst == nil
+        var candidates = active.indices.filter { filter(active[$0]) && active[$0].properFirst == nil && !active[$0].pinned
             && Corpus.withoutAccents(active[$0].first) != active[$0].first }
         rng.shuffle(&candidates)
         for i in candidates where have < count {
@@ -249,8 +251,11 @@ struct SchoolState: Sendable {
 
     /// A student with the same family name as an existing one and the same first name
     /// (`sameFirstName`) or the same initial: the homonyms logins and lists trip over.
-    private mutating func addHomonym(of other: StudentState, sameFirstName: Bool, level: Int, year: Int, arrival: Arrival,
+    private mutating func addHomonym(of index: Int, sameFirstName: Bool, level: Int, year: Int, arrival: Arrival,
                                      ids: inout IDs) {
+        // Both kept active this year, so that the pair is there to be seen.
+        active[index].pinned = true
+        let other = active[index]
         let family = makeFamily(ids: &ids, surname: other.surname)
         var first = other.first
         if !sameFirstName {
@@ -259,8 +264,9 @@ struct SchoolState: Sendable {
             let sameInitial = list.filter { $0.first == initial && $0 != other.first }
             first = sameInitial.isEmpty ? rng.pick(list.filter { $0 != other.first }) : rng.pick(sameInitial)
         }
-        let student = makeStudent(family: family, first: first, sex: other.sex, level: level,
+        var student = makeStudent(family: family, first: first, sex: other.sex, level: level,
                                   birth: birthDate(level: level, year: year, shift: false), year: year, arrival: arrival, ids: &ids)
+        student.pinned = true
         active.append(student)
     }
 
@@ -304,7 +310,7 @@ struct SchoolState: Sendable {
         }
 
         // Homonyms: a full one and one sharing the initial, both staying next year.
-        let young = active.filter { $0.level < 2 }
+        let young = active.indices.filter { active[$0].level < 2 }
         addHomonym(of: rng.pick(young), sameFirstName: true, level: rng.below(2), year: year, arrival: .initial, ids: &ids)
         addHomonym(of: rng.pick(young), sameFirstName: false, level: rng.below(3), year: year, arrival: .initial, ids: &ids)
 
@@ -338,12 +344,17 @@ struct SchoolState: Sendable {
 
         var next: [StudentState] = []
         var movers: [Mover] = []
+        attributions = []
         for (k, family) in order.enumerated() {
             var kids = members[family]!.map { promote(active[$0]) }
             switch fates[k] {
             case .leave: continue
             case .stay:
-                for i in kids.indices where kids[i].ine == nil && rng.chance(0.8) { kids[i].ine = ids.ine() }
+                // Most newcomers without INE get one the following year, under the same ELEVE_ID.
+                for i in kids.indices where kids[i].ine == nil && rng.chance(0.8) {
+                    kids[i].ine = ids.ine()
+                    attributions.append(INEAttribution(sourceID: kids[i].sourceID, ine: kids[i].ine!))
+                }
                 next.append(contentsOf: kids)
             case .move:
                 var to = rng.below(schools - 1)
@@ -399,7 +410,6 @@ struct SchoolState: Sendable {
     /// The rentrée's newcomers: a new 6e cohort (some joining brothers and sisters already there),
     /// and a few arrivals in the other levels from outside the academy.
     mutating func admit(year: Int, ids: inout IDs) {
-        let firstNew = active.count
         for level in 1..<Level.count {
             let count = Int(Double(target) / 4 * 0.02 + rng.unit())
             for _ in 0..<count {
@@ -427,10 +437,10 @@ struct SchoolState: Sendable {
             }
         }
         if let other = active.indices.filter({ active[$0].level >= 1 }).randomElement(using: &rng) {
-            addHomonym(of: active[other], sameFirstName: false, level: 0, year: year, arrival: .sixth, ids: &ids)
+            addHomonym(of: other, sameFirstName: false, level: 0, year: year, arrival: .sixth, ids: &ids)
         }
+        // This rentrée's 6e, transfers (pinned) aside.
         let isNew: (StudentState) -> Bool = { $0.entry.year == year && $0.entry.month == 9 && $0.entry.day == 1 && !$0.pinned }
-        _ = firstNew
         ensureDegraded(2, among: { $0.level == 0 && isNew($0) })
         let newcomers = active[firstSixth...].count
         ensureWithoutINE(max(1, newcomers / 50), among: { $0.level == 0 && isNew($0) })

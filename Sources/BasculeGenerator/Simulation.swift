@@ -145,6 +145,7 @@ struct Simulation {
             year: SchoolYear(startYear: d.year), exportDate: d.exportDate, students: d.students.map(\.record),
             parents: parents, staff: d.staff.map(\.record),
             subjects: Subjects.all.map { SubjectRecord(code: $0.code, managementCode: $0.management, shortLabel: $0.short, longLabel: $0.long) },
-            structures: structures, services: services.sorted(), nameCorrections: d.nameCorrections)
+            structures: structures, services: services.sorted(), nameCorrections: d.nameCorrections,
+            ineAttributions: d.ineAttributions)
     }
 }

@@ -33,6 +33,9 @@ struct StudentState: Sendable {
     var family: Int
     var surname: String
     var usage: String?
+    /// The family and usage names as SIECLE writes them (upper case), kept once computed.
+    var upper: String
+    var usageUpper: String?
     var first: String
     /// Set when `first` is the accent-less spelling of this proper one (to be fixed later).
     var properFirst: String?
@@ -58,7 +61,7 @@ struct StudentState: Sendable {
     var leaving: CivilDate?
 
     var writtenName: PersonName {
-        PersonName(familyName: surname.uppercased(), usageName: usage?.uppercased(), firstName: first,
+        PersonName(familyName: upper, usageName: usageUpper, firstName: first,
                    otherFirstNames: others)
     }
 
@@ -75,6 +78,8 @@ struct ParentState: Sendable {
     var civility: String
     var family: String
     var usage: String?
+    var upper: String
+    var usageUpper: String?
     var first: String
     var email: String?
     var mobile: String?
@@ -84,8 +89,7 @@ struct ParentState: Sendable {
     var profession: String
 
     func writtenName(mixedCase: Bool) -> PersonName {
-        PersonName(familyName: mixedCase ? family : family.uppercased(),
-                   usageName: mixedCase ? usage : usage?.uppercased(), firstName: first)
+        PersonName(familyName: mixedCase ? family : upper, usageName: mixedCase ? usage : usageUpper, firstName: first)
     }
 }
 
@@ -152,6 +156,7 @@ struct YearDetails: Sendable {
     var groups: [GroupInfo]
     var structuresFirst: Bool
     var nameCorrections: [NameCorrection]
+    var ineAttributions: [INEAttribution]
 }
 
 /// How a school names its divisions: `6A`, `601` or `6e 1`.

@@ -47,14 +47,14 @@ struct ExportWriter {
         let h = stableHash(s.sourceID, UInt64(year))
         x.open("ELEVE", "ELEVE_ID", s.sourceID, "ELENOET", s.elenoet)
         x.leaf("ID_NATIONAL", ifPresent: s.ine)
-        x.leaf("NOM_DE_FAMILLE", s.surname.uppercased())
-        x.leaf("NOM_USAGE", s.usage?.uppercased() ?? "")
+        x.leaf("NOM_DE_FAMILLE", s.upper)
+        x.leaf("NOM_USAGE", s.usageUpper ?? "")
         x.leaf("PRENOM", s.first)
         if !s.others.isEmpty {
             x.leaf("PRENOM2", s.others[0])
             if s.others.count > 1 { x.leaf("PRENOM3", s.others[1]) } else if h & 1 == 0 { x.leaf("PRENOM3", "") }
         }
-        x.leaf("DATE_NAISS", s.birth.french)
+        x.date("DATE_NAISS", s.birth)
         let place = Corpus.birthPlaces[s.birthPlace]
         x.leaf("CODE_PAYS", place.pays)
         x.leaf("CODE_DEPARTEMENT_NAISS", ifPresent: place.dept)
@@ -64,13 +64,13 @@ struct ExportWriter {
         x.leaf("CODE_MEF", Level.mef[s.level])
         x.leaf("CODE_REGIME", s.regime)
         x.leaf("CODE_STATUT", "ST")
-        x.leaf("DATE_ENTREE", s.entry.french)
+        x.date("DATE_ENTREE", s.entry)
         if let l = s.leaving {
-            x.leaf("DATE_SORTIE", l.french)
+            x.date("DATE_SORTIE", l)
             x.leaf("CODE_MOTIF_SORTIE", "DEM")
         }
         let modified = details.exportDate.adding(days: -Int(h >> 8 % 120))
-        x.leaf("DATE_MODIFICATION", (modified < s.entry ? s.entry : modified).french)
+        x.date("DATE_MODIFICATION", modified < s.entry ? s.entry : modified)
         let p = places[s.previous.place]
         x.open("SCOLARITE_AN_DERNIER")
         x.leaf("CODE_MEF", ifPresent: s.previous.mef)
@@ -135,8 +135,8 @@ struct ExportWriter {
         for p in details.parents {
             x.open("PERSONNE", "PERSONNE_ID", p.sourceID)
             x.leaf("LC_CIVILITE", p.civility)
-            x.leaf("NOM_DE_FAMILLE", mixed ? p.family : p.family.uppercased())
-            x.leaf("NOM_USAGE", (mixed ? p.usage : p.usage?.uppercased()) ?? "")
+            x.leaf("NOM_DE_FAMILLE", mixed ? p.family : p.upper)
+            x.leaf("NOM_USAGE", (mixed ? p.usage : p.usageUpper) ?? "")
             x.leaf("PRENOM", p.first)
             x.leaf("TEL_PERSONNEL", ifPresent: p.home)
             x.leaf("TEL_PORTABLE", ifPresent: p.mobile)
@@ -221,7 +221,7 @@ struct ExportWriter {
             x.leaf("NOM_USAGE", p.usage.uppercased())
             x.leaf("NOM_PATRONYMIQUE", p.patronymic.uppercased())
             x.leaf("PRENOM", p.first)
-            x.leaf("DATE_NAISSANCE", p.birth.description)
+            x.date("DATE_NAISSANCE", p.birth, french: false)
             x.leaf("GRADE", p.grade)
             x.leaf("FONCTION", p.function)
             if !p.mainTeacherOf.isEmpty {

@@ -3,12 +3,14 @@ import BasculeDomain
 extension SchoolState {
     /// This school year's files: leavers picked, divisions and groups made, teachers assigned.
     mutating func buildYear(_ year: Int, ids: inout IDs) -> YearDetails {
-        let rentree = CivilDate(year: year, month: 9, day: 1)!
-        let exportDate = CivilDate(year: year, month: 9, day: 5 + rng.below(8))!
+        // Rentrée exports, made in the first days of September.
+        let exportDate = CivilDate(year: year, month: 9, day: 1 + rng.below(3))!
+        let summer = CivilDate(year: year, month: 8, day: 25)!
         let exportSeconds = 8 * 3600 + rng.below(9 * 3600)
         let stsDate = exportDate.adding(days: -rng.below(4))
 
-        // Students who left in the first days of the year: still in the file, in `Inactifs`.
+        // Students who left at the turn of the year (moved away over the summer, never came back):
+        // still in the file, with a DATE_SORTIE of this school year and in `Inactifs`.
         let leaverCount = max(1, Int((Double(active.count) * 0.01).rounded()))
         let candidates = active.indices.filter { !active[$0].pinned }
         let picked = Set(rng.sample(leaverCount, of: candidates.count).map { candidates[$0] })
@@ -17,7 +19,8 @@ extension SchoolState {
         for (i, s) in active.enumerated() {
             if picked.contains(i) {
                 var l = s
-                l.leaving = rentree.adding(days: rng.below(exportDate.dayNumber - rentree.dayNumber))
+                let day = summer.adding(days: rng.below(exportDate.dayNumber - summer.dayNumber))
+                l.leaving = day < s.entry ? s.entry : day
                 l.division = inactiveDivisionCode
                 l.groups = []
                 leavers.append(l)
@@ -51,9 +54,11 @@ extension SchoolState {
         let details = YearDetails(year: year, exportDate: exportDate, exportSeconds: exportSeconds, stsDate: stsDate,
                                   stsSeconds: 7 * 3600 + rng.below(10 * 3600), students: students, parents: parentList,
                                   mixedCaseParents: mixedCaseParents, staff: staffList, divisions: divisionInfos,
-                                  groups: groupInfos, structuresFirst: structuresFirst, nameCorrections: corrections)
+                                  groups: groupInfos, structuresFirst: structuresFirst, nameCorrections: corrections,
+                                  ineAttributions: attributions)
         for i in active.indices { active[i].pinned = false }
         corrections = []
+        attributions = []
         return details
     }
 

@@ -4,10 +4,10 @@ import Testing
 
 @Suite("Generated academy")
 struct GeneratorModelTests {
-    let academy = Fixture.academy
 
     @Test("UAIs: 086, four digits, the check letter; unique")
     func uais() {
+        let academy = Fixture.academy
         let letters = Array("ABCDEFGHJKLMNPRSTUVWXYZ")
         let codes = academy.schools.map(\.uai.code)
         #expect(Set(codes).count == codes.count)
@@ -21,8 +21,9 @@ struct GeneratorModelTests {
         #expect(Set(many.schools.map(\.uai)).count == 60)
     }
 
-    @Test("Ids: unique, numeric, INE of 10 digits and a letter, stable across years")
-    func ids() {
+    @Test("Ids: unique, numeric, INE of 10 digits and a letter, stable across years", arguments: Fixture.seeds)
+    func ids(seed: UInt64) {
+        let academy = Fixture.academies[seed]!
         for y in 0..<2 {
             let all = academy.schools.flatMap { $0.years[y].students }
             #expect(Set(all.map(\.sourceID)).count == all.count)
@@ -59,8 +60,9 @@ struct GeneratorModelTests {
         }
     }
 
-    @Test("Homonyms, twins, siblings sharing responsables, newcomers without INE")
-    func families() {
+    @Test("Homonyms, twins, siblings sharing responsables, newcomers without INE", arguments: Fixture.seeds)
+    func families(seed: UInt64) {
+        let academy = Fixture.academies[seed]!
         for school in academy.schools {
             let year = school.years[0]
             let students = year.activeStudents
@@ -85,8 +87,9 @@ struct GeneratorModelTests {
         }
     }
 
-    @Test("Divisions of 6e to 3e, groups drawing from divisions, a full teaching team")
-    func structures() {
+    @Test("Divisions of 6e to 3e, groups drawing from divisions, a full teaching team", arguments: Fixture.seeds)
+    func structures(seed: UInt64) {
+        let academy = Fixture.academies[seed]!
         for school in academy.schools {
             for year in school.years {
                 let divisions = year.structures.filter { $0.kind == .division }
@@ -127,15 +130,26 @@ struct GeneratorModelTests {
                 #expect(year.services.allSatisfy { s in teachers.contains { $0.sourceID == s.teacherSourceID } })
             }
         }
+    }
+
+    @Test("A school of 600: about 13 students per teacher, divisions of 25 to 28")
+    func fullSizeSchool() {
         let big = AcademyGenerator(options: GeneratorOptions(schools: 1, studentsPerSchool: 600, seed: 5, years: 1)).generate()
         let year = big.schools[0].years[0]
         let ratio = Double(year.activeStudents.count) / Double(year.teachers.count)
         #expect((10...16).contains(ratio), "\(ratio) students per teacher")
-        #expect(year.structures.filter { $0.kind == .division }.count >= 20)
+        let divisions = year.structures.filter { $0.kind == .division }
+        #expect(divisions.count >= 20)
+        for d in divisions {
+            let size = year.activeStudents.filter { $0.division == d.code }.count
+            #expect((22...28).contains(size), "\(d.code): \(size)")
+        }
+        #expect(year.structures.contains { $0.kind == .group && $0.code.hasPrefix("6ALL-") })
     }
 
-    @Test("Leavers stay in their year's file with DATE_SORTIE and Inactifs")
-    func leavers() {
+    @Test("Leavers stay in their year's file with DATE_SORTIE and Inactifs", arguments: Fixture.seeds)
+    func leavers(seed: UInt64) {
+        let academy = Fixture.academies[seed]!
         for school in academy.schools {
             for (y, year) in school.years.enumerated() {
                 let leavers = year.leavers
@@ -155,8 +169,9 @@ struct GeneratorModelTests {
         }
     }
 
-    @Test("Next year: 3e gone, everyone else one level up, a new 6e")
-    func secondYear() {
+    @Test("Next year: 3e gone, everyone else one level up, a new 6e", arguments: Fixture.seeds)
+    func secondYear(seed: UInt64) {
+        let academy = Fixture.academies[seed]!
         for school in academy.schools {
             let (first, second) = (school.years[0], school.years[1])
             let before = Dictionary(uniqueKeysWithValues: first.students.map { ($0.sourceID, $0) })
@@ -187,8 +202,9 @@ struct GeneratorModelTests {
         }
     }
 
-    @Test("A student changing school keeps the INE under a new ELEVE_ID")
-    func transfers() throws {
+    @Test("A student changing school keeps the INE under a new ELEVE_ID", arguments: Fixture.seeds)
+    func transfers(seed: UInt64) throws {
+        let academy = Fixture.academies[seed]!
         #expect(!academy.transfers.isEmpty)
         for t in academy.transfers {
             #expect(t.year == SchoolYear(startYear: 2026))
@@ -206,8 +222,9 @@ struct GeneratorModelTests {
         }
     }
 
-    @Test("A spelling fixed between years keeps the ids")
-    func nameCorrections() {
+    @Test("A spelling fixed between years keeps the ids", arguments: Fixture.seeds)
+    func nameCorrections(seed: UInt64) {
+        let academy = Fixture.academies[seed]!
         for school in academy.schools {
             #expect(school.years[0].nameCorrections.isEmpty)
             let fixes = school.years[1].nameCorrections
@@ -247,5 +264,34 @@ struct GeneratorModelTests {
                 }
             }
         }
+    }
+}
+
+@Suite("Generated academy: INE given later")
+struct INEAttributionTests {
+    @Test("A newcomer without INE gets one the next year under the same ELEVE_ID")
+    func attributions() {
+        var total = 0
+        for seed in Fixture.seeds {
+            let academy = Fixture.academies[seed]!
+            for school in academy.schools {
+                #expect(school.years[0].ineAttributions.isEmpty)
+                for a in school.years[1].ineAttributions {
+                    let before = school.years[0].students.first { $0.sourceID == a.sourceID }
+                    let after = school.years[1].students.first { $0.sourceID == a.sourceID }
+                    #expect(before != nil && before?.ine == nil)
+                    #expect(after?.ine == a.ine)
+                    #expect(before?.birthDate == after?.birthDate)
+                    total += 1
+                }
+                // Everyone else keeps the INE they had (or still has none).
+                let given = Set(school.years[1].ineAttributions.map(\.sourceID))
+                let old = Dictionary(uniqueKeysWithValues: school.years[0].students.map { ($0.sourceID, $0.ine) })
+                for s in school.years[1].students where !given.contains(s.sourceID) {
+                    if let previous = old[s.sourceID] { #expect(previous == s.ine) }
+                }
+            }
+        }
+        #expect(total > 0)
     }
 }

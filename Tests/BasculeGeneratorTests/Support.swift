@@ -8,6 +8,14 @@ import Testing
 enum Fixture {
     static let options = GeneratorOptions(schools: 2, studentsPerSchool: 120, seed: 42, firstYear: 2025, years: 2)
     static let academy = AcademyGenerator(options: options).generate()
+
+    /// The properties checked hold whatever the seed: a few seeds, generated once.
+    static let seeds: [UInt64] = [42, 7, 2026]
+    static let academies: [UInt64: GeneratedAcademy] = Dictionary(uniqueKeysWithValues: seeds.map { seed in
+        var o = options
+        o.seed = seed
+        return (seed, seed == options.seed ? academy : AcademyGenerator(options: o).generate())
+    })
 }
 
 /// A fresh temporary directory, removed by `remove()`.
