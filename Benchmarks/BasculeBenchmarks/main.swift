@@ -28,14 +28,16 @@ struct Arguments {
     }
 }
 
-/// Peak resident memory of this process so far, in MiB (Linux reports ru_maxrss in KiB).
+/// Peak resident memory of this process so far, in MiB: `VmHWM`, which a new program starts
+/// afresh (unlike `ru_maxrss`, which Linux carries over from the parent across exec).
 func peakMiB() -> Double {
-    var usage = rusage()
-    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-    return Double(usage.ru_maxrss) / 1024
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kib = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+    return kib / 1024
 }
 
-func currentMiB() -> Double {
+func residentMiB() -> Double {
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
           let pages = text.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
     return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
@@ -48,6 +50,12 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 }
 
 func format(_ v: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", v) }
+
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--parse-one" {
+    let e = try ExportReader().read(URL(fileURLWithPath: CommandLine.arguments[2]))
+    print("\(format(peakMiB())) \(e.recordCount)")
+    exit(0)
+}
 
 let args = Arguments()
 let root = args.keep.map { URL(fileURLWithPath: $0) }
@@ -66,7 +74,7 @@ let totalBytes = files.reduce(0) { $0 + $1.bytes }
 print("génération : \(files.count) fichiers, \(format(Double(totalBytes) / 1_048_576)) Mo en \(format(generation, 2)) s")
 
 // 1. Parsing alone, file by file, as `bascule import` does.
-let baseline = currentMiB()
+let baseline = residentMiB()
 var records = 0
 var xmlBytes = 0
 let extracted = root.appendingPathComponent("xml-only")
@@ -96,7 +104,7 @@ for f in files {
 for path in xmlFiles { xmlBytes += (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
 let mb = Double(xmlBytes) / 1_048_576
 print("analyse Bascule : \(records) enregistrements, \(format(mb)) Mo de XML en \(format(parse, 2)) s → \(Int(Double(records) / parse)) enr./s, \(format(mb / parse)) Mo/s")
-print("mémoire : \(format(baseline)) Mio avant, pic \(format(peakMiB())) Mio (le pic tient aux enregistrements d'un fichier, pas à sa taille : pas d'arbre)")
+print("mémoire : \(format(baseline)) Mio avant l'analyse (générateur compris), pic \(format(peakMiB())) Mio après les \(files.count) fichiers")
 
 // 2. libxml2's own streaming parser on the same bytes: this machine's parsing limit.
 let xmllint = "/usr/bin/xmllint"
@@ -114,21 +122,31 @@ if FileManager.default.isExecutableFile(atPath: xmllint) {
     print("xmllint absent (apt-get install libxml2-utils) : pas de comparaison")
 }
 
-// 3. Memory against file size: one school's students file, then one ten times larger.
-func studentsFileMemory(students: Int) throws -> (mb: Double, growth: Double) {
-    let dir = root.appendingPathComponent("mem-\(students)")
-    let one = try AcademyGenerator(options: GeneratorOptions(schools: 1, studentsPerSchool: students, seed: 3, firstYear: 2026, years: 1))
-        .write(to: dir).first { $0.kind == .siecleStudents }!
-    let before = currentMiB()
-    var peak = before
-    let e = try ExportReader().read(one.url)
-    peak = max(peak, currentMiB())
-    _ = e.recordCount
-    return (Double(one.bytes) / 1_048_576, peak - before)
+// 3. Memory against file size: a child process parses one students file and reports its own
+// peak; files ten and a hundred times larger show what grows (the records kept) and what does
+// not (no document tree: the XML itself is streamed).
+func childPeak(_ xml: URL) throws -> (peak: Double, records: Int) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    p.arguments = ["--parse-one", xml.path]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try p.run()
+    let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    let fields = out.split(separator: " ")
+    return (Double(fields.first ?? "0") ?? 0, Int(fields.last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "0") ?? 0)
 }
-for n in [600, 6000] {
-    let m = try studentsFileMemory(students: n)
-    print("élèves \(n) : ZIP \(format(m.mb, 2)) Mo, mémoire retenue après lecture \(format(m.growth)) Mio")
+for n in [600, 6_000, 60_000] {
+    let dir = root.appendingPathComponent("mem-\(n)")
+    let zip = try AcademyGenerator(options: GeneratorOptions(schools: 1, studentsPerSchool: n, seed: 3, firstYear: 2026, years: 1))
+        .write(to: dir).first { $0.kind == .siecleStudents }!
+    let archive = try Archive(url: zip.url, accessMode: .read)
+    let xml = dir.appendingPathComponent("eleves.xml")
+    _ = try archive.extract(archive.first { $0.path.hasSuffix(".xml") }!, to: xml)
+    let size = Double((try FileManager.default.attributesOfItem(atPath: xml.path)[.size] as? Int) ?? 0) / 1_048_576
+    let (peak, count) = try childPeak(xml)
+    print("élèves \(n) : XML \(format(size)) Mo, \(count) élèves lus, pic mémoire du processus \(format(peak)) Mio")
 }
 
 // 4. The whole import into the embedded store.

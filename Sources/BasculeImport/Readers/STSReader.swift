@@ -61,27 +61,25 @@ final class STSReader: ExportElementHandler {
 
     func end(_ name: String, text: String, path: [String], line: Int) throws(ImportError) {
         header.end(name, text: text, path: path)
-        if var r = current {
+        if let r = current {
             if path.count == 4 {
-                if name == "MATIERE" { try finishSubject(r) } else { try finishIndividual(r) }
                 current = nil
+                if name == "MATIERE" { try finishSubject(r) } else { try finishIndividual(r) }
             } else if name == "CODE_STRUCTURE", path.count == 7, path[5] == "PROF_PRINC", !text.isEmpty {
                 mainTeacherOf.append(text)
             } else {
-                r.collect(name, text: text, path: path)
-                current = r
+                current?.collect(name, text: text, path: path)
             }
             return
         }
-        guard var s = structure else { return }
+        guard let s = structure else { return }
         if path.count == 5 {
-            try finishStructure(s)
             structure = nil
+            try finishStructure(s)
         } else if name == "SERVICE" {
             service = nil
         } else {
-            s.collect(name, text: text, path: path)
-            structure = s
+            structure?.collect(name, text: text, path: path)
         }
     }
 

@@ -28,13 +28,12 @@ final class SieclePersonsReader: ExportElementHandler {
 
     func end(_ name: String, text: String, path: [String], line: Int) throws(ImportError) {
         header.end(name, text: text, path: path)
-        guard var r = current else { return }
+        guard let r = current else { return }
         if path.count == 4 {
-            if name == "PERSONNE" { try finishPerson(r) } else { try finishLink(r) }
             current = nil
+            if name == "PERSONNE" { try finishPerson(r) } else { try finishLink(r) }
         } else {
-            r.collect(name, text: text, path: path)
-            current = r
+            current?.collect(name, text: text, path: path)
         }
     }
 

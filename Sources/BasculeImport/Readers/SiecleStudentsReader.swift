@@ -35,23 +35,23 @@ final class SiecleStudentsReader: ExportElementHandler {
 
     func end(_ name: String, text: String, path: [String], line: Int) throws(ImportError) {
         header.end(name, text: text, path: path)
-        if var r = current {
+        // Mutated in place (`current?.collect`): copying the record out and back would copy its
+        // fields on every element.
+        if let r = current {
             if path.count == 4 && name == "ELEVE" {
-                try finishStudent(r)
                 current = nil
+                try finishStudent(r)
             } else {
-                r.collect(name, text: text, path: path)
-                current = r
+                current?.collect(name, text: text, path: path)
             }
             return
         }
-        if var s = structure {
+        if let s = structure {
             if path.count == 5 && name == "STRUCTURE" {
-                try finishStructure(s)
                 structure = nil
+                try finishStructure(s)
             } else {
-                s.collect(name, text: text, path: path)
-                structure = s
+                structure?.collect(name, text: text, path: path)
             }
             return
         }

@@ -58,6 +58,18 @@ final class StreamingXMLReader: NSObject, XMLParserDelegate {
         if !rootClosed { throw .truncated(file: displayName, line: parser.lineNumber) }
     }
 
+    /// Most leaf texts have no surrounding blanks and container texts are only blanks: both are
+    /// answered without Foundation's character-set machinery, which dominated the profile.
+    static func trimmed(_ s: String) -> String {
+        let u = s.utf8
+        guard let first = u.first, let last = u.last else { return s }
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        if !blank(first) && !blank(last) { return s }
+        guard let start = u.firstIndex(where: { !blank($0) }) else { return "" }
+        let end = u.lastIndex(where: { !blank($0) })!
+        return String(s[start...end])
+    }
+
     private static func reason(for code: Int) -> String {
         switch code {
         case 9: "caractère invalide : l'encodage déclaré ne correspond pas au contenu ?"
@@ -98,7 +110,7 @@ final class StreamingXMLReader: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
         guard failure == nil else { return }
         do throws(ImportError) {
-            try handler?.end(elementName, text: text.trimmingCharacters(in: .whitespacesAndNewlines), path: path,
+            try handler?.end(elementName, text: Self.trimmed(text), path: path,
                              line: parser.lineNumber)
         } catch {
             fail(error)
