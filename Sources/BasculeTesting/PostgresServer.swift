@@ -51,7 +51,7 @@ public enum PostgresServer {
             let port = freePort()
             try runAs(asRoot, bin + "/pg_ctl", ["-D", data, "-l", dir.appendingPathComponent("log").path, "-w",
                                                "-o", "-h 127.0.0.1 -p \(port) -k \(dir.path) -F", "start"])
-            atexit_paths.append((bin + "/pg_ctl", data, asRoot))
+            atexit_paths.append((bin + "/pg_ctl", dir.path, asRoot))
             atexit { PostgresServer.stopAll() }
             return .success("postgres://bascule:bascule@127.0.0.1:\(port)")
         } catch {
@@ -62,8 +62,9 @@ public enum PostgresServer {
     nonisolated(unsafe) private static var atexit_paths: [(String, String, Bool)] = []
 
     private static func stopAll() {
-        for (pgctl, data, asRoot) in atexit_paths {
-            try? runAs(asRoot, pgctl, ["-D", data, "-m", "immediate", "stop"])
+        for (pgctl, dir, asRoot) in atexit_paths {
+            try? runAs(asRoot, pgctl, ["-D", dir + "/data", "-m", "immediate", "stop"])
+            try? FileManager.default.removeItem(atPath: dir)
         }
     }
 

@@ -1,0 +1,135 @@
+import ArgumentParser
+import BasculeDomain
+import Foundation
+
+/// Where commands read a secret the user types. A task-local, like ``Output``, so that tests feed
+/// a password without a process or a terminal.
+public struct Input: Sendable {
+    /// The first line, without its line ending; `nil` at the end of the input.
+    public let readLine: @Sendable () -> String?
+
+    public init(readLine: @escaping @Sendable () -> String?) {
+        self.readLine = readLine
+    }
+
+    /// Standard input. On a terminal, asks on standard error and turns the echo off while the
+    /// password is typed.
+    public static let standard = Input(readLine: {
+        guard isatty(STDIN_FILENO) == 1 else { return Swift.readLine(strippingNewline: true) }
+        var saved = termios()
+        guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return Swift.readLine(strippingNewline: true) }
+        var silent = saved
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        FileHandle.standardError.write(Data("Mot de passe : ".utf8))
+        _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
+        defer {
+            _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        return Swift.readLine(strippingNewline: true)
+    })
+
+    /// The first line of `text`, as if typed.
+    public static func text(_ text: String) -> Input {
+        let line = text.split(maxSplits: 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init)
+        return Input(readLine: { line })
+    }
+
+    @TaskLocal public static var current: Input = .standard
+}
+
+/// `bascule password`: EduConnect passwords.
+struct PasswordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "password",
+        abstract: "Mots de passe EduConnect : vérifie un nouveau mot de passe selon la règle académique, génère des mots de passe temporaires.",
+        subcommands: [PasswordCheckCommand.self, PasswordGenerateCommand.self])
+}
+
+struct PasswordCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Vérifie un nouveau mot de passe lu sur l'entrée standard (première ligne).",
+        discussion: """
+            Règle académique : au moins 12 caractères et 3 des 4 critères suivants : 1 majuscule,
+            1 minuscule, 1 chiffre, 1 des caractères spéciaux ! ? @ # $ ( ) { } [ ] _ & = + - % ° * < > £ µ / . : ;
+            Sont aussi refusés : un mot de passe qui contient l'identifiant, le prénom ou le nom
+            (mots d'au moins 3 lettres, sans tenir compte des accents ni de la casse), et un mot de
+            passe courant ou un mot courant suivi de chiffres.
+            Le mot de passe n'est jamais affiché. Code de sortie : 0 accepté, 1 refusé, 2 erreur.
+            """)
+
+    @Option(help: "Identifiant du compte (p.nom).")
+    var login: String?
+
+    @Option(help: "Prénom du titulaire du compte.")
+    var firstName: String?
+
+    @Option(help: "Nom de famille du titulaire du compte.")
+    var familyName: String?
+
+    @Option(help: "Liste de mots de passe courants, un par ligne (par défaut \(defaultCommonPasswordsPath) s'il existe).")
+    var commonPasswords: String?
+
+    static let defaultCommonPasswordsPath = "/usr/share/dict/cracklib-small"
+
+    func run() async throws {
+        let common = try loadCommonPasswords()
+        guard let candidate = Input.current.readLine() else {
+            warn("Aucun mot de passe lu sur l'entrée standard.")
+            throw ExitCode(2)
+        }
+        let context = PasswordContext(login: login, firstName: firstName, familyName: familyName)
+        let refusals = PasswordRule().check(candidate, context: context, commonPasswords: common)
+        if refusals.isEmpty {
+            say("Mot de passe accepté.")
+            return
+        }
+        warn("Mot de passe refusé :")
+        for refusal in refusals { warn("- \(refusal.french)") }
+        throw ExitCode(1)
+    }
+
+    private func loadCommonPasswords() throws -> CommonPasswords {
+        let path: String
+        if let commonPasswords {
+            path = commonPasswords
+        } else if FileManager.default.isReadableFile(atPath: Self.defaultCommonPasswordsPath) {
+            path = Self.defaultCommonPasswordsPath
+        } else {
+            return .none
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            warn("Impossible de lire la liste de mots de passe courants \(path).")
+            throw ExitCode(2)
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        return CommonPasswords(text.split(whereSeparator: \.isNewline).map(String.init))
+    }
+}
+
+struct PasswordGenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Génère des mots de passe temporaires : 12 lettres et chiffres, sans caractères ambigus (0 O o 1 l I).",
+        discussion: "Un mot de passe par ligne, tirés par le générateur aléatoire sécurisé du système.")
+
+    @Option(help: "Nombre de mots de passe.")
+    var count: Int = 1
+
+    func validate() throws {
+        guard (1...100_000).contains(count) else {
+            throw ValidationError("--count doit être compris entre 1 et 100000.")
+        }
+    }
+
+    func run() async throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<count {
+            say(TemporaryPassword.generate(using: &generator))
+        }
+    }
+}
