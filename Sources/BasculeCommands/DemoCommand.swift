@@ -27,14 +27,7 @@ struct DemoCommand: AsyncParsableCommand {
                 schools: 1, studentsPerSchool: students, seed: seed, firstYear: 2025, years: 2))
             let files = try generator.write(to: exports)
             say("Exports fictifs écrits dans \(exports.path) (\(files.count) fichiers).")
-            let store = try await options.openStore()
-            do {
-                try await Demo(store: store, files: files).run()
-            } catch {
-                await store.close()
-                throw error
-            }
-            await store.close()
+            try await options.withStore { store in try await Demo(store: store, files: files).run() }
             say("\nPour la suite : bascule people --data \(options.data) [--json]")
         }
     }

@@ -29,16 +29,10 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await options.openStore()
-            let service = ImportService(store: store, today: date?.date ?? DateOption.today())
-            let summary: ImportSummary
-            do {
-                summary = try await service.importFiles(files.map { URL(fileURLWithPath: $0) }, school: school)
-            } catch {
-                await store.close()
-                throw error
+            let summary = try await options.withStore { store in
+                try await ImportService(store: store, today: date?.date ?? DateOption.today())
+                    .importFiles(files.map { URL(fileURLWithPath: $0) }, school: school)
             }
-            await store.close()
             say(json ? try renderJSON(summary) : summary.french)
         }
     }

@@ -17,8 +17,17 @@ struct DataOptions: ParsableArguments {
         return .embedded(dataDirectory: data)
     }
 
-    func openStore() async throws -> Store {
-        try await Store.open(location)
+    /// Opens the store, runs `body`, and closes the store whatever happens.
+    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+        let store = try await Store.open(location)
+        do {
+            let value = try await body(store)
+            await store.close()
+            return value
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 }
 

@@ -21,15 +21,9 @@ struct PeopleCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await options.openStore()
-            let people: [PersonView]
-            do {
-                people = try await PeopleQuery(store: store).people(uai: school, kind: kind)
-            } catch {
-                await store.close()
-                throw error
+            let people = try await options.withStore { store in
+                try await PeopleQuery(store: store).people(uai: school, kind: kind)
             }
-            await store.close()
             if json {
                 say(try renderJSON(people))
                 return

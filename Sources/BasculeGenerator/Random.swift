@@ -1,15 +1,4 @@
-/// SplitMix64: expands one seed into the state of the main generator.
-struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import BasculeDomain
 
 /// xoshiro256**, the generator behind every random choice. Its own helpers (bounded integers,
 /// chances, shuffles) are written out rather than taken from the standard library, whose

@@ -1,18 +1,6 @@
 import BasculeDomain
 import Testing
 
-/// A tiny seeded generator, to show that the passwords come from the generator given.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Temporary passwords")
 struct PasswordGeneratorTests {
     @Test("The alphabet: letters and digits without 0 O o 1 l I")
