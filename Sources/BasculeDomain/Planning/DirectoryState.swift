@@ -1,0 +1,76 @@
+/// Where an account is in its life. Every change of status has a date and a reason (in the plan
+/// that made it, and in the audit once applied).
+public enum AccountStatus: String, Sendable, Codable, CaseIterable {
+    case active
+    /// Gone from the exports: still usable during a grace period that depends on the role.
+    case leaving
+    /// Locked; deleted when the calendar's deletion window opens.
+    case disabled
+    case deleted
+}
+
+/// An account Bascule manages, as the directory holds it.
+public struct Account: Hashable, Sendable, Codable {
+    public var personID: String
+    public var kind: PersonKind
+    public var login: String
+    public var entLogin: String
+    public var name: PersonName
+    public var status: AccountStatus
+    public var statusSince: CivilDate
+    /// Never disabled or deleted by a plan (a person decided so).
+    public var protected: Bool
+
+    public init(personID: String, kind: PersonKind, login: String, entLogin: String, name: PersonName,
+                status: AccountStatus, statusSince: CivilDate, protected: Bool = false) {
+        self.personID = personID
+        self.kind = kind
+        self.login = login
+        self.entLogin = entLogin
+        self.name = name
+        self.status = status
+        self.statusSince = statusSince
+        self.protected = protected
+    }
+}
+
+/// What a directory group stands for.
+public enum GroupKind: String, Sendable, Codable, Comparable {
+    /// A class (division), its students.
+    case division
+    /// A teaching group (language, option), its students.
+    case group
+    /// A class's teaching team: the teachers of its services and of the groups drawn from it.
+    case classTeam = "class-team"
+    /// Everyone of a role: students, teachers, administrative staff.
+    case role
+
+    public static func < (a: GroupKind, b: GroupKind) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A group as the directory holds it, members by login.
+public struct DirectoryGroup: Hashable, Sendable, Codable {
+    public var name: String
+    public var kind: GroupKind
+    public var members: Set<String>
+
+    public init(name: String, kind: GroupKind, members: Set<String> = []) {
+        self.name = name
+        self.kind = kind
+        self.members = members
+    }
+}
+
+/// The directory of one school as Bascule left it: the "before" of every plan.
+public struct DirectoryState: Sendable {
+    public var accounts: [Account]
+    public var groups: [DirectoryGroup]
+    /// Logins of deleted accounts, never given to anyone else.
+    public var burntLogins: Set<String>
+
+    public init(accounts: [Account] = [], groups: [DirectoryGroup] = [], burntLogins: Set<String> = []) {
+        self.accounts = accounts
+        self.groups = groups
+        self.burntLogins = burntLogins
+    }
+}

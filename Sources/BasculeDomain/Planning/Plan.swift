@@ -1,0 +1,132 @@
+/// Why an action is in a plan, for the person who reads it: French first.
+public struct Reason: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var french: String
+    public var english: String
+
+    public init(_ french: String, _ english: String) {
+        self.french = french
+        self.english = english
+    }
+
+    public var description: String { french }
+}
+
+/// One change a plan makes, naming the account or group it touches and why.
+public struct PlanAction: Hashable, Sendable, Codable {
+    /// In the order a plan lists and applies them: groups exist before members are added,
+    /// accounts are created before they join groups, removals come after additions.
+    public enum Kind: String, Sendable, Codable, CaseIterable, Comparable {
+        case createGroup = "create-group"
+        case createAccount = "create-account"
+        case reactivateAccount = "reactivate-account"
+        case updateAccount = "update-account"
+        case proposeRename = "propose-rename"
+        case addMember = "add-member"
+        case removeMember = "remove-member"
+        case markLeaving = "mark-leaving"
+        case disableAccount = "disable-account"
+        case deleteAccount = "delete-account"
+        case deleteGroup = "delete-group"
+
+        public static func < (a: Kind, b: Kind) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
+    }
+
+    public var kind: Kind
+    public var personID: String?
+    public var personKind: PersonKind?
+    public var login: String?
+    public var entLogin: String?
+    /// The person's name (the new one, for an update).
+    public var name: PersonName?
+    public var group: String?
+    public var groupKind: GroupKind?
+    /// For a proposed rename: the login the corrected name would give.
+    public var newLogin: String?
+    public var reason: Reason
+
+    public init(kind: Kind, personID: String? = nil, personKind: PersonKind? = nil, login: String? = nil,
+                entLogin: String? = nil, name: PersonName? = nil, group: String? = nil, groupKind: GroupKind? = nil,
+                newLogin: String? = nil, reason: Reason) {
+        self.kind = kind
+        self.personID = personID
+        self.personKind = personKind
+        self.login = login
+        self.entLogin = entLogin
+        self.name = name
+        self.group = group
+        self.groupKind = groupKind
+        self.newLogin = newLogin
+        self.reason = reason
+    }
+
+    /// One line for a person: `create-account mdupont (Marie Dupont) : nouvel·le élève en 6A`.
+    public var french: String {
+        var who = [login, group].compactMap { $0 }.joined(separator: " → ")
+        if let name { who += " (\(name.full))" }
+        return "\(kind.rawValue) \(who) : \(reason.french)"
+    }
+}
+
+/// The counts a plan is judged by; the JSON keys are part of the CLI's contract.
+public struct PlanSummary: Hashable, Sendable, Codable {
+    public var accountsCreated = 0
+    public var accountsUpdated = 0
+    public var accountsLeaving = 0
+    public var accountsDisabled = 0
+    public var accountsDeleted = 0
+    public var accountsReactivated = 0
+    public var renamesProposed = 0
+    public var groupsCreated = 0
+    public var groupsDeleted = 0
+    public var membershipsAdded = 0
+    public var membershipsRemoved = 0
+
+    public init(_ actions: [PlanAction]) {
+        for a in actions {
+            switch a.kind {
+            case .createAccount: accountsCreated += 1
+            case .updateAccount: accountsUpdated += 1
+            case .markLeaving: accountsLeaving += 1
+            case .disableAccount: accountsDisabled += 1
+            case .deleteAccount: accountsDeleted += 1
+            case .reactivateAccount: accountsReactivated += 1
+            case .proposeRename: renamesProposed += 1
+            case .createGroup: groupsCreated += 1
+            case .deleteGroup: groupsDeleted += 1
+            case .addMember: membershipsAdded += 1
+            case .removeMember: membershipsRemoved += 1
+            }
+        }
+    }
+}
+
+/// What a plan needs before it may be applied: nothing, or a person's confirmation.
+public struct PlanSafety: Hashable, Sendable, Codable {
+    public var needsConfirmation: Bool { !reasons.isEmpty }
+    public var reasons: [Reason]
+
+    public init(reasons: [Reason] = []) { self.reasons = reasons }
+}
+
+/// A school's plan on a day: typed actions with reasons, deterministic for the same inputs.
+public struct Plan: Sendable, Codable {
+    public var uai: UAI
+    public var date: CivilDate
+    public var actions: [PlanAction]
+    public var summary: PlanSummary
+    public var safety: PlanSafety
+    /// The calendar keeps changes from reaching the directory today (imports paused): the plan
+    /// is shown, not applied.
+    public var deferred: Reason?
+
+    public init(uai: UAI, date: CivilDate, actions: [PlanAction], safety: PlanSafety, deferred: Reason? = nil) {
+        self.uai = uai
+        self.date = date
+        self.actions = actions
+        self.summary = PlanSummary(actions)
+        self.safety = safety
+        self.deferred = deferred
+    }
+}

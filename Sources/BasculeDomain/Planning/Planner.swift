@@ -1,0 +1,245 @@
+/// Computes what must change in a school's directory: a pure function of the directory's state,
+/// the newest exports, the calendar's verdict for the day, the policy and the day itself.
+/// Deciding is here; doing is in the connectors that apply a plan.
+public struct Planner: Sendable {
+    public var policy: PlanningPolicy
+
+    public init(policy: PlanningPolicy = .default) { self.policy = policy }
+
+    public struct Input: Sendable {
+        public var roster: SchoolRoster
+        public var directory: DirectoryState
+        public var date: CivilDate
+        public var gate: CalendarGate
+        /// Staff whose departure the school has approved (`bascule departures approve`).
+        public var approvedDepartures: Set<String>
+
+        public init(roster: SchoolRoster, directory: DirectoryState, date: CivilDate, gate: CalendarGate = .init(),
+                    approvedDepartures: Set<String> = []) {
+            self.roster = roster
+            self.directory = directory
+            self.date = date
+            self.gate = gate
+            self.approvedDepartures = approvedDepartures
+        }
+    }
+
+    public func plan(_ input: Input) -> Plan {
+        var actions: [PlanAction] = []
+        let roster = input.roster
+        let everyone = roster.students + roster.staff
+        let present = everyone.filter { !$0.hasLeft }
+        let presentIDs = Set(present.map(\.personID))
+        let accounts = Dictionary(input.directory.accounts.map { ($0.personID, $0) }, uniquingKeysWith: { a, _ in a })
+
+        // Who will hold which login once the plan is applied.
+        var loginOf: [String: String] = [:]
+        for a in input.directory.accounts where a.status != .deleted { loginOf[a.personID] = a.login }
+
+        let desired = desiredGroups(roster: roster, present: present)
+        actions += accountActions(input: input, present: present, accounts: accounts, desiredGroupNames: Set(desired.keys),
+                                  loginOf: &loginOf)
+
+        // Memberships and groups: only people present at school are members of anything.
+        let existing = Dictionary(input.directory.groups.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var wanted: [String: (kind: GroupKind, members: Set<String>)] = [:]
+        for (name, group) in desired {
+            let members = Set(group.members.compactMap { presentIDs.contains($0) ? loginOf[$0] : nil })
+            if !members.isEmpty || group.kind == .role { wanted[name] = (group.kind, members) }
+        }
+        for (name, group) in wanted.sorted(by: { $0.key < $1.key }) {
+            let old = existing[name]?.members ?? []
+            if existing[name] == nil {
+                actions.append(PlanAction(kind: .createGroup, group: name, groupKind: group.kind,
+                                          reason: Self.groupReason(group.kind, name)))
+            }
+            for login in group.members.subtracting(old).sorted() {
+                actions.append(PlanAction(kind: .addMember, login: login, group: name, groupKind: group.kind,
+                                          reason: Reason("membre de \(name)", "member of \(name)")))
+            }
+            for login in old.subtracting(group.members).sorted() {
+                actions.append(PlanAction(kind: .removeMember, login: login, group: name, groupKind: group.kind,
+                                          reason: Reason("n'est plus membre de \(name) selon les exports", "no longer a member of \(name) in the exports")))
+            }
+        }
+        for (name, group) in existing.sorted(by: { $0.key < $1.key }) where wanted[name] == nil {
+            for login in group.members.sorted() {
+                actions.append(PlanAction(kind: .removeMember, login: login, group: name, groupKind: group.kind,
+                                          reason: Reason("le groupe \(name) disparaît", "group \(name) goes away")))
+            }
+            let why = desired[name] == nil
+                ? Reason("\(name) n'existe plus dans STS-Web ni dans Siècle-BEE", "\(name) is no longer in STS-Web nor SIECLE")
+                : Reason("\(name) n'a plus aucun membre", "\(name) has no members left")
+            actions.append(PlanAction(kind: .deleteGroup, group: name, groupKind: group.kind, reason: why))
+        }
+
+        actions.sort { ($0.kind, $0.group ?? "", $0.login ?? "", $0.personID ?? "") < ($1.kind, $1.group ?? "", $1.login ?? "", $1.personID ?? "") }
+        return Plan(uai: roster.uai, date: input.date, actions: actions,
+                    safety: safety(input: input, actions: actions), deferred: input.gate.pushesPaused)
+    }
+
+    // MARK: - Accounts
+
+    private func accountActions(input: Input, present: [RosterPerson], accounts: [String: Account],
+                                desiredGroupNames: Set<String>, loginOf: inout [String: String]) -> [PlanAction] {
+        var actions: [PlanAction] = []
+        let date = input.date
+        let inUse = input.directory.accounts.filter { $0.status != .deleted }
+        var takenNetwork = TakenLogins(inUse: inUse.map(\.login), burnt: input.directory.burntLogins,
+                                       groupNames: desiredGroupNames.union(input.directory.groups.map(\.name)))
+        var takenENT = TakenLogins(inUse: inUse.map(\.entLogin), burnt: input.directory.burntLogins,
+                                   groupNames: desiredGroupNames)
+
+        var newcomers: [RosterPerson] = []
+        for p in present {
+            guard let a = accounts[p.personID] else { newcomers.append(p); continue }
+            switch a.status {
+            case .deleted:
+                // Their own login comes back to them: burnt for everyone else, not for its owner.
+                loginOf[p.personID] = a.login
+                actions.append(PlanAction(kind: .createAccount, personID: p.personID, personKind: p.kind, login: a.login,
+                                          entLogin: a.entLogin, name: p.name,
+                                          reason: Reason("de retour dans les exports après suppression du compte (\(a.statusSince))",
+                                                         "back in the exports after the account was deleted (\(a.statusSince))")))
+            case .leaving, .disabled:
+                actions.append(PlanAction(kind: .reactivateAccount, personID: p.personID, personKind: p.kind, login: a.login,
+                                          name: p.name,
+                                          reason: Reason("de retour dans les exports (\(a.status == .leaving ? "partant" : "désactivé") depuis le \(a.statusSince))",
+                                                         "back in the exports (\(a.status.rawValue) since \(a.statusSince))")))
+            case .active:
+                if a.name != p.name {
+                    actions.append(PlanAction(kind: .updateAccount, personID: p.personID, personKind: p.kind, login: a.login,
+                                              name: p.name,
+                                              reason: Reason("nom corrigé dans la source : \(a.name.full) → \(p.name.full)",
+                                                             "name corrected at the source: \(a.name.full) → \(p.name.full)")))
+                    let allocator = LoginAllocator(template: policy.networkLogin, firstHomonymNumber: policy.firstHomonymNumber)
+                    if let proposal = allocator.proposedRename(current: a.login, newName: p.name) {
+                        actions.append(PlanAction(kind: .proposeRename, personID: p.personID, login: a.login, name: p.name,
+                                                  newLogin: proposal,
+                                                  reason: Reason("le nom corrigé donnerait l'identifiant \(proposal) : à accepter par une personne, jamais automatique",
+                                                                 "the corrected name would give \(proposal): for a person to accept, never automatic")))
+                    }
+                }
+            }
+        }
+
+        let requests = newcomers.map { LoginRequest(personID: $0.personID, name: $0.name, birthDate: $0.birthDate, sourceID: $0.sourceID) }
+        let network = LoginAllocator(template: policy.networkLogin, firstHomonymNumber: policy.firstHomonymNumber)
+            .allocate(requests, taken: &takenNetwork)
+        let ent = LoginAllocator(template: policy.entLogin, firstHomonymNumber: policy.firstHomonymNumber)
+            .allocate(requests, taken: &takenENT)
+        for p in newcomers {
+            let login = network[p.personID]!
+            loginOf[p.personID] = login
+            let why = p.kind == .student
+                ? Reason("nouvel·le élève" + (p.division.map { " en \($0)" } ?? ""), "new student" + (p.division.map { " in \($0)" } ?? ""))
+                : Reason("nouveau personnel dans STS-Web (\(p.kind.french))", "new staff member in STS-Web (\(p.kind.rawValue))")
+            actions.append(PlanAction(kind: .createAccount, personID: p.personID, personKind: p.kind, login: login,
+                                      entLogin: ent[p.personID], name: p.name, reason: why))
+        }
+
+        // Departures: gone from the newest export, or in it with a leaving date.
+        let rosterByID = Dictionary((input.roster.students + input.roster.staff).map { ($0.personID, $0) }, uniquingKeysWith: { a, _ in a })
+        let presentIDs = Set(present.map(\.personID))
+        for a in input.directory.accounts.sorted(by: { $0.login < $1.login }) where !presentIDs.contains(a.personID) {
+            let inFile = rosterByID[a.personID]
+            switch a.status {
+            case .active:
+                let why: Reason
+                if let l = inFile?.leavingDate {
+                    why = Reason("a quitté l'établissement le \(l)", "left the school on \(l)")
+                } else if inFile != nil {
+                    why = Reason("classé parmi les sortants (Inactifs) dans Siècle-BEE", "listed as departed (Inactifs) in SIECLE")
+                } else {
+                    why = Reason("absent du dernier export \(a.kind == .student ? "Siècle-BEE" : "STS-Web")",
+                                 "missing from the newest \(a.kind == .student ? "SIECLE" : "STS-Web") export")
+                }
+                actions.append(PlanAction(kind: .markLeaving, personID: a.personID, personKind: a.kind, login: a.login,
+                                          name: a.name, reason: why))
+            case .leaving:
+                let grace = policy.graceDays[a.kind] ?? 30
+                if !a.protected, date.dayNumber - a.statusSince.dayNumber >= grace {
+                    actions.append(PlanAction(kind: .disableAccount, personID: a.personID, personKind: a.kind, login: a.login,
+                                              name: a.name,
+                                              reason: Reason("parti depuis le \(a.statusSince) : délai de grâce de \(grace) jours écoulé",
+                                                             "leaving since \(a.statusSince): grace period of \(grace) days over")))
+                }
+            case .disabled:
+                guard !a.protected, input.gate.deletionOpen.contains(a.kind) else { continue }
+                if a.kind != .student && !input.approvedDepartures.contains(a.personID) { continue }
+                let why = a.kind == .student
+                    ? Reason("ancien élève, désactivé depuis le \(a.statusSince) : suppression dans la période prévue par le calendrier",
+                             "former student, disabled since \(a.statusSince): deleted in the calendar's window")
+                    : Reason("départ validé par l'établissement ; suppression dans la période prévue par le calendrier",
+                             "departure approved by the school; deleted in the calendar's window")
+                actions.append(PlanAction(kind: .deleteAccount, personID: a.personID, personKind: a.kind, login: a.login,
+                                          name: a.name, reason: why))
+            case .deleted:
+                break
+            }
+        }
+        return actions
+    }
+
+    // MARK: - Groups
+
+    private func desiredGroups(roster: SchoolRoster, present: [RosterPerson]) -> [String: (kind: GroupKind, members: Set<String>)] {
+        var groups: [String: (kind: GroupKind, members: Set<String>)] = [:]
+        func add(_ name: String, _ kind: GroupKind, _ member: String?) {
+            var g = groups[name] ?? (kind, [])
+            if let member { g.members.insert(member) }
+            groups[name] = g
+        }
+        for s in present where s.kind == .student {
+            if let d = s.division { add(d, .division, s.personID) }
+            for g in s.groups { add(g, .group, s.personID) }
+        }
+        for (kind, name) in policy.roleGroupNames {
+            add(name, .role, nil)
+            for p in present where p.kind == kind { add(name, .role, p.personID) }
+        }
+        // A class's team: teachers of its services and of the groups drawn from it.
+        let groupDivisions = Dictionary(roster.structures.filter { $0.kind == .group }.map { ($0.code, $0.divisions) },
+                                        uniquingKeysWith: { a, _ in a })
+        let presentStaff = Set(present.filter { $0.kind != .student }.map(\.personID))
+        for (service, teacher) in roster.services where presentStaff.contains(teacher) {
+            let divisions = service.structureKind == .division ? [service.structureCode] : groupDivisions[service.structureCode] ?? []
+            for d in divisions { add(policy.classTeamName(d), .classTeam, teacher) }
+        }
+        return groups
+    }
+
+    private static func groupReason(_ kind: GroupKind, _ name: String) -> Reason {
+        switch kind {
+        case .division: Reason("nouvelle classe \(name) dans les exports", "new class \(name) in the exports")
+        case .group: Reason("nouveau groupe \(name) dans les exports", "new group \(name) in the exports")
+        case .classTeam: Reason("équipe pédagogique d'après les services STS-Web", "teaching team from the STS-Web services")
+        case .role: Reason("groupe de rôle \(name)", "role group \(name)")
+        }
+    }
+
+    // MARK: - Safety
+
+    private func safety(input: Input, actions: [PlanAction]) -> PlanSafety {
+        var reasons: [Reason] = []
+        for kind in [PersonKind.student, .teacher, .staff] {
+            let now = (input.roster.students + input.roster.staff).filter { $0.kind == kind && !$0.hasLeft }.count
+            if let before = input.roster.previousCounts[kind], before > 0, Double(now) < Double(before) * policy.shrinkRatio {
+                reasons.append(Reason("le dernier export compte \(now) \(kind.french)(s) contre \(before) dans le précédent (moins de \(Int(policy.shrinkRatio * 100)) %) : export partiel ?",
+                                      "the newest export has \(now) \(kind.rawValue)(s) against \(before) before: partial export?"))
+            }
+        }
+        let managed = input.directory.accounts.filter { $0.status == .active || $0.status == .leaving }.count
+        // At the year change the last level (3e) leaves: those departures are expected, not alarming.
+        let lastLevel = Set(input.directory.groups.filter { $0.kind == .division && $0.name.first == policy.lastLevelPrefix }
+            .flatMap(\.members))
+        let losing = actions.filter { ($0.kind == .markLeaving || $0.kind == .disableAccount || $0.kind == .deleteAccount)
+            && !($0.login.map(lastLevel.contains) ?? false) }
+        let people = Set(losing.compactMap(\.personID)).count
+        if managed > 0, Double(people) > Double(managed) * policy.massChangeRatio {
+            reasons.append(Reason("\(people) compte(s) sur \(managed) partiraient, désactivés ou supprimés, hors départs attendus (plus de \(Int(policy.massChangeRatio * 100)) %)",
+                                  "\(people) of \(managed) accounts would leave, be disabled or deleted beyond expected departures"))
+        }
+        return PlanSafety(reasons: reasons)
+    }
+}

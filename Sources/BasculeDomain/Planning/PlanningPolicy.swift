@@ -1,0 +1,49 @@
+/// The department's choices the planner follows. New behaviour arrives here, as configuration.
+public struct PlanningPolicy: Sendable {
+    public var networkLogin: LoginTemplate
+    public var entLogin: LoginTemplate
+    public var firstHomonymNumber: Int
+    /// Days a departed person's account stays usable before it is disabled.
+    public var graceDays: [PersonKind: Int]
+    /// A plan that would disable or delete more than this share of a school's accounts, beyond
+    /// the expected departures, needs a person's confirmation.
+    public var massChangeRatio: Double
+    /// An export under this share of the previous one's people needs a person's confirmation.
+    public var shrinkRatio: Double
+    /// The class level that leaves the school at the year change (3 for a collège's 3e).
+    public var lastLevelPrefix: Character
+    public var roleGroupNames: [PersonKind: String]
+
+    public init(networkLogin: LoginTemplate = .network, entLogin: LoginTemplate = .educonnect, firstHomonymNumber: Int = 1,
+                graceDays: [PersonKind: Int] = [.student: 30, .teacher: 60, .staff: 60],
+                massChangeRatio: Double = 0.10, shrinkRatio: Double = 0.80, lastLevelPrefix: Character = "3",
+                roleGroupNames: [PersonKind: String] = [.student: "eleves", .teacher: "profs", .staff: "administratifs"]) {
+        self.networkLogin = networkLogin
+        self.entLogin = entLogin
+        self.firstHomonymNumber = firstHomonymNumber
+        self.graceDays = graceDays
+        self.massChangeRatio = massChangeRatio
+        self.shrinkRatio = shrinkRatio
+        self.lastLevelPrefix = lastLevelPrefix
+        self.roleGroupNames = roleGroupNames
+    }
+
+    public static let `default` = PlanningPolicy()
+
+    /// The class team's group name: `equipe-6A`.
+    public func classTeamName(_ division: String) -> String { "equipe-\(division)" }
+}
+
+/// What the calendar allows on the planning day, decided by the caller from the school's
+/// calendar so that the planner itself stays a pure function of its inputs.
+public struct CalendarGate: Sendable {
+    /// Imports to the directory are paused: the plan is shown and staged, not applied.
+    public var pushesPaused: Reason?
+    /// Roles whose accounts may be deleted today (the deletion window is open).
+    public var deletionOpen: Set<PersonKind>
+
+    public init(pushesPaused: Reason? = nil, deletionOpen: Set<PersonKind> = []) {
+        self.pushesPaused = pushesPaused
+        self.deletionOpen = deletionOpen
+    }
+}

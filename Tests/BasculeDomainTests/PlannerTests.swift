@@ -1,0 +1,151 @@
+import BasculeDomain
+import Testing
+
+@Suite("The planner: what must change, and why")
+struct PlannerTests {
+    let uai = UAI("0860001X")!
+    let rentree = CivilDate(year: 2026, month: 9, day: 3)!
+    let planner = Planner()
+
+    func student(_ id: String, _ first: String, _ family: String, _ division: String?, groups: [String] = [],
+                 born: CivilDate = CivilDate(year: 2014, month: 1, day: 1)!, left: Bool = false) -> RosterPerson {
+        RosterPerson(personID: id, kind: .student, sourceID: "E\(id)", name: PersonName(familyName: family, firstName: first),
+                     birthDate: born, division: left ? nil : division, groups: left ? [] : groups, hasLeft: left)
+    }
+
+    func teacher(_ id: String, _ first: String, _ family: String) -> RosterPerson {
+        RosterPerson(personID: id, kind: .teacher, sourceID: "T\(id)", name: PersonName(familyName: family, firstName: first), birthDate: nil)
+    }
+
+    var structures: [StructureRecord] {
+        [StructureRecord(code: "6A", kind: .division, label: nil, divisions: [], mefs: [], location: SourceLocation(file: "", line: 0)),
+         StructureRecord(code: "3A", kind: .division, label: nil, divisions: [], mefs: [], location: SourceLocation(file: "", line: 0)),
+         StructureRecord(code: "ESP1", kind: .group, label: nil, divisions: ["6A", "3A"], mefs: [], location: SourceLocation(file: "", line: 0))]
+    }
+
+    func service(_ code: String, _ kind: StructureKind, _ teacher: String) -> (service: TeachingService, teacherID: String) {
+        (TeachingService(structureCode: code, structureKind: kind, subjectCode: "020100", courseMode: nil, teacherSourceID: "T\(teacher)"), teacher)
+    }
+
+    func roster(_ students: [RosterPerson], staff: [RosterPerson]? = nil, previous: [PersonKind: Int] = [:]) -> SchoolRoster {
+        SchoolRoster(uai: uai, students: students, staff: staff ?? [teacher("t1", "Hélène", "LECŒUR"), teacher("t2", "Paul", "Durand")],
+                     structures: structures, services: [service("6A", .division, "t1"), service("ESP1", .group, "t2")],
+                     previousCounts: previous)
+    }
+
+    var year1: [RosterPerson] {
+        [student("s1", "Marie", "DUPONT", "6A", groups: ["ESP1"], born: CivilDate(year: 2014, month: 2, day: 1)!),
+         student("s2", "Mathis", "Dupont", "6A", born: CivilDate(year: 2014, month: 5, day: 1)!),
+         student("s3", "Zoé", "De La Fontaine", "3A", groups: ["ESP1"]),
+         student("s4", "Jean-Étienne", "D'ALEMBERT", "3A")]
+    }
+
+    @Test("An empty directory: every account, class, group, team and role is created, with reasons")
+    func fromScratch() {
+        let plan = planner.plan(.init(roster: roster(year1), directory: DirectoryState(), date: rentree))
+        #expect(plan.summary.accountsCreated == 6)
+        let logins = plan.actions.filter { $0.kind == .createAccount }.reduce(into: [String: String]()) { $0[$1.personID!] = $1.login }
+        #expect(logins == ["s1": "mdupont", "s2": "mdupont1", "s3": "zdelafontaine", "s4": "jdalembert", "t1": "hlecoeur", "t2": "pdurand"])
+        #expect(plan.actions.first { $0.personID == "s1" }?.entLogin == "m.dupont")
+        #expect(plan.actions.first { $0.personID == "s1" }?.reason.french == "nouvel·le élève en 6A")
+        let groups = Set(plan.actions.filter { $0.kind == .createGroup }.compactMap(\.group))
+        #expect(groups == ["6A", "3A", "ESP1", "equipe-6A", "equipe-3A", "eleves", "profs", "administratifs"])
+        let team6A = Set(plan.actions.filter { $0.kind == .addMember && $0.group == "equipe-6A" }.compactMap(\.login))
+        #expect(team6A == ["hlecoeur", "pdurand"], "the ESP1 teacher teaches students of 6A too")
+        #expect(Set(plan.actions.filter { $0.kind == .addMember && $0.group == "equipe-3A" }.compactMap(\.login)) == ["pdurand"])
+        #expect(plan.actions.first?.kind == .createGroup, "groups exist before anyone joins them")
+        #expect(!plan.safety.needsConfirmation)
+    }
+
+    @Test("The same inputs in another order give the same plan; applied, nothing is left to do")
+    func deterministicAndConvergent() {
+        let a = planner.plan(.init(roster: roster(year1), directory: DirectoryState(), date: rentree))
+        let b = planner.plan(.init(roster: roster(year1.reversed()), directory: DirectoryState(), date: rentree))
+        #expect(a.actions == b.actions)
+        let after = DirectoryState().applying(a.actions, on: rentree)
+        let again = planner.plan(.init(roster: roster(year1), directory: after, date: rentree))
+        #expect(again.actions.isEmpty, "\(again.actions.map(\.french))")
+    }
+
+    @Test("A year later: 3e leave without alarm, others move class, a newcomer homonym gets the next number")
+    func nextYear() {
+        let d1 = DirectoryState().applying(planner.plan(.init(roster: roster(year1), directory: DirectoryState(), date: rentree)).actions, on: rentree)
+        let next = CivilDate(year: 2027, month: 9, day: 2)!
+        let year2 = [student("s1", "Marie", "DUPONT", "5A", groups: ["ESP1"]), student("s2", "Mathis", "Dupont", "5A"),
+                     student("s5", "Manon", "Dupont", "6A")]
+        let plan = planner.plan(.init(roster: roster(year2, previous: [.student: 3]), directory: d1, date: next))
+        #expect(plan.actions.filter { $0.kind == .markLeaving }.compactMap(\.login).sorted() == ["jdalembert", "zdelafontaine"])
+        #expect(plan.actions.first { $0.kind == .createAccount }?.login == "mdupont2")
+        #expect(plan.actions.contains { $0.kind == .removeMember && $0.login == "mdupont" && $0.group == "6A" })
+        #expect(plan.actions.contains { $0.kind == .addMember && $0.login == "mdupont" && $0.group == "5A" })
+        #expect(plan.actions.contains { $0.kind == .deleteGroup && $0.group == "3A" })
+        #expect(!plan.safety.needsConfirmation, "the 3e leaving is the normal rentrée: \(plan.safety.reasons)")
+    }
+
+    @Test("Leaving, then disabled after the grace period, then deleted only in the window; a return reactivates")
+    func lifecycle() {
+        let d1 = DirectoryState().applying(planner.plan(.init(roster: roster(year1), directory: DirectoryState(), date: rentree)).actions, on: rentree)
+        let without2 = year1.filter { $0.personID != "s2" } + [student("s2", "Mathis", "Dupont", nil, left: true)]
+        let leave = planner.plan(.init(roster: roster(without2), directory: d1, date: rentree.adding(days: 1)))
+        #expect(leave.actions.contains { $0.kind == .markLeaving && $0.login == "mdupont1" && $0.reason.french.contains("Inactifs") })
+        #expect(leave.actions.contains { $0.kind == .removeMember && $0.login == "mdupont1" && $0.group == "6A" })
+        let d2 = d1.applying(leave.actions, on: rentree.adding(days: 1))
+
+        let early = planner.plan(.init(roster: roster(without2), directory: d2, date: rentree.adding(days: 20)))
+        #expect(!early.actions.contains { $0.kind == .disableAccount }, "still within the 30 days of grace")
+        let late = planner.plan(.init(roster: roster(without2), directory: d2, date: rentree.adding(days: 31)))
+        #expect(late.actions.map(\.kind) == [.disableAccount])
+        let d3 = d2.applying(late.actions, on: rentree.adding(days: 31))
+
+        let closed = planner.plan(.init(roster: roster(without2), directory: d3, date: rentree.adding(days: 40)))
+        #expect(closed.actions.isEmpty, "no deletion outside the calendar's window")
+        let open = planner.plan(.init(roster: roster(without2), directory: d3, date: rentree.adding(days: 40),
+                                      gate: CalendarGate(deletionOpen: [.student])))
+        #expect(open.actions.map(\.kind) == [.deleteAccount])
+
+        let back = planner.plan(.init(roster: roster(year1), directory: d3, date: rentree.adding(days: 45)))
+        #expect(back.actions.contains { $0.kind == .reactivateAccount && $0.login == "mdupont1" })
+        #expect(back.actions.contains { $0.kind == .addMember && $0.login == "mdupont1" && $0.group == "6A" })
+    }
+
+    @Test("Former staff are deleted only once the school approved the list")
+    func staffApproval() {
+        let d1 = DirectoryState().applying(planner.plan(.init(roster: roster(year1), directory: DirectoryState(), date: rentree)).actions, on: rentree)
+        let onlyT1 = roster(year1, staff: [teacher("t1", "Hélène", "LECŒUR")])
+        var d = d1.applying(planner.plan(.init(roster: onlyT1, directory: d1, date: rentree)).actions, on: rentree)
+        d = d.applying(planner.plan(.init(roster: onlyT1, directory: d, date: rentree.adding(days: 61))).actions, on: rentree.adding(days: 61))
+        #expect(d.accounts.first { $0.personID == "t2" }?.status == .disabled)
+        let gate = CalendarGate(deletionOpen: [.teacher, .staff, .student])
+        #expect(planner.plan(.init(roster: onlyT1, directory: d, date: rentree.adding(days: 70), gate: gate)).actions.isEmpty)
+        let approved = planner.plan(.init(roster: onlyT1, directory: d, date: rentree.adding(days: 70), gate: gate, approvedDepartures: ["t2"]))
+        #expect(approved.actions.map(\.kind) == [.deleteAccount])
+        #expect(approved.actions[0].reason.french.contains("validé"))
+    }
+
+    @Test("A corrected name updates the account and only proposes a new login")
+    func nameCorrection() {
+        let d1 = DirectoryState().applying(planner.plan(.init(roster: roster(year1), directory: DirectoryState(), date: rentree)).actions, on: rentree)
+        var fixed = year1
+        fixed[0].name = PersonName(familyName: "DUPONT", usageName: "MARTIN", firstName: "Marie")
+        let plan = planner.plan(.init(roster: roster(fixed), directory: d1, date: rentree))
+        #expect(plan.actions.map(\.kind) == [.updateAccount, .proposeRename])
+        #expect(plan.actions[1].newLogin == "mmartin")
+        #expect(plan.actions[1].login == "mdupont")
+    }
+
+    @Test("A truncated export needs a person's confirmation and can never empty a school silently")
+    func safety() {
+        let d1 = DirectoryState().applying(planner.plan(.init(roster: roster(year1), directory: DirectoryState(), date: rentree)).actions, on: rentree)
+        let tiny = planner.plan(.init(roster: roster([year1[0]], previous: [.student: 4]), directory: d1, date: rentree))
+        #expect(tiny.safety.needsConfirmation)
+        #expect(tiny.safety.reasons.count == 2, "export shrank, and too many accounts would go: \(tiny.safety.reasons)")
+    }
+
+    @Test("Paused imports defer the plan with the calendar's reason")
+    func deferred() {
+        let why = Reason("imports suspendus jusqu'au 2026-08-28", "imports paused until 2026-08-28")
+        let plan = planner.plan(.init(roster: roster(year1), directory: DirectoryState(), date: rentree, gate: CalendarGate(pushesPaused: why)))
+        #expect(plan.deferred == why)
+        #expect(plan.summary.accountsCreated == 6, "the plan is still shown")
+    }
+}
