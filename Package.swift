@@ -44,6 +44,7 @@ let package = Package(
         // Use cases shared by the CLI and, later, the server: import files, list people.
         .target(name: "BasculeApp", dependencies: [
             "BasculeDomain", "BasculeImport", "BasculeStore",
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The CLI's commands, as a library so tests run them as a user would.
         .target(name: "BasculeCommands", dependencies: [

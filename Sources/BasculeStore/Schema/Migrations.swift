@@ -126,6 +126,40 @@ enum Migrations {
             )
             """,
         ]),
+        Migration(version: 2, name: "embedded directory and plans", statements: [
+            """
+            CREATE TABLE accounts (
+                person_id TEXT PRIMARY KEY REFERENCES persons (id),
+                uai TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                login TEXT NOT NULL,
+                ent_login TEXT NOT NULL,
+                family_name TEXT NOT NULL,
+                usage_name TEXT,
+                first_name TEXT NOT NULL,
+                status TEXT NOT NULL,
+                status_since TEXT NOT NULL,
+                protected INTEGER NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX accounts_login ON accounts (uai, login)",
+            "CREATE TABLE directory_groups (uai TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (uai, name))",
+            """
+            CREATE TABLE directory_members (
+                uai TEXT NOT NULL, group_name TEXT NOT NULL, login TEXT NOT NULL, PRIMARY KEY (uai, group_name, login))
+            """,
+            "CREATE TABLE burnt_logins (uai TEXT NOT NULL, login TEXT NOT NULL, PRIMARY KEY (uai, login))",
+            """
+            CREATE TABLE plans (
+                hash TEXT PRIMARY KEY,
+                uai TEXT NOT NULL,
+                plan_date TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                body TEXT NOT NULL,
+                applied_at TEXT
+            )
+            """,
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }

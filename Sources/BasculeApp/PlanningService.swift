@@ -1,0 +1,117 @@
+import BasculeDomain
+import BasculeStore
+import Crypto
+import Foundation
+
+/// A plan with the hash that names it: `apply --plan HASH` applies exactly that plan.
+public struct HashedPlan: Sendable {
+    public var plan: Plan
+    public var hash: String
+    public var json: String
+}
+
+/// Why a plan was not applied.
+public enum ApplyRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    case stale(expected: String, current: String)
+    case needsConfirmation([Reason])
+    case deferred(Reason)
+    case noImports(UAI)
+
+    public var french: String {
+        switch self {
+        case .stale(let expected, let current):
+            "Le plan \(expected.prefix(12)) n'est plus à jour (un import ou l'annuaire a changé depuis) : le plan actuel est \(current.prefix(12)). Relancez « bascule plan » et relisez-le."
+        case .needsConfirmation(let reasons):
+            "Plan hors de l'ordinaire, refusé sans confirmation :\n" + reasons.map { "  - \($0.french)" }.joined(separator: "\n")
+                + "\nSi c'est voulu : apply --allow-mass-change --reason \"…\""
+        case .deferred(let why): "Rien n'est appliqué aujourd'hui : \(why.french)"
+        case .noImports(let uai): "Aucun export importé pour l'établissement \(uai)."
+        }
+    }
+
+    public var description: String { french }
+}
+
+/// Plans and applies a school's rollover on the embedded directory.
+public struct PlanningService: Sendable {
+    public let store: Store
+    public let policy: PlanningPolicy
+
+    public init(store: Store, policy: PlanningPolicy = .default) {
+        self.store = store
+        self.policy = policy
+    }
+
+    /// What the newest exports say about a school.
+    public func roster(uai: UAI) async throws -> SchoolRoster? {
+        let studentImports = try await store.imports(uai: uai, source: .siecleStudents)
+        let staffImports = try await store.imports(uai: uai, source: .sts)
+        guard studentImports.last != nil || staffImports.last != nil else { return nil }
+        let persons = Dictionary(try await store.persons(uai: uai).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        func roster(_ people: [SnapshotPerson]) -> [RosterPerson] {
+            people.map { p in
+                RosterPerson(personID: p.personID, kind: p.kind, sourceID: p.sourceID, name: p.name,
+                             birthDate: persons[p.personID]?.birthDate, division: p.division, groups: p.groups,
+                             hasLeft: p.hasLeft, leavingDate: p.leavingDate)
+            }
+        }
+        var students: [RosterPerson] = [], staff: [RosterPerson] = []
+        var structures: [StructureRecord] = []
+        var services: [(service: TeachingService, teacherID: String)] = []
+        var previous: [PersonKind: Int] = [:]
+        if let latest = studentImports.last { students = roster(try await store.snapshotPeople(importID: latest.id)) }
+        if studentImports.count > 1 {
+            previous[.student] = try await store.snapshotPeople(importID: studentImports[studentImports.count - 2].id)
+                .filter { !$0.hasLeft }.count
+        }
+        if let latest = staffImports.last {
+            staff = roster(try await store.snapshotPeople(importID: latest.id))
+            structures = try await store.structures(importID: latest.id)
+            services = try await store.services(importID: latest.id).map { ($0.service, $0.teacherID) }
+        }
+        if staffImports.count > 1 {
+            for p in try await store.snapshotPeople(importID: staffImports[staffImports.count - 2].id) { previous[p.kind, default: 0] += 1 }
+        }
+        return SchoolRoster(uai: uai, students: students, staff: staff, structures: structures, services: services,
+                            previousCounts: previous)
+    }
+
+    /// Until the school calendar is wired in: deletions of former students and staff happen in
+    /// September, as the 2026-2027 memo says, and nothing is paused.
+    public static func defaultGate(on date: CivilDate) -> CalendarGate {
+        CalendarGate(deletionOpen: date.month == 9 ? [.student, .teacher, .staff] : [])
+    }
+
+    public func plan(uai: UAI, date: CivilDate, gate: CalendarGate? = nil, approvedDepartures: Set<String> = []) async throws -> HashedPlan {
+        guard let roster = try await roster(uai: uai) else { throw ApplyRefusal.noImports(uai) }
+        let directory = try await store.directoryState(uai: uai)
+        let plan = Planner(policy: policy).plan(.init(roster: roster, directory: directory, date: date,
+                                                      gate: gate ?? Self.defaultGate(on: date),
+                                                      approvedDepartures: approvedDepartures))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let data = try encoder.encode(plan)
+        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return HashedPlan(plan: plan, hash: hash, json: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Applies the plan of `date` to the embedded directory, in one transaction. With `expectedHash`,
+    /// refuses a plan that changed since it was shown; refuses a plan out of the ordinary unless
+    /// `allowMassChange`.
+    public func apply(uai: UAI, date: CivilDate, expectedHash: String?, allowMassChange: Bool,
+                      approvedDepartures: Set<String> = [], now: Date = Date()) async throws -> HashedPlan {
+        let hashed = try await plan(uai: uai, date: date, approvedDepartures: approvedDepartures)
+        if let expectedHash, !hashed.hash.hasPrefix(expectedHash.lowercased()) || expectedHash.count < 8 {
+            throw ApplyRefusal.stale(expected: expectedHash, current: hashed.hash)
+        }
+        if let why = hashed.plan.deferred { throw ApplyRefusal.deferred(why) }
+        if hashed.plan.safety.needsConfirmation && !allowMassChange {
+            throw ApplyRefusal.needsConfirmation(hashed.plan.safety.reasons)
+        }
+        let directory = try await store.directoryState(uai: uai)
+        try await store.savePlan(hash: hashed.hash, uai: uai, date: date, body: hashed.json, at: now)
+        try await store.replaceDirectory(uai: uai, with: directory.applying(hashed.plan.actions, on: date),
+                                         appliedPlan: hashed.hash, at: now)
+        return hashed
+    }
+}

@@ -1,0 +1,216 @@
+import ArgumentParser
+import BasculeApp
+import BasculeDomain
+import BasculeStore
+import Foundation
+
+/// Which schools a command acts on: the one named, or every school with imports.
+func schools(_ school: UAI?, in store: Store) async throws -> [UAI] {
+    if let school { return [school] }
+    return try await store.schools()
+}
+
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Montre ce que la bascule changerait, action par action et avec sa raison, sans rien modifier.",
+        discussion: """
+            Le plan est calculé à partir des derniers exports importés et de l'annuaire, pour la date donnée
+            (par défaut aujourd'hui). Il est identifié par une empreinte : « bascule apply --plan EMPREINTE »
+            applique exactement ce plan, et refuse s'il a changé entre-temps.
+            """)
+
+    @OptionGroup var options: DataOptions
+
+    @Option(help: "Date du plan (AAAA-MM-JJ), par défaut aujourd'hui.")
+    var date: DateOption?
+
+    @Option(help: "Seulement cet établissement (UAI).")
+    var school: UAI?
+
+    @Flag(help: "Le plan en JSON.")
+    var json = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let day = date?.date ?? DateOption.today()
+            let plans = try await options.withStore { store in
+                var plans: [HashedPlan] = []
+                for uai in try await schools(school, in: store) {
+                    let hashed = try await PlanningService(store: store).plan(uai: uai, date: day)
+                    try await store.savePlan(hash: hashed.hash, uai: uai, date: day, body: hashed.json, at: Date())
+                    plans.append(hashed)
+                }
+                return plans
+            }
+            if json {
+                say(try renderJSON(plans.map(PlanOutput.init)))
+                return
+            }
+            if plans.isEmpty { say("Aucun établissement : importez d'abord des exports (bascule import).") }
+            for p in plans { say(PlanOutput(p).french) }
+        }
+    }
+}
+
+/// A plan as printed: the plan's own fields plus its hash.
+struct PlanOutput: Encodable {
+    let hash: String
+    let uai: UAI
+    let date: CivilDate
+    let summary: PlanSummary
+    let safety: PlanSafety
+    let deferred: Reason?
+    let actions: [PlanAction]
+
+    init(_ h: HashedPlan) {
+        hash = h.hash
+        uai = h.plan.uai
+        date = h.plan.date
+        summary = h.plan.summary
+        safety = h.plan.safety
+        deferred = h.plan.deferred
+        actions = h.plan.actions
+    }
+
+    var french: String {
+        let s = summary
+        var out = ["== Plan de \(uai) au \(date) — empreinte \(hash.prefix(12)) ==",
+                   "comptes : \(s.accountsCreated) créé(s), \(s.accountsReactivated) réactivé(s), \(s.accountsUpdated) mis à jour, \(s.accountsLeaving) partant(s), \(s.accountsDisabled) désactivé(s), \(s.accountsDeleted) supprimé(s), \(s.renamesProposed) renommage(s) proposé(s)",
+                   "groupes : \(s.groupsCreated) créé(s), \(s.groupsDeleted) supprimé(s) ; appartenances : +\(s.membershipsAdded) −\(s.membershipsRemoved)"]
+        if let deferred { out.append("⏸ \(deferred.french)") }
+        for r in safety.reasons { out.append("⚠ \(r.french)") }
+        if actions.isEmpty { out.append("Rien à changer.") }
+        var current: PlanAction.Kind?
+        for a in actions {
+            if a.kind != current {
+                current = a.kind
+                out.append("-- \(a.kind.rawValue) (\(actions.filter { $0.kind == a.kind }.count))")
+            }
+            out.append("  " + a.french)
+        }
+        return out.joined(separator: "\n")
+    }
+}
+
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Applique le plan du jour à l'annuaire intégré, en une seule transaction.",
+        discussion: """
+            Sans --yes, demande confirmation sur un terminal (et refuse hors terminal). Un plan hors de
+            l'ordinaire (export beaucoup plus petit que le précédent, trop de comptes désactivés ou supprimés)
+            est refusé sans --allow-mass-change --reason "…".
+            """)
+
+    @OptionGroup var options: DataOptions
+
+    @Option(help: "Date du plan (AAAA-MM-JJ), par défaut aujourd'hui.")
+    var date: DateOption?
+
+    @Option(help: "Seulement cet établissement (UAI).")
+    var school: UAI?
+
+    @Option(help: "Empreinte du plan montré par « bascule plan » : refuse s'il a changé depuis.")
+    var plan: String?
+
+    @Flag(help: "Applique sans demander confirmation.")
+    var yes = false
+
+    @Flag(help: "Accepte un plan hors de l'ordinaire (avec --reason).")
+    var allowMassChange = false
+
+    @Option(help: "Pourquoi un plan hors de l'ordinaire est accepté.")
+    var reason: String?
+
+    func validate() throws {
+        if allowMassChange && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--allow-mass-change demande --reason \"…\".")
+        }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let day = date?.date ?? DateOption.today()
+            try await options.withStore { store in
+                let service = PlanningService(store: store)
+                for uai in try await schools(school, in: store) {
+                    if !yes {
+                        let preview = try await service.plan(uai: uai, date: day)
+                        say(PlanOutput(preview).french)
+                        guard isatty(STDIN_FILENO) == 1 else {
+                            warn("Confirmation impossible hors terminal : relancez avec --yes.")
+                            throw ExitCode(1)
+                        }
+                        FileHandle.standardError.write(Data("Appliquer ce plan ? (oui/non) ".utf8))
+                        guard let answer = Swift.readLine(), ["o", "oui", "y", "yes"].contains(answer.lowercased()) else {
+                            warn("Rien n'a été appliqué.")
+                            throw ExitCode(1)
+                        }
+                    }
+                    do {
+                        let applied = try await service.apply(uai: uai, date: day, expectedHash: plan,
+                                                              allowMassChange: allowMassChange)
+                        let s = applied.plan.summary
+                        say("Plan \(applied.hash.prefix(12)) appliqué à \(uai) : \(s.accountsCreated) compte(s) créé(s), \(s.accountsLeaving) partant(s), \(s.accountsDisabled) désactivé(s), \(s.accountsDeleted) supprimé(s), \(s.groupsCreated) groupe(s) créé(s), \(s.groupsDeleted) supprimé(s).")
+                    } catch let refusal as ApplyRefusal {
+                        warn(refusal.french)
+                        throw ExitCode(4)
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct AccountsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accounts",
+        abstract: "Liste les comptes gérés par Bascule (créés par « bascule apply »).")
+
+    @OptionGroup var options: DataOptions
+
+    @Option(help: "Seulement cet établissement (UAI).")
+    var school: UAI?
+
+    @Flag(help: "Un tableau JSON, un objet par compte.")
+    var json = false
+
+    struct Row: Encodable {
+        let uai: UAI
+        let kind: PersonKind
+        let sourceId: String
+        let firstName: String
+        let lastName: String
+        let division: String?
+        let groups: [String]
+        let login: String
+        let entLogin: String
+        let status: AccountStatus
+        let statusSince: CivilDate
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let rows = try await options.withStore { store in
+                var rows: [Row] = []
+                let people = Dictionary(try await PeopleQuery(store: store).people(uai: school).map { ($0.id, $0) },
+                                        uniquingKeysWith: { a, _ in a })
+                for uai in try await schools(school, in: store) {
+                    for a in try await store.directoryState(uai: uai).accounts {
+                        let p = people[a.personID]
+                        rows.append(Row(uai: uai, kind: a.kind, sourceId: p?.sourceId ?? "", firstName: a.name.firstName,
+                                        lastName: a.name.displayFamilyName, division: p?.division, groups: p?.groups ?? [],
+                                        login: a.login, entLogin: a.entLogin, status: a.status, statusSince: a.statusSince))
+                    }
+                }
+                return rows
+            }
+            if json { say(try renderJSON(rows)); return }
+            if rows.isEmpty { say("Aucun compte : calculez puis appliquez un plan (bascule plan, bascule apply).") }
+            for r in rows {
+                say("\(r.uai)  \(r.login.padding(toLength: 16, withPad: " ", startingAt: 0)) \(r.entLogin.padding(toLength: 18, withPad: " ", startingAt: 0)) \(r.lastName.uppercased()) \(r.firstName)  \(r.division ?? "")  (\(r.status.rawValue) depuis le \(r.statusSince))")
+            }
+        }
+    }
+}
