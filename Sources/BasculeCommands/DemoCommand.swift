@@ -39,15 +39,34 @@ struct Demo {
 
     func run() async throws {
         let years = Set(files.map(\.year)).sorted()
+        guard let uai = files.first?.uai else { return }
         for year in years {
-            // Each year's exports are imported at the rentrée of that year.
+            // Each year's exports are imported at the rentrée of that year, then its plan applied.
             let today = CivilDate(year: year.startYear, month: 9, day: 3)!
             say("\n== Import des exports \(year) (au \(today.french)) ==")
             let summary = try await ImportService(store: store, today: today)
                 .importFiles(files.filter { $0.year == year }.map(\.url))
             say(summary.french)
+            guard summary.files.contains(where: { !$0.alreadyImported }) else {
+                say("Ces exports ont déjà été importés et leur plan appliqué par une démonstration précédente.")
+                continue
+            }
+            let planning = PlanningService(store: store)
+            let plan = try await planning.plan(uai: uai, date: today)
+            let s = plan.plan.summary
+            say("Plan du \(today) (empreinte \(plan.hash.prefix(12))) : \(s.accountsCreated) compte(s) à créer, \(s.accountsReactivated) à réactiver, \(s.accountsLeaving) partant(s), \(s.accountsDisabled) à désactiver, \(s.accountsDeleted) à supprimer ; groupes +\(s.groupsCreated) −\(s.groupsDeleted) ; appartenances +\(s.membershipsAdded) −\(s.membershipsRemoved).")
+            for kind in [PlanAction.Kind.createAccount, .markLeaving, .deleteGroup] {
+                for a in plan.plan.actions.filter({ $0.kind == kind }).prefix(2) { say("  • \(a.french)") }
+            }
+            if plan.plan.actions.isEmpty {
+                say("  rien à changer : l'annuaire est déjà à jour.")
+            } else if plan.plan.safety.needsConfirmation {
+                say("  ⚠ plan hors de l'ordinaire : non appliqué par la démonstration.")
+            } else {
+                _ = try await planning.apply(uai: uai, date: today, expectedHash: plan.hash, allowMassChange: false)
+                say("  appliqué à l'annuaire intégré.")
+            }
         }
-        guard let uai = files.first?.uai else { return }
         let studentImports = try await store.imports(uai: uai, source: .siecleStudents)
         let staffImports = try await store.imports(uai: uai, source: .sts)
         guard studentImports.count >= 2 else { return }

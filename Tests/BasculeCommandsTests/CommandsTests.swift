@@ -100,3 +100,50 @@ struct NewcomerCommandsTests {
         #expect(bad.exitCode != 0)
     }
 }
+
+@Suite("Plan, apply, accounts")
+struct PlanApplyCommandsTests {
+    @Test("plan --json has the documented summary; apply --yes creates the accounts; a second plan is empty")
+    func planApply() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let exports = dir.file("exports").path
+        _ = await bascule(["generate", "--students", "80", "--years", "1", "--first-year", "2026", "--out", exports])
+        let files = FileManager.default.enumerator(atPath: exports)!.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".xml") || $0.hasSuffix(".zip") }.map { exports + "/" + $0 }
+        let imported = await bascule(["import", "--data", dir.path, "--date", "2026-09-03"] + files)
+        #expect(imported.exitCode == 0, "\(imported.errors)")
+
+        let planned = await bascule(["plan", "--data", dir.path, "--date", "2026-09-03", "--json"])
+        #expect(planned.exitCode == 0, "\(planned.errors)")
+        let plans = try #require(try JSONSerialization.jsonObject(with: Data(planned.output.utf8)) as? [[String: Any]])
+        let summary = try #require(plans.first?["summary"] as? [String: Int])
+        for key in ["accountsCreated", "accountsUpdated", "accountsDisabled", "accountsDeleted", "accountsReactivated",
+                    "groupsCreated", "groupsDeleted", "membershipsAdded", "membershipsRemoved"] {
+            #expect(summary[key] != nil, "summary has \(key)")
+        }
+        let created = try #require(summary["accountsCreated"])
+        #expect(created > 80)
+        let hash = try #require(plans.first?["hash"] as? String)
+
+        let refused = await bascule(["apply", "--data", dir.path, "--date", "2026-09-03"])
+        #expect(refused.exitCode == 1, "no confirmation off a terminal without --yes")
+        let applied = await bascule(["apply", "--data", dir.path, "--date", "2026-09-03", "--plan", String(hash.prefix(12)), "--yes"])
+        #expect(applied.exitCode == 0, "\(applied.errors)")
+        #expect(applied.output.contains("appliqué"))
+
+        let accounts = await bascule(["accounts", "--data", dir.path, "--json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(accounts.output.utf8)) as? [[String: Any]])
+        #expect(rows.count == created)
+        #expect(rows.allSatisfy { ($0["login"] as? String)?.allSatisfy { $0.isLowercase || $0.isNumber } == true })
+        #expect(rows.allSatisfy { $0["status"] as? String == "active" && $0["entLogin"] != nil })
+
+        let again = await bascule(["plan", "--data", dir.path, "--date", "2026-09-03"])
+        #expect(again.output.contains("Rien à changer."))
+        let stale = await bascule(["apply", "--data", dir.path, "--date", "2026-09-03", "--plan", String(hash.prefix(12)), "--yes"])
+        #expect(stale.exitCode == 4)
+        #expect(stale.errors.contains("n'est plus à jour"))
+        let override = await bascule(["apply", "--data", dir.path, "--allow-mass-change"])
+        #expect(override.exitCode != 0, "--allow-mass-change needs --reason")
+    }
+}
