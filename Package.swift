@@ -45,6 +45,7 @@ let package = Package(
         .target(name: "BasculeApp", dependencies: [
             "BasculeDomain", "BasculeImport", "BasculeStore",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
         // The CLI's commands, as a library so tests run them as a user would.
         .target(name: "BasculeCommands", dependencies: [

@@ -36,10 +36,13 @@ public enum ApplyRefusal: Error, Sendable, Equatable, CustomStringConvertible {
 public struct PlanningService: Sendable {
     public let store: Store
     public let policy: PlanningPolicy
+    /// Issues temporary passwords to the accounts a plan creates; nil issues none (planning only).
+    public let credentials: CredentialIssuer?
 
-    public init(store: Store, policy: PlanningPolicy = .default) {
+    public init(store: Store, policy: PlanningPolicy = .default, credentials: CredentialIssuer? = nil) {
         self.store = store
         self.policy = policy
+        self.credentials = credentials
     }
 
     /// What the newest exports say about a school.
@@ -109,9 +112,11 @@ public struct PlanningService: Sendable {
             throw ApplyRefusal.needsConfirmation(hashed.plan.safety.reasons)
         }
         let directory = try await store.directoryState(uai: uai)
+        let created = hashed.plan.actions.filter { $0.kind == .createAccount }.compactMap(\.personID)
+        let issued = try credentials?.issue(for: created, on: date) ?? []
         try await store.savePlan(hash: hashed.hash, uai: uai, date: date, body: hashed.json, at: now)
         try await store.replaceDirectory(uai: uai, with: directory.applying(hashed.plan.actions, on: date),
-                                         appliedPlan: hashed.hash, at: now)
+                                         credentials: issued, appliedPlan: hashed.hash, at: now)
         return hashed
     }
 }

@@ -27,8 +27,11 @@ struct DemoCommand: AsyncParsableCommand {
                 schools: 1, studentsPerSchool: students, seed: seed, firstYear: 2025, years: 2))
             let files = try generator.write(to: exports)
             say("Exports fictifs écrits dans \(exports.path) (\(files.count) fichiers).")
-            try await options.withStore { store in try await Demo(store: store, files: files).run() }
-            say("\nPour la suite : bascule people --data \(options.data) [--json]")
+            // Fictional people: a lighter hash keeps the demonstration quick (production: 210,000 rounds).
+            let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: 10_000), vault: try SheetVault(dataDirectory: options.data))
+            try await options.withStore { store in try await Demo(store: store, files: files, credentials: issuer).run() }
+            say("\nPour la suite : bascule plan --data \(options.data), bascule accounts --data \(options.data),")
+            say("bascule sheets --data \(options.data) --class <classe> (fiches de connexion), bascule people --data \(options.data) [--json]")
         }
     }
 }
@@ -36,6 +39,7 @@ struct DemoCommand: AsyncParsableCommand {
 struct Demo {
     let store: Store
     let files: [GeneratedFile]
+    let credentials: CredentialIssuer
 
     func run() async throws {
         let years = Set(files.map(\.year)).sorted()
@@ -51,7 +55,7 @@ struct Demo {
                 say("Ces exports ont déjà été importés et leur plan appliqué par une démonstration précédente.")
                 continue
             }
-            let planning = PlanningService(store: store)
+            let planning = PlanningService(store: store, credentials: credentials)
             let plan = try await planning.plan(uai: uai, date: today)
             let s = plan.plan.summary
             say("Plan du \(today) (empreinte \(plan.hash.prefix(12))) : \(s.accountsCreated) compte(s) à créer, \(s.accountsReactivated) à réactiver, \(s.accountsLeaving) partant(s), \(s.accountsDisabled) à désactiver, \(s.accountsDeleted) à supprimer ; groupes +\(s.groupsCreated) −\(s.groupsDeleted) ; appartenances +\(s.membershipsAdded) −\(s.membershipsRemoved).")

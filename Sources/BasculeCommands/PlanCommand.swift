@@ -132,8 +132,9 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let day = date?.date ?? DateOption.today()
+            let issuer = CredentialIssuer(vault: try SheetVault(dataDirectory: options.data))
             try await options.withStore { store in
-                let service = PlanningService(store: store)
+                let service = PlanningService(store: store, credentials: issuer)
                 for uai in try await schools(school, in: store) {
                     if !yes {
                         let preview = try await service.plan(uai: uai, date: day)

@@ -160,6 +160,19 @@ enum Migrations {
             )
             """,
         ]),
+        Migration(version: 3, name: "credentials", statements: [
+            """
+            CREATE TABLE credentials (
+                person_id TEXT PRIMARY KEY REFERENCES persons (id),
+                uai TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                must_change INTEGER NOT NULL,
+                issued_on TEXT NOT NULL,
+                sealed_temporary TEXT,
+                handed_out_on TEXT
+            )
+            """,
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }
