@@ -31,6 +31,9 @@ struct SheetsCommand: AsyncParsableCommand {
     @Option(help: "Seulement les comptes créés depuis cette date (AAAA-MM-JJ), pour les arrivées en cours d'année.")
     var since: DateOption?
 
+    @Option(help: "Adresse de l'ENT imprimée sur les fiches.")
+    var entAddress: String = SheetsService.defaultENTAddress
+
     @Flag(help: "Marque ces fiches comme remises et détruit la copie des mots de passe provisoires.")
     var handedOut = false
 
@@ -55,7 +58,7 @@ struct SheetsCommand: AsyncParsableCommand {
                     warn(all.isEmpty ? "Aucun établissement importé." : "Plusieurs établissements : précisez --school (\(all.map(\.code).joined(separator: ", "))).")
                     throw ExitCode(2)
                 }
-                let sheets = SheetsService(store: store, vault: vault, dataDirectory: options.data)
+                let sheets = SheetsService(store: store, vault: vault, dataDirectory: options.data, entAddress: entAddress)
                 if handedOut {
                     let lines = try await sheets.lines(uai: uai, selection: selection, since: since?.date)
                     let pending = lines.filter { $0.temporaryPassword != nil }.map(\.personID)

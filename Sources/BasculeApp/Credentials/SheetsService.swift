@@ -24,11 +24,16 @@ public struct SheetsService: Sendable {
     public let store: Store
     public let vault: SheetVault
     public let dataDirectory: String
+    /// Where the ENT is, printed on every card (the 2026 memo's ENEJ86 by default).
+    public let entAddress: String
 
-    public init(store: Store, vault: SheetVault, dataDirectory: String) {
+    public static let defaultENTAddress = "https://enej.lavienne86.fr/"
+
+    public init(store: Store, vault: SheetVault, dataDirectory: String, entAddress: String = SheetsService.defaultENTAddress) {
         self.store = store
         self.vault = vault
         self.dataDirectory = dataDirectory
+        self.entAddress = entAddress
     }
 
     public struct Line: Sendable, Equatable {
@@ -76,7 +81,7 @@ public struct SheetsService: Sendable {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let base = "fiches-\(SheetsService.fileSafe(selection.label))" + (since.map { "-depuis-\($0)" } ?? "")
         let html = dir.appendingPathComponent(base + ".html"), csv = dir.appendingPathComponent(base + ".csv")
-        try write(Data(SheetsService.html(lines, uai: uai, selection: selection).utf8), to: html)
+        try write(Data(SheetsService.html(lines, uai: uai, selection: selection, entAddress: entAddress).utf8), to: html)
         try write(Data([0xEF, 0xBB, 0xBF]) + Data(SheetsService.csv(lines).utf8), to: csv)
         return Written(html: html, csv: csv, lines: lines)
     }
@@ -97,7 +102,8 @@ public struct SheetsService: Sendable {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    public static func html(_ lines: [Line], uai: UAI, selection: SheetSelection) -> String {
+    public static func html(_ lines: [Line], uai: UAI, selection: SheetSelection,
+                            entAddress: String = SheetsService.defaultENTAddress) -> String {
         let title = "Fiches de connexion — \(uai) — \(selection.label)"
         var out = """
             <!DOCTYPE html>
@@ -123,8 +129,8 @@ public struct SheetsService: Sendable {
                 <div class="card">
                 <div class="name">\(escape(l.firstName)) \(escape(l.familyName.uppercased()))</div>
                 <div>\(escape(l.division))</div>
-                <div>Réseau pédagogique : <b>\(escape(l.login))</b></div>
-                <div>ENT / EduConnect : <b>\(escape(l.entLogin))</b></div>
+                <div>Réseau pédagogique (postes du collège) : <b>\(escape(l.login))</b></div>
+                <div>ENT (\(escape(entAddress))) / EduConnect : <b>\(escape(l.entLogin))</b></div>
                 <div>Mot de passe provisoire : \(secret)</div>
                 <div class="where">À changer à la première connexion (12 caractères au moins, 3 types parmi majuscules, minuscules, chiffres, caractères spéciaux).</div>
                 </div>
