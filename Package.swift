@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // Pure model and rules: no I/O, no dependencies.
@@ -47,9 +48,15 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
+        // Rollover calendars as YAML files: the bundled default and per-school overrides.
+        .target(name: "BasculeCalendarFiles", dependencies: [
+            "BasculeDomain",
+            .product(name: "Yams", package: "Yams"),
+        ], resources: [.copy("Resources")]),
         // The CLI's commands, as a library so tests run them as a user would.
         .target(name: "BasculeCommands", dependencies: [
             "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeGenerator", "BasculeApp",
+            "BasculeCalendarFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -74,7 +81,7 @@ let package = Package(
             "BasculeStore", "BasculeImport", "BasculeApp", "BasculeGenerator", "BasculeTesting",
         ]),
         .testTarget(name: "BasculeCommandsTests", dependencies: [
-            "BasculeCommands", "BasculeTesting",
+            "BasculeCommands", "BasculeTesting", "BasculeCalendarFiles",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -85,9 +85,15 @@ public struct PlanningService: Sendable {
         CalendarGate(deletionOpen: date.month == 9 ? [.student, .teacher, .staff] : [])
     }
 
-    public func plan(uai: UAI, date: CivilDate, gate: CalendarGate? = nil, approvedDepartures: Set<String> = []) async throws -> HashedPlan {
+    /// Who acts, for the audit log: the system user, unless the caller says otherwise.
+    public static var defaultActor: String {
+        ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "inconnu"
+    }
+
+    public func plan(uai: UAI, date: CivilDate, gate: CalendarGate? = nil) async throws -> HashedPlan {
         guard let roster = try await roster(uai: uai) else { throw ApplyRefusal.noImports(uai) }
         let directory = try await store.directoryState(uai: uai)
+        let approvedDepartures = try await store.approvedDepartures(uai: uai)
         let plan = Planner(policy: policy).plan(.init(roster: roster, directory: directory, date: date,
                                                       gate: gate ?? Self.defaultGate(on: date),
                                                       approvedDepartures: approvedDepartures))
@@ -101,9 +107,9 @@ public struct PlanningService: Sendable {
     /// Applies the plan of `date` to the embedded directory, in one transaction. With `expectedHash`,
     /// refuses a plan that changed since it was shown; refuses a plan out of the ordinary unless
     /// `allowMassChange`.
-    public func apply(uai: UAI, date: CivilDate, expectedHash: String?, allowMassChange: Bool,
-                      approvedDepartures: Set<String> = [], now: Date = Date()) async throws -> HashedPlan {
-        let hashed = try await plan(uai: uai, date: date, approvedDepartures: approvedDepartures)
+    public func apply(uai: UAI, date: CivilDate, expectedHash: String?, allowMassChange: Bool, reason: String? = nil,
+                      actor: String = PlanningService.defaultActor, now: Date = Date()) async throws -> HashedPlan {
+        let hashed = try await plan(uai: uai, date: date)
         if let expectedHash, !hashed.hash.hasPrefix(expectedHash.lowercased()) || expectedHash.count < 8 {
             throw ApplyRefusal.stale(expected: expectedHash, current: hashed.hash)
         }
@@ -115,8 +121,20 @@ public struct PlanningService: Sendable {
         let created = hashed.plan.actions.filter { $0.kind == .createAccount }.compactMap(\.personID)
         let issued = try credentials?.issue(for: created, on: date) ?? []
         try await store.savePlan(hash: hashed.hash, uai: uai, date: date, body: hashed.json, at: now)
+        let stamp = now.formatted(.iso8601)
+        var audit = [AuditEntry(at: stamp, actor: actor, uai: uai, event: "apply", target: nil,
+                                french: "plan du \(date) appliqué (\(hashed.plan.actions.count) action(s))"
+                                    + (hashed.plan.safety.needsConfirmation ? " malgré : " + hashed.plan.safety.reasons.map(\.french).joined(separator: " ; ") + " — raison donnée : \(reason ?? "")" : ""),
+                                english: "plan of \(date) applied (\(hashed.plan.actions.count) actions)"
+                                    + (hashed.plan.safety.needsConfirmation ? ", confirmed: \(reason ?? "")" : ""),
+                                planHash: hashed.hash)]
+        audit += hashed.plan.actions.map { a in
+            AuditEntry(at: stamp, actor: actor, uai: uai, event: a.kind.rawValue, target: a.login ?? a.group,
+                       french: (a.group.map { a.login != nil ? "\($0) : " : "" } ?? "") + a.reason.french,
+                       english: a.reason.english, planHash: hashed.hash)
+        }
         try await store.replaceDirectory(uai: uai, with: directory.applying(hashed.plan.actions, on: date),
-                                         credentials: issued, appliedPlan: hashed.hash, at: now)
+                                         credentials: issued, audit: audit, appliedPlan: hashed.hash, at: now)
         return hashed
     }
 }

@@ -151,7 +151,7 @@ struct ApplyCommand: AsyncParsableCommand {
                     }
                     do {
                         let applied = try await service.apply(uai: uai, date: day, expectedHash: plan,
-                                                              allowMassChange: allowMassChange)
+                                                              allowMassChange: allowMassChange, reason: reason)
                         let s = applied.plan.summary
                         say("Plan \(applied.hash.prefix(12)) appliqué à \(uai) : \(s.accountsCreated) compte(s) créé(s), \(s.accountsLeaving) partant(s), \(s.accountsDisabled) désactivé(s), \(s.accountsDeleted) supprimé(s), \(s.groupsCreated) groupe(s) créé(s), \(s.groupsDeleted) supprimé(s).")
                     } catch let refusal as ApplyRefusal {

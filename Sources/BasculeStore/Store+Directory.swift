@@ -35,7 +35,7 @@ extension Store {
     /// Replaces the school's embedded directory with `state`, and marks the plan applied, in one
     /// transaction: either all of the plan is in the directory, or none of it.
     public func replaceDirectory(uai: UAI, with state: DirectoryState, credentials: [CredentialRow] = [],
-                                 appliedPlan hash: String?, at now: Date) async throws {
+                                 audit: [AuditEntry] = [], appliedPlan hash: String?, at now: Date) async throws {
         do {
             try await transaction {
                 for table in ["directory_members", "directory_groups", "burnt_logins", "accounts"] {
@@ -55,6 +55,7 @@ extension Store {
                 try await self.insertRows("burnt_logins", columns: ["uai", "login"],
                                           rows: state.burntLogins.sorted().map { [uai.code, $0] })
                 try await self.writeCredentials(uai: uai, credentials)
+                try await self.appendAudit(audit)
                 if let hash {
                     try await self.db.update("plans").set("applied_at", to: Self.timestamp(now)).where("hash", .equal, hash).run()
                 }

@@ -84,3 +84,39 @@ struct RolloverTests {
         }
     }
 }
+
+@Suite("Audit log and approved departures")
+struct AuditAndDeparturesTests {
+    @Test("Every applied action is in the audit with its reason; staff are deleted only once approved", arguments: Backend.allCases)
+    func auditAndApproval(backend: Backend) async throws {
+        let uai = IdentityAcrossYearsTests.academy.files[0].uai
+        let files = { (year: Int) in IdentityAcrossYearsTests.academy.files.filter { $0.uai == uai && $0.year.startYear == year }.map(\.url) }
+        let day1 = CivilDate(year: 2025, month: 9, day: 3)!, day2 = CivilDate(year: 2026, month: 9, day: 1)!
+        try await withStore(backend) { store, _ in
+            let planning = PlanningService(store: store)
+            _ = try await ImportService(store: store, today: day1).importFiles(files(2025))
+            let first = try await planning.apply(uai: uai, date: day1, expectedHash: nil, allowMassChange: false, actor: "rupn")
+            let audit = try await store.auditEntries(AuditFilter(uai: uai))
+            #expect(audit.count == first.plan.actions.count + 1)
+            #expect(audit.first?.event == "apply" && audit.first?.actor == "rupn" && audit.first?.planHash == first.hash)
+            let login = try #require(first.plan.actions.first { $0.kind == .createAccount }?.login)
+            let mine = try await store.auditEntries(AuditFilter(target: login))
+            #expect(mine.contains { $0.event == "create-account" && $0.french.contains("nouvel") })
+
+            // Year two: some teachers are gone. Leaving now, disabled after 60 days, deleted only once approved.
+            _ = try await ImportService(store: store, today: day2).importFiles(files(2026))
+            _ = try await planning.apply(uai: uai, date: day2, expectedHash: nil, allowMassChange: false)
+            let leavingStaff = try await store.directoryState(uai: uai).accounts.filter { $0.kind == .teacher && $0.status == .leaving }
+            #expect(!leavingStaff.isEmpty)
+            _ = try await planning.apply(uai: uai, date: day2.adding(days: 61), expectedHash: nil, allowMassChange: false)
+            let september = CivilDate(year: 2027, month: 9, day: 10)!
+            let before = try await planning.plan(uai: uai, date: september)
+            #expect(!before.plan.actions.contains { $0.kind == .deleteAccount && $0.personKind == .teacher })
+            try await store.approveDepartures([leavingStaff[0].personID], uai: uai, on: september, by: "principal")
+            let after = try await planning.plan(uai: uai, date: september)
+            let deleted = after.plan.actions.filter { $0.kind == .deleteAccount && $0.personKind == .teacher }
+            #expect(deleted.map(\.personID) == [leavingStaff[0].personID])
+            #expect(try await store.auditEntries(AuditFilter(event: "approve-departure")).first?.actor == "principal")
+        }
+    }
+}

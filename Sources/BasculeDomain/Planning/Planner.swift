@@ -233,8 +233,9 @@ public struct Planner: Sendable {
         // At the year change the last level (3e) leaves: those departures are expected, not alarming.
         let lastLevel = Set(input.directory.groups.filter { $0.kind == .division && $0.name.first == policy.lastLevelPrefix }
             .flatMap(\.members))
-        let losing = actions.filter { ($0.kind == .markLeaving || $0.kind == .disableAccount || $0.kind == .deleteAccount)
-            && !($0.login.map(lastLevel.contains) ?? false) }
+        // Only new departures count: disabling and deleting later follow a departure a previous
+        // plan already showed and a person already applied.
+        let losing = actions.filter { $0.kind == .markLeaving && !($0.login.map(lastLevel.contains) ?? false) }
         let people = Set(losing.compactMap(\.personID)).count
         if managed > 0, Double(people) > Double(managed) * policy.massChangeRatio {
             reasons.append(Reason("\(people) compte(s) sur \(managed) partiraient, désactivés ou supprimés, hors départs attendus (plus de \(Int(policy.massChangeRatio * 100)) %)",

@@ -173,6 +173,30 @@ enum Migrations {
             )
             """,
         ]),
+        Migration(version: 4, name: "audit log and approved departures", statements: [
+            """
+            CREATE TABLE audit_log (
+                seq INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                uai TEXT NOT NULL,
+                event TEXT NOT NULL,
+                target TEXT,
+                detail_fr TEXT NOT NULL,
+                detail_en TEXT NOT NULL,
+                plan_hash TEXT
+            )
+            """,
+            "CREATE INDEX audit_log_school ON audit_log (uai, seq)",
+            """
+            CREATE TABLE departure_approvals (
+                person_id TEXT PRIMARY KEY REFERENCES persons (id),
+                uai TEXT NOT NULL,
+                approved_on TEXT NOT NULL,
+                approved_by TEXT NOT NULL
+            )
+            """,
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }
