@@ -38,11 +38,15 @@ public struct PlanningService: Sendable {
     public let policy: PlanningPolicy
     /// Issues temporary passwords to the accounts a plan creates; nil issues none (planning only).
     public let credentials: CredentialIssuer?
+    /// What the calendar allows for a school on a day.
+    public let gate: @Sendable (UAI, CivilDate) throws -> CalendarGate
 
-    public init(store: Store, policy: PlanningPolicy = .default, credentials: CredentialIssuer? = nil) {
+    public init(store: Store, policy: PlanningPolicy = .default, credentials: CredentialIssuer? = nil,
+                gate: @escaping @Sendable (UAI, CivilDate) throws -> CalendarGate = { PlanningService.defaultGate(on: $1) }) {
         self.store = store
         self.policy = policy
         self.credentials = credentials
+        self.gate = gate
     }
 
     /// What the newest exports say about a school.
@@ -79,8 +83,8 @@ public struct PlanningService: Sendable {
                             previousCounts: previous)
     }
 
-    /// Until the school calendar is wired in: deletions of former students and staff happen in
-    /// September, as the 2026-2027 memo says, and nothing is paused.
+    /// Without a calendar: deletions of former students and staff happen in September, as the
+    /// 2026-2027 memo says, and nothing is paused. The CLI passes the school's calendar instead.
     public static func defaultGate(on date: CivilDate) -> CalendarGate {
         CalendarGate(deletionOpen: date.month == 9 ? [.student, .teacher, .staff] : [])
     }
@@ -95,7 +99,7 @@ public struct PlanningService: Sendable {
         let directory = try await store.directoryState(uai: uai)
         let approvedDepartures = try await store.approvedDepartures(uai: uai)
         let plan = Planner(policy: policy).plan(.init(roster: roster, directory: directory, date: date,
-                                                      gate: gate ?? Self.defaultGate(on: date),
+                                                      gate: try gate ?? self.gate(uai, date),
                                                       approvedDepartures: approvedDepartures))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

@@ -29,7 +29,8 @@ struct DemoCommand: AsyncParsableCommand {
             say("Exports fictifs écrits dans \(exports.path) (\(files.count) fichiers).")
             // Fictional people: a lighter hash keeps the demonstration quick (production: 210,000 rounds).
             let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: 10_000), vault: try SheetVault(dataDirectory: options.data))
-            try await options.withStore { store in try await Demo(store: store, files: files, credentials: issuer).run() }
+            let gate = options.calendarGate
+            try await options.withStore { store in try await Demo(store: store, files: files, credentials: issuer, gate: gate).run() }
             say("\nPour la suite : bascule plan --data \(options.data), bascule accounts --data \(options.data),")
             say("bascule sheets --data \(options.data) --class <classe> (fiches de connexion), bascule people --data \(options.data) [--json]")
         }
@@ -40,6 +41,7 @@ struct Demo {
     let store: Store
     let files: [GeneratedFile]
     let credentials: CredentialIssuer
+    let gate: @Sendable (UAI, CivilDate) throws -> CalendarGate
 
     func run() async throws {
         let years = Set(files.map(\.year)).sorted()
@@ -55,7 +57,7 @@ struct Demo {
                 say("Ces exports ont déjà été importés et leur plan appliqué par une démonstration précédente.")
                 continue
             }
-            let planning = PlanningService(store: store, credentials: credentials)
+            let planning = PlanningService(store: store, credentials: credentials, gate: gate)
             let plan = try await planning.plan(uai: uai, date: today)
             let s = plan.plan.summary
             say("Plan du \(today) (empreinte \(plan.hash.prefix(12))) : \(s.accountsCreated) compte(s) à créer, \(s.accountsReactivated) à réactiver, \(s.accountsLeaving) partant(s), \(s.accountsDisabled) à désactiver, \(s.accountsDeleted) à supprimer ; groupes +\(s.groupsCreated) −\(s.groupsDeleted) ; appartenances +\(s.membershipsAdded) −\(s.membershipsRemoved).")

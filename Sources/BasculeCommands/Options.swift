@@ -1,4 +1,5 @@
 import ArgumentParser
+import BasculeCalendarFiles
 import BasculeDomain
 import BasculeImport
 import BasculeStore
@@ -15,6 +16,15 @@ struct DataOptions: ParsableArguments {
     var location: StoreLocation {
         if let database { return StoreLocation.parse(database) }
         return .embedded(dataDirectory: data)
+    }
+
+    /// The school calendar's verdict for a day: `<data>/calendriers/` overrides, else the bundled one.
+    var calendarGate: @Sendable (UAI, CivilDate) throws -> CalendarGate {
+        let calendars = CalendarStore(dataDirectory: data)
+        return { uai, day in
+            let loaded = try calendars.calendar(for: SchoolCalendar.rolloverYear(for: day), school: uai)
+            return CalendarGate(calendar: loaded.calendar, on: day)
+        }
     }
 
     /// Opens the store, runs `body`, and closes the store whatever happens.
@@ -61,6 +71,9 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     } catch let e as StoreError {
         warn(e.french)
         throw ExitCode(3)
+    } catch let e as CalendarFileError {
+        warn(e.french)
+        throw ExitCode(2)
     }
 }
 

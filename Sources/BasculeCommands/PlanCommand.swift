@@ -37,7 +37,7 @@ struct PlanCommand: AsyncParsableCommand {
             let plans = try await options.withStore { store in
                 var plans: [HashedPlan] = []
                 for uai in try await schools(school, in: store) {
-                    let hashed = try await PlanningService(store: store).plan(uai: uai, date: day)
+                    let hashed = try await PlanningService(store: store, gate: options.calendarGate).plan(uai: uai, date: day)
                     try await store.savePlan(hash: hashed.hash, uai: uai, date: day, body: hashed.json, at: Date())
                     plans.append(hashed)
                 }
@@ -134,7 +134,7 @@ struct ApplyCommand: AsyncParsableCommand {
             let day = date?.date ?? DateOption.today()
             let issuer = CredentialIssuer(vault: try SheetVault(dataDirectory: options.data))
             try await options.withStore { store in
-                let service = PlanningService(store: store, credentials: issuer)
+                let service = PlanningService(store: store, credentials: issuer, gate: options.calendarGate)
                 for uai in try await schools(school, in: store) {
                     if !yes {
                         let preview = try await service.plan(uai: uai, date: day)

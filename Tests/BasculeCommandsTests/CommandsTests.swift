@@ -114,6 +114,12 @@ struct PlanApplyCommandsTests {
         let imported = await bascule(["import", "--data", dir.path, "--date", "2026-09-03"] + files)
         #expect(imported.exitCode == 0, "\(imported.errors)")
 
+        let paused = await bascule(["apply", "--data", dir.path, "--date", "2026-08-25", "--yes"])
+        #expect(paused.exitCode == 4, "the calendar pauses pushes to the pedagogical server until 2026-08-28")
+        #expect(paused.errors.contains("suspendus jusqu'au 2026-08-28"))
+        let audit = await bascule(["audit", "--data", dir.path])
+        #expect(audit.output.contains("Aucune entrée."), "a refused apply changes nothing, audit included")
+
         let planned = await bascule(["plan", "--data", dir.path, "--date", "2026-09-03", "--json"])
         #expect(planned.exitCode == 0, "\(planned.errors)")
         let plans = try #require(try JSONSerialization.jsonObject(with: Data(planned.output.utf8)) as? [[String: Any]])
@@ -137,6 +143,11 @@ struct PlanApplyCommandsTests {
         #expect(rows.count == created)
         #expect(rows.allSatisfy { ($0["login"] as? String)?.allSatisfy { $0.isLowercase || $0.isNumber } == true })
         #expect(rows.allSatisfy { $0["status"] as? String == "active" && $0["entLogin"] != nil })
+
+        let audited = await bascule(["audit", "--data", dir.path, "--event", "apply", "--json"])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(audited.output.utf8)) as? [[String: Any]])
+        #expect(entries.count == 1)
+        #expect(entries.first?["planHash"] as? String == hash)
 
         let again = await bascule(["plan", "--data", dir.path, "--date", "2026-09-03"])
         #expect(again.output.contains("Rien à changer."))

@@ -1,0 +1,18 @@
+extension CalendarGate {
+    /// What the school's calendar allows on `date` for the directory `target` (the pedagogical
+    /// server's directory by default): whether pushes are paused, and whose deletion window is open.
+    public init(calendar: SchoolCalendar, on date: CivilDate, target: CalendarTarget = .pedagogicalServer) {
+        var paused: Reason?
+        if calendar.importsPaused(for: target, on: date) {
+            let resume = calendar.entries(for: target).filter { $0.kind == .importsResumed }.compactMap(\.window.from)
+                .filter { $0 > date }.min()
+            let when = resume.map { " jusqu'au \($0)" } ?? ""
+            paused = Reason("imports vers \(target.label) suspendus\(when) (calendrier \(calendar.year)) : le plan est montré et gardé, pas appliqué",
+                            "imports to \(target.id) paused\(resume.map { " until \($0)" } ?? "") (calendar \(calendar.year)): the plan is shown and staged, not applied")
+        }
+        var open: Set<PersonKind> = []
+        if calendar.isOpen(.deletion, for: target, role: .students, on: date) { open.insert(.student) }
+        if calendar.isOpen(.deletion, for: target, role: .staff, on: date) { open.formUnion([.teacher, .staff]) }
+        self.init(pushesPaused: paused, deletionOpen: open)
+    }
+}
