@@ -14,7 +14,7 @@ public struct CredentialIssuer: Sendable {
     }
 
     /// One credential per person id; the slow hashes are spread over the machine's cores.
-    func issue(for personIDs: [String], on date: CivilDate) throws -> [CredentialRow] {
+    public func issue(for personIDs: [String], on date: CivilDate) throws -> [CredentialRow] {
         var rng = SystemRandomNumberGenerator()
         let passwords = personIDs.map { _ in TemporaryPassword.generate(using: &rng) }
         let hashes = ResultBox(count: personIDs.count)
