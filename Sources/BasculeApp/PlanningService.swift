@@ -117,6 +117,8 @@ public struct PlanningService: Sendable {
         if let expectedHash, !hashed.hash.hasPrefix(expectedHash.lowercased()) || expectedHash.count < 8 {
             throw ApplyRefusal.stale(expected: expectedHash, current: hashed.hash)
         }
+        // Nothing to do is done by doing nothing: no audit entry, no write.
+        if hashed.plan.actions.isEmpty { return hashed }
         if let why = hashed.plan.deferred { throw ApplyRefusal.deferred(why) }
         if hashed.plan.safety.needsConfirmation && !allowMassChange {
             throw ApplyRefusal.needsConfirmation(hashed.plan.safety.reasons)

@@ -123,7 +123,13 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Pourquoi un plan hors de l'ordinaire est accepté.")
     var reason: String?
 
+    @Option(help: "Coût du hachage des mots de passe provisoires (tours PBKDF2-SHA256, au moins 10000).")
+    var passwordRounds: Int = PasswordHasher.productionRounds
+
     func validate() throws {
+        if passwordRounds < 10_000 {
+            throw ValidationError("--password-rounds : au moins 10000.")
+        }
         if allowMassChange && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--allow-mass-change demande --reason \"…\".")
         }
@@ -132,7 +138,7 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let day = date?.date ?? DateOption.today()
-            let issuer = CredentialIssuer(vault: try SheetVault(dataDirectory: options.data))
+            let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
             try await options.withStore { store in
                 let service = PlanningService(store: store, credentials: issuer, gate: options.calendarGate)
                 for uai in try await schools(school, in: store) {
@@ -153,6 +159,10 @@ struct ApplyCommand: AsyncParsableCommand {
                         let applied = try await service.apply(uai: uai, date: day, expectedHash: plan,
                                                               allowMassChange: allowMassChange, reason: reason)
                         let s = applied.plan.summary
+                        if applied.plan.actions.isEmpty {
+                            say("\(uai) : rien à changer, l'annuaire est à jour.")
+                            continue
+                        }
                         say("Plan \(applied.hash.prefix(12)) appliqué à \(uai) : \(s.accountsCreated) compte(s) créé(s), \(s.accountsLeaving) partant(s), \(s.accountsDisabled) désactivé(s), \(s.accountsDeleted) supprimé(s), \(s.groupsCreated) groupe(s) créé(s), \(s.groupsDeleted) supprimé(s).")
                     } catch let refusal as ApplyRefusal {
                         warn(refusal.french)

@@ -1,0 +1,39 @@
+import Foundation
+
+/// A program started for a test and waited for with `waitpid`, so that a test can kill it at any
+/// moment (crash tests) and always learn how it ended.
+public struct ChildProcess: Sendable {
+    public let pid: pid_t
+
+    /// Starts `tool` with `args`, its output thrown away.
+    public static func start(_ tool: String, _ args: [String]) throws -> ChildProcess {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([tool] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, tool, &actions, nil, argv, environ)
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
+        return ChildProcess(pid: pid)
+    }
+
+    public func kill() { _ = Glibc.kill(pid, SIGKILL) }
+
+    /// Waits for the end; the exit code, or nil when a signal ended it.
+    @discardableResult
+    public func wait() -> Int32? {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : nil
+    }
+
+    /// The `bascule` executable built next to the tests.
+    public static var basculeExecutable: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/bascule").path
+    }
+}
