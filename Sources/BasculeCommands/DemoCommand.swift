@@ -47,31 +47,23 @@ struct Demo {
         let years = Set(files.map(\.year)).sorted()
         guard let uai = files.first?.uai else { return }
         for year in years {
-            // Each year's exports are imported at the rentrée of that year, then its plan applied.
-            let today = CivilDate(year: year.startYear, month: 9, day: 3)!
-            say("\n== Import des exports \(year) (au \(today.french)) ==")
-            let summary = try await ImportService(store: store, today: today)
+            // The first year is imported and applied at its rentrée. Later years follow the calendar
+            // day by day: imports arrive when the ENT's resume (24 August), the pedagogical server
+            // takes changes from 28 August, leavers are disabled after their grace period and
+            // deleted in the September window.
+            let first = year == years.first
+            let importDay = first ? CivilDate(year: year.startYear, month: 9, day: 3)! : CivilDate(year: year.startYear, month: 8, day: 24)!
+            say("\n== Import des exports \(year) (au \(importDay.french)) ==")
+            let summary = try await ImportService(store: store, today: importDay)
                 .importFiles(files.filter { $0.year == year }.map(\.url))
             say(summary.french)
             guard summary.files.contains(where: { !$0.alreadyImported }) else {
                 say("Ces exports ont déjà été importés et leur plan appliqué par une démonstration précédente.")
                 continue
             }
-            let planning = PlanningService(store: store, credentials: credentials, gate: gate)
-            let plan = try await planning.plan(uai: uai, date: today)
-            let s = plan.plan.summary
-            say("Plan du \(today) (empreinte \(plan.hash.prefix(12))) : \(s.accountsCreated) compte(s) à créer, \(s.accountsReactivated) à réactiver, \(s.accountsLeaving) partant(s), \(s.accountsDisabled) à désactiver, \(s.accountsDeleted) à supprimer ; groupes +\(s.groupsCreated) −\(s.groupsDeleted) ; appartenances +\(s.membershipsAdded) −\(s.membershipsRemoved).")
-            for kind in [PlanAction.Kind.createAccount, .markLeaving, .deleteGroup] {
-                for a in plan.plan.actions.filter({ $0.kind == kind }).prefix(2) { say("  • \(a.french)") }
-            }
-            if plan.plan.actions.isEmpty {
-                say("  rien à changer : l'annuaire est déjà à jour.")
-            } else if plan.plan.safety.needsConfirmation {
-                say("  ⚠ plan hors de l'ordinaire : non appliqué par la démonstration.")
-            } else {
-                _ = try await planning.apply(uai: uai, date: today, expectedHash: plan.hash, allowMassChange: false)
-                say("  appliqué à l'annuaire intégré.")
-            }
+            let days = first ? [importDay] : [25, 28].map { CivilDate(year: year.startYear, month: 8, day: $0)! }
+                + [28, 29].map { CivilDate(year: year.startYear, month: 9, day: $0)! }
+            for day in days { try await step(uai: uai, day: day) }
         }
         let studentImports = try await store.imports(uai: uai, source: .siecleStudents)
         let staffImports = try await store.imports(uai: uai, source: .sts)
@@ -87,6 +79,27 @@ struct Demo {
             say("\n== Personnels (STS-Web) ==")
             say("\(staff.arrivals) arrivée(s), \(staff.departures) départ(s).")
             printSample(staff.changes)
+        }
+    }
+
+    /// One day of the rollover: the plan, and its application when the calendar allows it.
+    private func step(uai: UAI, day: CivilDate) async throws {
+        let planning = PlanningService(store: store, credentials: credentials, gate: gate)
+        let plan = try await planning.plan(uai: uai, date: day)
+        let s = plan.plan.summary
+        say("-- \(day) : plan \(plan.hash.prefix(12)) : \(s.accountsCreated) compte(s) à créer, \(s.accountsReactivated) à réactiver, \(s.accountsLeaving) partant(s), \(s.accountsDisabled) à désactiver, \(s.accountsDeleted) à supprimer ; groupes +\(s.groupsCreated) −\(s.groupsDeleted) ; appartenances +\(s.membershipsAdded) −\(s.membershipsRemoved).")
+        for kind in [PlanAction.Kind.createAccount, .markLeaving, .disableAccount, .deleteAccount, .deleteGroup] {
+            for a in plan.plan.actions.filter({ $0.kind == kind }).prefix(2) { say("  • \(a.french)") }
+        }
+        if plan.plan.actions.isEmpty {
+            say("  rien à changer : l'annuaire est à jour.")
+        } else if let why = plan.plan.deferred {
+            say("  ⏸ \(why.french)")
+        } else if plan.plan.safety.needsConfirmation {
+            say("  ⚠ plan hors de l'ordinaire : non appliqué par la démonstration.")
+        } else {
+            _ = try await planning.apply(uai: uai, date: day, expectedHash: plan.hash, allowMassChange: false)
+            say("  appliqué à l'annuaire intégré.")
         }
     }
 
