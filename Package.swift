@@ -37,6 +37,15 @@ let package = Package(
             .product(name: "PostgresKit", package: "postgres-kit"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // OpenLDAP's client library and crypt(3), as the system installs them (libldap-dev, libcrypt-dev).
+        .systemLibrary(name: "CLDAP", path: "Sources/CLDAP"),
+        .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
+        // The real directory: an LDAP client, Bascule's tree and schema, and the convergence of a
+        // school's branch to the embedded directory.
+        .target(name: "BasculeLDAP", dependencies: [
+            "BasculeDomain", "CLDAP",
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Resources")]),
         // Realistic, deterministic exports of fictional collèges.
         .target(name: "BasculeGenerator", dependencies: [
             "BasculeDomain",
@@ -44,7 +53,7 @@ let package = Package(
         ]),
         // Use cases shared by the CLI and, later, the server: import files, list people.
         .target(name: "BasculeApp", dependencies: [
-            "BasculeDomain", "BasculeImport", "BasculeStore",
+            "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeLDAP", "CCrypt",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
@@ -56,7 +65,7 @@ let package = Package(
         // The CLI's commands, as a library so tests run them as a user would.
         .target(name: "BasculeCommands", dependencies: [
             "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeGenerator", "BasculeApp",
-            "BasculeCalendarFiles",
+            "BasculeCalendarFiles", "BasculeLDAP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -68,7 +77,7 @@ let package = Package(
         ], path: "Benchmarks/BasculeBenchmarks"),
         // Shared by the test targets: fixtures and launchers of real servers.
         .target(name: "BasculeTesting", dependencies: [
-            "BasculeDomain", "BasculeStore", "BasculeGenerator",
+            "BasculeDomain", "BasculeStore", "BasculeGenerator", "BasculeLDAP",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BasculeDomainTests", dependencies: ["BasculeDomain"]),
@@ -79,6 +88,9 @@ let package = Package(
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "BasculeStoreTests", dependencies: [
             "BasculeStore", "BasculeImport", "BasculeApp", "BasculeGenerator", "BasculeTesting",
+        ]),
+        .testTarget(name: "BasculeLDAPTests", dependencies: [
+            "BasculeLDAP", "BasculeApp", "BasculeStore", "BasculeImport", "BasculeGenerator", "BasculeTesting",
         ]),
         .testTarget(name: "BasculeCommandsTests", dependencies: [
             "BasculeCommands", "BasculeTesting", "BasculeCalendarFiles",
