@@ -175,7 +175,9 @@ public struct DirectoryConvergence: Sendable {
                     continue
                 }
                 var attributes = want.attributes
-                if let personID, let hash = passwords[personID] { attributes["userpassword"] = [hash] }
+                if let personID, let hash = passwords[personID] {
+                    attributes["userpassword"] = [attributes["basculestatus"]?.first == AccountStatus.disabled.rawValue ? Self.lock(hash) : hash]
+                }
                 operations.append(DirectoryOperation(
                     kind: want.key.hasPrefix("person:") ? .addAccount : want.key.hasPrefix("group:") ? .addGroup : .addContainer,
                     key: want.key, dn: want.dn, attributes: attributes,
@@ -231,10 +233,20 @@ public struct DirectoryConvergence: Sendable {
                 if !toAdd.isEmpty || !toRemove.isEmpty { changed.append(attribute) }
             }
             var passwordFor: String?
+            let disabled = want.attributes["basculestatus"]?.first == AccountStatus.disabled.rawValue
             if let personID, let hash = passwords[personID] {
-                additions.append(.replace("userPassword", [hash]))
+                additions.append(.replace("userPassword", [disabled ? Self.lock(hash) : hash]))
                 changed.append("userPassword")
                 passwordFor = personID
+            } else if personID != nil {
+                // The hash itself is locked too (`{CRYPT}!…`, as passwd -l does): a disabled account
+                // cannot bind even where ppolicy has no default policy to enforce its lock.
+                let current = have["userpassword"]
+                let target = current.map { disabled ? Self.lock($0) : Self.unlock($0) }
+                if target != current {
+                    additions.append(.replace("userPassword", target))
+                    changed.append(disabled ? "userPassword (verrouillé)" : "userPassword (déverrouillé)")
+                }
             }
             if !changed.isEmpty {
                 operations.append(DirectoryOperation(
@@ -258,6 +270,19 @@ public struct DirectoryConvergence: Sendable {
         }
         findings.sort { ($0.dn, $0.attribute ?? "", $0.reason.french) < ($1.dn, $1.attribute ?? "", $1.reason.french) }
         return ConvergencePlan(operations: operations, findings: findings)
+    }
+
+    /// `{SCHEME}hash` → `{SCHEME}!hash`: no password matches it any more; `unlock` gives it back.
+    public static func lock(_ value: String) -> String {
+        guard value.hasPrefix("{"), let close = value.firstIndex(of: "}") else { return value.hasPrefix("!") ? value : "!" + value }
+        let rest = value[value.index(after: close)...]
+        return rest.hasPrefix("!") ? value : String(value[...close]) + "!" + rest
+    }
+
+    public static func unlock(_ value: String) -> String {
+        guard value.hasPrefix("{"), let close = value.firstIndex(of: "}") else { return value.hasPrefix("!") ? String(value.dropFirst()) : value }
+        let rest = value[value.index(after: close)...]
+        return rest.hasPrefix("!") ? String(value[...close]) + rest.dropFirst() : value
     }
 
     private static func drift(_ mode: DriftMode, _ dn: String, _ attribute: String, _ what: Reason) -> DirectoryFinding {

@@ -11,9 +11,13 @@ public struct CredentialRow: Sendable, Hashable {
     public var issuedOn: CivilDate
     public var sealedTemporary: String?
     public var handedOutOn: CivilDate?
+    /// The same password hashed in the real directory's scheme (`{CRYPT}$6$…`), kept until a
+    /// directory run has set it, then cleared.
+    public var directoryHash: String?
 
     public init(personID: String, passwordHash: String, mustChange: Bool, issuedOn: CivilDate, sealedTemporary: String?,
-                handedOutOn: CivilDate? = nil) {
+                handedOutOn: CivilDate? = nil, directoryHash: String? = nil) {
+        self.directoryHash = directoryHash
         self.personID = personID
         self.passwordHash = passwordHash
         self.mustChange = mustChange
@@ -29,9 +33,10 @@ extension Store {
             try await db.raw("DELETE FROM credentials WHERE person_id = \(bind: r.personID)").run()
         }
         try await insertRows("credentials",
-            columns: ["person_id", "uai", "password_hash", "must_change", "issued_on", "sealed_temporary", "handed_out_on"],
+            columns: ["person_id", "uai", "password_hash", "must_change", "issued_on", "sealed_temporary", "handed_out_on",
+                      "directory_hash"],
             rows: rows.map { [$0.personID, uai.code, $0.passwordHash, $0.mustChange ? 1 : 0, $0.issuedOn.description,
-                              $0.sealedTemporary, $0.handedOutOn?.description] })
+                              $0.sealedTemporary, $0.handedOutOn?.description, $0.directoryHash] })
     }
 
     public func credentials(uai: UAI) async throws -> [String: CredentialRow] {
@@ -43,7 +48,8 @@ extension Store {
                 mustChange: try r.decode(column: "must_change", as: Int.self) != 0,
                 issuedOn: CivilDate(parsing: try r.decode(column: "issued_on", as: String.self))!,
                 sealedTemporary: try r.decode(column: "sealed_temporary", as: String?.self),
-                handedOutOn: try r.decode(column: "handed_out_on", as: String?.self).flatMap(CivilDate.init(parsing:)))
+                handedOutOn: try r.decode(column: "handed_out_on", as: String?.self).flatMap(CivilDate.init(parsing:)),
+                directoryHash: try r.decode(column: "directory_hash", as: String?.self))
             out[row.personID] = row
         }
         return out

@@ -197,6 +197,36 @@ enum Migrations {
             )
             """,
         ]),
+        Migration(version: 5, name: "real directory: POSIX numbers, written entries, journal, directory password hashes", statements: [
+            // The temporary password's hash in the directory's own scheme ({CRYPT}), until it is there.
+            "ALTER TABLE credentials ADD COLUMN directory_hash TEXT",
+            // uidNumber and gidNumber, one number space for every school, never given twice.
+            "CREATE TABLE posix_ids (uai TEXT NOT NULL, entry_key TEXT NOT NULL, number INTEGER NOT NULL, PRIMARY KEY (uai, entry_key))",
+            "CREATE UNIQUE INDEX posix_ids_number ON posix_ids (number)",
+            // What Bascule last wrote on each of its entries: a change made by hand is told from a plan's.
+            """
+            CREATE TABLE directory_entries (
+                uai TEXT NOT NULL, target TEXT NOT NULL, entry_key TEXT NOT NULL, dn TEXT NOT NULL, attributes TEXT NOT NULL,
+                PRIMARY KEY (uai, target, entry_key))
+            """,
+            // Each operation on a directory, recorded before it runs and when it ends.
+            """
+            CREATE TABLE directory_journal (
+                seq INTEGER PRIMARY KEY,
+                run_id TEXT NOT NULL,
+                uai TEXT NOT NULL,
+                target TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                dn TEXT NOT NULL,
+                body TEXT NOT NULL,
+                state TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                error TEXT
+            )
+            """,
+            "CREATE INDEX directory_journal_school ON directory_journal (uai, target, seq)",
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }

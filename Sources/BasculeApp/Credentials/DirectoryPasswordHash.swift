@@ -1,0 +1,35 @@
+import CCrypt
+import Foundation
+
+/// A password hashed for the real directory: `{CRYPT}` with SHA-512-crypt (`$6$`), which slapd
+/// checks through the system's crypt(3) and PAM and nss tools read too. The salt comes from the
+/// system's random source through libxcrypt.
+public enum DirectoryPasswordHash {
+    public enum Failure: Error, CustomStringConvertible {
+        case crypt(Int32)
+        public var description: String { "crypt(3) a échoué (errno \(self.code))" }
+        var code: Int32 { if case .crypt(let c) = self { return c }; return 0 }
+    }
+
+    public static func make(_ password: String, rounds: Int = 0) throws -> String {
+        guard let setting = crypt_gensalt_ra("$6$", UInt(rounds), nil, 0) else { throw Failure.crypt(errno) }
+        defer { free(setting) }
+        return "{CRYPT}" + (try crypt(password, setting: String(cString: setting)))
+    }
+
+    /// Whether `password` matches a `{CRYPT}` hash (what slapd does at bind).
+    public static func verify(_ password: String, against hash: String) -> Bool {
+        guard hash.hasPrefix("{CRYPT}") else { return false }
+        let stored = String(hash.dropFirst("{CRYPT}".count))
+        guard let computed = try? crypt(password, setting: stored) else { return false }
+        return computed == stored
+    }
+
+    private static func crypt(_ password: String, setting: String) throws -> String {
+        var data: UnsafeMutableRawPointer? = nil
+        var size: Int32 = 0
+        defer { if let data { memset(data, 0, Int(size)); free(data) } }
+        guard let out = crypt_ra(password, setting, &data, &size), out.pointee != UInt8(ascii: "*") else { throw Failure.crypt(errno) }
+        return String(cString: out)
+    }
+}

@@ -1,0 +1,153 @@
+import BasculeDomain
+import BasculeLDAP
+import BasculeStore
+import Foundation
+
+/// What one run did to a real directory, as a value to print and test.
+public struct DirectorySyncReport: Sendable, Codable {
+    public var uai: UAI
+    public var target: String
+    public var dryRun: Bool
+    /// Operations run (or, on a dry run, to run), password hashes masked.
+    public var operations: [DirectoryOperation]
+    public var findings: [DirectoryFinding]
+    /// Operations a killed run had started and never finished: re-read and redone if needed.
+    public var interrupted: [String]
+    public var failures: [Failure]
+
+    public struct Failure: Sendable, Codable, Hashable {
+        public var operation: String
+        public var dn: String
+        public var error: String
+    }
+
+    public var french: String {
+        var lines: [String] = []
+        let verb = dryRun ? "à faire" : "faites"
+        lines.append("Annuaire \(target), établissement \(uai) : \(operations.count) opération(s) \(verb), \(findings.count) constat(s), \(failures.count) échec(s).")
+        if !interrupted.isEmpty {
+            lines.append("Reprise d'une exécution interrompue : \(interrupted.count) opération(s) commencée(s) relue(s) dans l'annuaire.")
+        }
+        for op in operations { lines.append("  \(op.french)") }
+        for f in findings { lines.append("  ! \(f.french)") }
+        for f in failures { lines.append("  ✗ \(f.operation) \(f.dn) : \(f.error)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Brings a real directory to the embedded one, operation by operation, each journaled before and
+/// after it runs. The operations come from reading the directory again at every run, so a run
+/// killed at any moment is finished by the next one: nothing is done twice, nothing is lost.
+public struct DirectorySyncService: Sendable {
+    public let store: Store
+    public let connector: any DirectoryConnector
+    public let layout: DirectoryLayout
+
+    public init(store: Store, connector: any DirectoryConnector, layout: DirectoryLayout) {
+        self.store = store
+        self.connector = connector
+        self.layout = layout
+    }
+
+    /// The school as the directory must show it: accounts not deleted, their groups, the numbers
+    /// they hold (given now to those who have none).
+    public func school(uai: UAI, assignNumbers: Bool = true) async throws -> SchoolDirectory {
+        let state = try await store.directoryState(uai: uai)
+        let roster = try await PlanningService(store: store).roster(uai: uai)
+        var facts: [String: RosterPerson] = [:]
+        for p in (roster?.students ?? []) + (roster?.staff ?? []) { facts[p.personID] = p }
+        let emails = try await latestEmails(uai: uai)
+        let keys = state.accounts.map { "person:\($0.personID)" } + state.groups.map { "group:\($0.name)" }
+        let numbers = assignNumbers
+            ? try await store.assignPosixNumbers(uai: uai, keys: keys, first: layout.firstPosixNumber)
+            : try await store.posixNumbers(uai: uai)
+        let policy = PlanningPolicy.default
+        let roleGroup = Dictionary(policy.roleGroupNames.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        let accounts = state.accounts.map { a in
+            let fact = facts[a.personID]
+            let primary = roleGroup[a.kind].flatMap { numbers["group:\($0)"] } ?? numbers["person:\(a.personID)"] ?? 0
+            return ProvisionedAccount(account: a, sourceID: fact?.sourceID, division: fact?.division, email: emails[a.personID],
+                                      uidNumber: numbers["person:\(a.personID)"] ?? 0, gidNumber: primary)
+        }
+        let groups = state.groups.map { ProvisionedGroup(group: $0, gidNumber: numbers["group:\($0.name)"] ?? 0) }
+        return SchoolDirectory(uai: uai, accounts: accounts, groups: groups)
+    }
+
+    /// Runs (or with `dryRun`, lists) what makes the directory hold the school.
+    public func sync(uai: UAI, dryRun: Bool = false, actor: String = PlanningService.defaultActor,
+                     now: @Sendable () -> Date = { Date() }) async throws -> DirectorySyncReport {
+        let target = connector.target
+        let school = try await school(uai: uai, assignNumbers: !dryRun)
+        let written = try await store.writtenEntries(uai: uai, target: target)
+        let decoder = JSONDecoder()
+        var records: [String: WrittenEntry] = [:]
+        for (key, row) in written {
+            let attributes = (try? decoder.decode([String: [String]].self, from: Data(row.attributesJSON.utf8))) ?? [:]
+            records[key] = WrittenEntry(dn: row.dn, attributes: attributes)
+        }
+        let passwords = try await store.pendingDirectoryPasswords(uai: uai)
+        let plan = try connector.plan(school, written: records, passwords: passwords)
+        let unfinished = try await store.journal(uai: uai, target: target, unfinished: true)
+        var report = DirectorySyncReport(uai: uai, target: target, dryRun: dryRun, operations: plan.operations.map(\.redacted),
+                                         findings: plan.findings, interrupted: unfinished.map { "\($0.kind) \($0.dn)" }, failures: [])
+        if dryRun { return report }
+        if !unfinished.isEmpty { try await store.closeInterrupted(uai: uai, target: target, at: now()) }
+
+        let desired = Dictionary(connector.desiredEntries(school).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let runID = UUID().uuidString
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func record(_ key: String) throws -> WrittenEntryRow? {
+            guard let entry = desired[key] else { return nil }
+            let managed = Set(ManagedAttributes.of(key: key))
+            let kept = entry.attributes.filter { managed.contains($0.key) }
+            return WrittenEntryRow(key: key, dn: entry.dn, attributesJSON: String(decoding: try encoder.encode(kept), as: UTF8.self))
+        }
+        var failedKeys: Set<String> = []
+        var audit: [AuditEntry] = []
+        for op in plan.operations {
+            let body = String(decoding: try encoder.encode(op.redacted), as: UTF8.self)
+            let seq = try await store.journalStart(runID: runID, uai: uai, target: target, kind: op.kind.rawValue, dn: op.dn, body: body, at: now())
+            do {
+                try connector.execute(op)
+            } catch let error as LDAPError {
+                try await store.journalFinish(seq: seq, failed: error.french, at: now())
+                // The directory is gone: stop here; the next run starts from what it finds.
+                if case .connect = error { throw error }
+                report.failures.append(.init(operation: op.kind.rawValue, dn: op.dn, error: error.french))
+                failedKeys.insert(op.key)
+                continue
+            }
+            try await store.recordWritten(uai: uai, target: target, key: op.key, entry: try record(op.key),
+                                          passwordPushedFor: op.passwordFor)
+            try await store.journalFinish(seq: seq, at: now())
+            if op.kind != .addContainer {
+                audit.append(AuditEntry(at: now().formatted(.iso8601), actor: actor, uai: uai, event: "annuaire-\(op.kind.rawValue)",
+                                        target: DN.firstValue(op.dn), french: op.reason.french + " (\(target))",
+                                        english: op.reason.english + " (\(target))", planHash: nil))
+            }
+        }
+        // Entries already right but never recorded (a first run on a filled directory, a record lost).
+        let touched = Set(plan.operations.map(\.key))
+        for (key, entry) in desired where !touched.contains(key) && !failedKeys.contains(key) {
+            if records[key]?.dn != entry.dn || records[key] == nil {
+                try await store.recordWritten(uai: uai, target: target, key: key, entry: try record(key))
+            }
+        }
+        for f in plan.findings where f.kind != .foreign {
+            audit.append(AuditEntry(at: now().formatted(.iso8601), actor: actor, uai: uai, event: "annuaire-\(f.kind.rawValue)",
+                                    target: DN.firstValue(f.dn), french: f.reason.french, english: f.reason.english, planHash: nil))
+        }
+        try await store.audit(audit)
+        return report
+    }
+
+    private func latestEmails(uai: UAI) async throws -> [String: String] {
+        guard let latest = try await store.imports(uai: uai, source: .sts).last else { return [:] }
+        var out: [String: String] = [:]
+        for p in try await store.snapshotPeople(importID: latest.id) {
+            if let e = p.email, !e.isEmpty { out[p.personID] = e }
+        }
+        return out
+    }
+}
