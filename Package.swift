@@ -67,6 +67,7 @@ let package = Package(
             "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeGenerator", "BasculeApp",
             "BasculeCalendarFiles", "BasculeLDAP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "bascule", dependencies: ["BasculeCommands"]),

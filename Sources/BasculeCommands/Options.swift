@@ -2,6 +2,7 @@ import ArgumentParser
 import BasculeCalendarFiles
 import BasculeDomain
 import BasculeImport
+import BasculeLDAP
 import BasculeStore
 import Foundation
 
@@ -12,6 +13,13 @@ struct DataOptions: ParsableArguments {
 
     @Option(name: .long, help: "Base PostgreSQL (postgres://utilisateur:motdepasse@hôte/base) au lieu de la base SQLite embarquée.")
     var database: String?
+
+    @Option(name: .long, help: "Fichier de configuration (annuaire réel), par défaut <données>/bascule.yml.")
+    var config: String?
+
+    var configuration: Configuration? {
+        get throws { try Configuration.load(config ?? (data as NSString).appendingPathComponent("bascule.yml")) }
+    }
 
     var location: StoreLocation {
         if let database { return StoreLocation.parse(database) }
@@ -74,6 +82,12 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     } catch let e as CalendarFileError {
         warn(e.french)
         throw ExitCode(2)
+    } catch let e as ConfigurationError {
+        warn(e.french)
+        throw ExitCode(2)
+    } catch let e as LDAPError {
+        warn(e.french)
+        throw ExitCode(5)
     }
 }
 

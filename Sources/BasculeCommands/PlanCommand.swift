@@ -1,6 +1,7 @@
 import ArgumentParser
 import BasculeApp
 import BasculeDomain
+import BasculeLDAP
 import BasculeStore
 import Foundation
 
@@ -126,6 +127,21 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Coût du hachage des mots de passe provisoires (tours PBKDF2-SHA256, au moins 10000).")
     var passwordRounds: Int = PasswordHasher.productionRounds
 
+    /// The embedded directory is applied; the real one, when configured, follows at once. If it
+    /// cannot be reached, the plan stays applied and `bascule directory sync` finishes later.
+    func pushToDirectory(store: Store, uai: UAI) async throws {
+        guard let configuration = try options.configuration, configuration.annuaire != nil else { return }
+        do {
+            guard let connector = try configuration.connector(), let layout = configuration.layout else { return }
+            let report = try await DirectorySyncService(store: store, connector: connector, layout: layout).sync(uai: uai)
+            say(report.french)
+            if !report.failures.isEmpty { throw ExitCode(5) }
+        } catch let error as LDAPError {
+            warn(error.french + "\nLe plan est appliqué à l'annuaire intégré ; relancez « bascule directory sync » quand l'annuaire répond.")
+            throw ExitCode(5)
+        }
+    }
+
     func validate() throws {
         if passwordRounds < 10_000 {
             throw ValidationError("--password-rounds : au moins 10000.")
@@ -164,6 +180,7 @@ struct ApplyCommand: AsyncParsableCommand {
                             continue
                         }
                         say("Plan \(applied.hash.prefix(12)) appliqué à \(uai) : \(s.accountsCreated) compte(s) créé(s), \(s.accountsLeaving) partant(s), \(s.accountsDisabled) désactivé(s), \(s.accountsDeleted) supprimé(s), \(s.groupsCreated) groupe(s) créé(s), \(s.groupsDeleted) supprimé(s).")
+                        try await pushToDirectory(store: store, uai: uai)
                     } catch let refusal as ApplyRefusal {
                         warn(refusal.french)
                         throw ExitCode(4)
