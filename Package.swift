@@ -76,6 +76,10 @@ let package = Package(
             "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeGenerator", "BasculeApp",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], path: "Benchmarks/BasculeBenchmarks"),
+        // Accounts provisioned per second against slapd, next to ldapadd.
+        .executableTarget(name: "LDAPBenchmark", dependencies: [
+            "BasculeDomain", "BasculeLDAP", "BasculeApp", "BasculeStore", "BasculeTesting",
+        ], path: "Benchmarks/LDAPBenchmark"),
         // Shared by the test targets: fixtures and launchers of real servers.
         .target(name: "BasculeTesting", dependencies: [
             "BasculeDomain", "BasculeStore", "BasculeGenerator", "BasculeLDAP",

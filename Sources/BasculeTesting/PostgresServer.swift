@@ -100,7 +100,7 @@ public enum PostgresServer {
     /// Runs a tool and waits for it with `posix_spawn` and `waitpid`: Foundation's `Process` can
     /// miss the exit of a child that starts a daemon (pg_ctl), and then waits forever.
     @discardableResult
-    static func run(_ tool: String, _ args: [String]) throws -> String {
+    public static func run(_ tool: String, _ args: [String]) throws -> String {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-run-\(UUID().uuidString)").path
         defer { unlink(log) }
         var actions = posix_spawn_file_actions_t()
