@@ -37,6 +37,35 @@ struct MigrationOrderTests {
     }
 }
 
+@Suite("A store of schema 4 brought to 6")
+struct UpgradeTests {
+    @Test("Logins burnt before the upgrade have no date and stay burnt for good; the new tables start empty",
+          arguments: Backend.allCases)
+    func fromSchema4(backend: Backend) async throws {
+        let (store, dir) = try await backend.openFreshStore()
+        defer { dir.remove() }
+        // Back to what a database of schema 4 held, with a burnt login in it.
+        for sql in ["DROP TABLE school_rights", "DROP TABLE declined_renames", "DROP INDEX accounts_live_login",
+                    "CREATE UNIQUE INDEX accounts_login ON accounts (uai, login)", "ALTER TABLE burnt_logins DROP COLUMN burnt_on",
+                    "DELETE FROM schema_migrations WHERE version = 6",
+                    "INSERT INTO burnt_logins (uai, login) VALUES ('0860001X', 'mdupont')"] {
+            try await store.execute(sql, "test")
+        }
+        #expect(try await store.schemaVersion() == 4)
+        await store.close()
+
+        let upgraded = try await Store.open(store.location)
+        #expect(try await upgraded.schemaVersion() == 6)
+        let uai = UAI("0860001X")!
+        let state = try await upgraded.directoryState(uai: uai)
+        #expect(state.burntLogins == ["mdupont"] && state.burntOn.isEmpty)
+        #expect(state.burntLogins(on: CivilDate(year: 2090, month: 1, day: 1)!, keptYears: 5) == ["mdupont"])
+        #expect(try await upgraded.rights(uai: uai).isEmpty)
+        #expect(try await upgraded.declinedRenames(uai: uai).isEmpty)
+        await upgraded.close()
+    }
+}
+
 @Suite("Burnt logins, renames, rights and password resets in the store")
 struct AccountsStoreTests {
     let day2025 = CivilDate(year: 2025, month: 9, day: 3)!
