@@ -175,7 +175,8 @@ struct PasswordResetCommand: AsyncParsableCommand {
                 try await PasswordResetService(store: store, issuer: issuer).reset(uai: uai, login: login, by: by, on: day)
             }
             let a = done.account
-            let selection = a.kind == .student ? (done.division.map { "--class \($0)" } ?? "--class CLASSE") : "--staff"
+            let quoted = done.division.map { $0.contains(" ") ? "\"\($0)\"" : $0 }
+            let selection = a.kind == .student ? "--class " + (quoted ?? "CLASSE") : "--staff"
             let data = options.database == nil ? "--data \(options.data)" : "--database …"
             say("Mot de passe provisoire de \(a.login) (\(a.name.full)) réinitialisé le \(day) : \(done.allowedBecause.french).")
             say("Il est à changer à la première connexion ; il n'est affiché nulle part ailleurs que sur la fiche.")

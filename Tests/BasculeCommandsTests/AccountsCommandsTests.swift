@@ -163,7 +163,7 @@ struct NoClearPasswordTests {
         let byTeacher = await t.run(["password", "reset"] + data + ["--uai", uai, "--by", teacher, "--date", "2026-10-05",
                                                                    "--password-rounds", "10000", student])
         #expect(byTeacher.exitCode == 0, "\(byTeacher.errors)")
-        #expect(byTeacher.output.contains("bascule sheets") && byTeacher.output.contains("--class \(division) --since 2026-10-05"))
+        #expect(byTeacher.output.contains("bascule sheets") && byTeacher.output.contains("--class \(division.contains(" ") ? "\"\(division)\"" : division) --since 2026-10-05"))
         let byRUPN = await t.run(["password", "reset"] + data + ["--uai", uai, "--by", documentalist, "--date", "2026-10-05",
                                                                 "--password-rounds", "10000", principal])
         #expect(byRUPN.exitCode == 0, "\(byRUPN.errors)")

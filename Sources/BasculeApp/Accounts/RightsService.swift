@@ -56,7 +56,7 @@ public struct RightsService: Sendable {
         if !granting && !held { throw AccountsError.notHeld(login: login, right: right) }
         let audit = AuditEntry(at: now.formatted(.iso8601), actor: actor, uai: uai,
                                event: granting ? "grant-right" : "revoke-right", target: login,
-                               french: decision.reason.french + " (\(right.french)) ; commande lancée par l'utilisateur système \(systemUser)",
+                               french: decision.reason.french + " ; commande lancée par l'utilisateur système \(systemUser)",
                                english: decision.reason.english + "; command run by system user \(systemUser)", planHash: nil)
         if granting {
             try await store.grantRight(uai: uai, RightGrant(personID: to.personID, right: right, grantedBy: actor, grantedOn: date),
