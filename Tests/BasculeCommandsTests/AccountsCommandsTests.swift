@@ -168,6 +168,12 @@ struct NoClearPasswordTests {
                                                                 "--password-rounds", "10000", principal])
         #expect(byRUPN.exitCode == 0, "\(byRUPN.errors)")
         #expect(byRUPN.output.contains("--staff --since 2026-10-05"))
+        #expect(await t.run(["rights", "revoke"] + data + ["--uai", uai, "--by", principal, "rupn", documentalist]).exitCode == 0)
+        let revoked = await t.run(["password", "reset"] + data + ["--uai", uai, "--by", documentalist, "--date", "2026-10-05",
+                                                                 "--password-rounds", "10000", teacher])
+        #expect(revoked.exitCode == 4 && revoked.errors.contains("ne peut réinitialiser aucun mot de passe"))
+        let unknown = await t.run(["password", "reset"] + data + ["--uai", uai, "--by", "personne", teacher])
+        #expect(unknown.exitCode == 2 && unknown.errors.contains("Aucun compte « personne »"))
         snapshots.append(("after the resets", snapshot(dataDir)))
         var dump: Data?
         if let databaseURL {
