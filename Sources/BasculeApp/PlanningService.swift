@@ -98,9 +98,10 @@ public struct PlanningService: Sendable {
         guard let roster = try await roster(uai: uai) else { throw ApplyRefusal.noImports(uai) }
         let directory = try await store.directoryState(uai: uai)
         let approvedDepartures = try await store.approvedDepartures(uai: uai)
+        let declined = try await store.declinedRenames(uai: uai)
         let plan = Planner(policy: policy).plan(.init(roster: roster, directory: directory, date: date,
                                                       gate: try gate ?? self.gate(uai, date),
-                                                      approvedDepartures: approvedDepartures))
+                                                      approvedDepartures: approvedDepartures, declinedRenames: declined))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = try encoder.encode(plan)
@@ -117,8 +118,9 @@ public struct PlanningService: Sendable {
         if let expectedHash, !hashed.hash.hasPrefix(expectedHash.lowercased()) || expectedHash.count < 8 {
             throw ApplyRefusal.stale(expected: expectedHash, current: hashed.hash)
         }
-        // Nothing to do is done by doing nothing: no audit entry, no write.
-        if hashed.plan.actions.isEmpty { return hashed }
+        // Nothing to do is done by doing nothing: no audit entry, no write. A proposed rename
+        // waits for a person (`bascule accounts rename`), not for an apply.
+        if !hashed.plan.changesDirectory { return hashed }
         if let why = hashed.plan.deferred { throw ApplyRefusal.deferred(why) }
         if hashed.plan.safety.needsConfirmation && !allowMassChange {
             throw ApplyRefusal.needsConfirmation(hashed.plan.safety.reasons)

@@ -91,7 +91,7 @@ struct DeparturesCommand: AsyncParsableCommand {
                     let accounts = try await store.directoryState(uai: school).accounts
                     var ids: [String] = []
                     for login in logins {
-                        guard let a = accounts.first(where: { $0.login == login }), a.kind != .student,
+                        guard let a = accounts.first(where: { $0.login == login && $0.status != .deleted }), a.kind != .student,
                               a.status == .leaving || a.status == .disabled else {
                             warn("\(login) : aucun personnel parti avec cet identifiant dans \(school).")
                             throw ExitCode(2)

@@ -91,7 +91,7 @@ struct Demo {
         for kind in [PlanAction.Kind.createAccount, .markLeaving, .disableAccount, .deleteAccount, .deleteGroup] {
             for a in plan.plan.actions.filter({ $0.kind == kind }).prefix(2) { say("  • \(a.french)") }
         }
-        if plan.plan.actions.isEmpty {
+        if !plan.plan.changesDirectory {
             say("  rien à changer : l'annuaire est à jour.")
         } else if let why = plan.plan.deferred {
             say("  ⏸ \(why.french)")

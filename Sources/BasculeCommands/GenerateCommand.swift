@@ -30,15 +30,19 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Dossier de sortie.")
     var out: String = "./bascule-exports"
 
+    @Option(help: "Élèves par collège qui prennent un nom d'usage chaque année après la première (leur identifiant changerait : renommage proposé).")
+    var usageNameChanges: Int = 0
+
     func validate() throws {
-        guard schools >= 1, students >= 20, years >= 1 else {
-            throw ValidationError("--schools ≥ 1, --students ≥ 20 et --years ≥ 1.")
+        guard schools >= 1, students >= 20, years >= 1, usageNameChanges >= 0 else {
+            throw ValidationError("--schools ≥ 1, --students ≥ 20, --years ≥ 1 et --usage-name-changes ≥ 0.")
         }
     }
 
     func run() async throws {
         let generator = AcademyGenerator(options: GeneratorOptions(
-            schools: schools, studentsPerSchool: students, seed: seed, firstYear: firstYear, years: years))
+            schools: schools, studentsPerSchool: students, seed: seed, firstYear: firstYear, years: years,
+            usageNameChanges: usageNameChanges))
         let files = try generator.write(to: URL(fileURLWithPath: out))
         let bytes = files.reduce(0) { $0 + $1.bytes }
         say("\(files.count) fichiers écrits dans \(out) (\(bytes / 1024) Kio) : \(schools) collège(s), \(years) année(s), \(students) élèves par collège.")

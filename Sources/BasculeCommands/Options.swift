@@ -1,4 +1,5 @@
 import ArgumentParser
+import BasculeApp
 import BasculeCalendarFiles
 import BasculeDomain
 import BasculeImport
@@ -49,6 +50,19 @@ struct DataOptions: ParsableArguments {
     }
 }
 
+/// The department's planning choices a command may change; the plan's hash depends on them, so
+/// `plan`, `apply` and `accounts rename` must be given the same ones.
+struct PolicyOptions: ParsableArguments {
+    @Option(help: "Années pendant lesquelles l'identifiant d'un compte supprimé ou renommé n'est redonné à personne (\(PlanningPolicy.defaultBurntLoginYears) par défaut).")
+    var burntLoginYears: Int = PlanningPolicy.defaultBurntLoginYears
+
+    func validate() throws {
+        guard burntLoginYears >= 1 else { throw ValidationError("--burnt-login-years : au moins 1 an.") }
+    }
+
+    var policy: PlanningPolicy { PlanningPolicy(burntLoginYears: burntLoginYears) }
+}
+
 /// Dates on the command line are `YYYY-MM-DD`; the default is today.
 struct DateOption: ExpressibleByArgument {
     let date: CivilDate
@@ -88,6 +102,16 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     } catch let e as LDAPError {
         warn(e.french)
         throw ExitCode(5)
+    } catch let e as AccountsError {
+        warn(e.french)
+        if case .unknownAccount = e { throw ExitCode(2) }
+        throw ExitCode(4)
+    } catch let e as ApplyRefusal {
+        warn(e.french)
+        throw ExitCode(4)
+    } catch let e as SheetVault.VaultError {
+        warn(e.description)
+        throw ExitCode(3)
     }
 }
 

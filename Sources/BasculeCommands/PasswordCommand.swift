@@ -1,4 +1,5 @@
 import ArgumentParser
+import BasculeApp
 import BasculeDomain
 import Foundation
 
@@ -42,8 +43,8 @@ public struct Input: Sendable {
 struct PasswordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "password",
-        abstract: "Mots de passe EduConnect : vérifie un nouveau mot de passe selon la règle académique, génère des mots de passe temporaires.",
-        subcommands: [PasswordCheckCommand.self, PasswordGenerateCommand.self])
+        abstract: "Mots de passe : vérifie un nouveau mot de passe selon la règle académique, génère des mots de passe temporaires, réinitialise celui d'un compte.",
+        subcommands: [PasswordCheckCommand.self, PasswordGenerateCommand.self, PasswordResetCommand.self])
 }
 
 struct PasswordCheckCommand: AsyncParsableCommand {
@@ -130,6 +131,57 @@ struct PasswordGenerateCommand: AsyncParsableCommand {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<count {
             say(TemporaryPassword.generate(using: &generator))
+        }
+    }
+}
+
+struct PasswordResetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset",
+        abstract: "Donne un nouveau mot de passe provisoire à un compte, si la personne qui le demande en a le droit.",
+        discussion: """
+            Le RUPN réinitialise le mot de passe de tout élève et de tout personnel ; un enseignant, celui des
+            élèves seulement (droits : bascule rights). Le mot de passe provisoire est traité comme à la création
+            du compte : seulement haché et chiffré pour la fiche, à changer à la première connexion. Il n'est
+            jamais affiché : il s'imprime sur la fiche (bascule sheets --since DATE). Refus : code 4 et la raison.
+            """)
+
+    @OptionGroup var options: DataOptions
+
+    @Option(name: [.customLong("uai"), .customLong("school")], help: "Établissement (UAI).")
+    var uai: UAI
+
+    @Option(help: "Identifiant de la personne qui demande la réinitialisation (RUPN, enseignant).")
+    var by: String
+
+    @Option(help: "Date de la réinitialisation (AAAA-MM-JJ), par défaut aujourd'hui.")
+    var date: DateOption?
+
+    @Option(help: "Coût du hachage (tours PBKDF2-SHA256, au moins 10000).")
+    var passwordRounds: Int = PasswordHasher.productionRounds
+
+    @Argument(help: "Identifiant du compte dont le mot de passe est réinitialisé.")
+    var login: String
+
+    func validate() throws {
+        if passwordRounds < 10_000 { throw ValidationError("--password-rounds : au moins 10000.") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let day = date?.date ?? DateOption.today()
+            let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
+            let done = try await options.withStore { store in
+                try await PasswordResetService(store: store, issuer: issuer).reset(uai: uai, login: login, by: by, on: day)
+            }
+            let a = done.account
+            let quoted = done.division.map { $0.contains(" ") ? "\"\($0)\"" : $0 }
+            let selection = a.kind == .student ? "--class " + (quoted ?? "CLASSE") : "--staff"
+            let data = options.database == nil ? "--data \(options.data)" : "--database …"
+            say("Mot de passe provisoire de \(a.login) (\(a.name.full)) réinitialisé le \(day) : \(done.allowedBecause.french).")
+            say("Il est à changer à la première connexion ; il n'est affiché nulle part ailleurs que sur la fiche.")
+            say("Fiche à imprimer : bascule sheets \(data) --school \(uai) \(selection) --since \(day)")
+            say("  (écrite dans \(URL(fileURLWithPath: options.data).appendingPathComponent("schools/\(uai.code)/ReferentsInformatique").path)/, lisible par son seul propriétaire ; --handed-out une fois remise)")
         }
     }
 }

@@ -32,13 +32,16 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(help: "Le plan en JSON.")
     var json = false
 
+    @OptionGroup var policy: PolicyOptions
+
     func run() async throws {
         try await reportingErrors {
             let day = date?.date ?? DateOption.today()
             let plans = try await options.withStore { store in
                 var plans: [HashedPlan] = []
                 for uai in try await schools(school, in: store) {
-                    let hashed = try await PlanningService(store: store, gate: options.calendarGate).plan(uai: uai, date: day)
+                    let hashed = try await PlanningService(store: store, policy: policy.policy, gate: options.calendarGate)
+                        .plan(uai: uai, date: day)
                     try await store.savePlan(hash: hashed.hash, uai: uai, date: day, body: hashed.json, at: Date())
                     plans.append(hashed)
                 }
@@ -127,6 +130,8 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Coût du hachage des mots de passe provisoires (tours PBKDF2-SHA256, au moins 10000).")
     var passwordRounds: Int = PasswordHasher.productionRounds
 
+    @OptionGroup var policy: PolicyOptions
+
     /// The embedded directory is applied; the real one, when configured, follows at once. If it
     /// cannot be reached, the plan stays applied and `bascule directory sync` finishes later.
     func pushToDirectory(store: Store, uai: UAI) async throws {
@@ -156,7 +161,7 @@ struct ApplyCommand: AsyncParsableCommand {
             let day = date?.date ?? DateOption.today()
             let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
             try await options.withStore { store in
-                let service = PlanningService(store: store, credentials: issuer, gate: options.calendarGate)
+                let service = PlanningService(store: store, policy: policy.policy, credentials: issuer, gate: options.calendarGate)
                 for uai in try await schools(school, in: store) {
                     if !yes {
                         let preview = try await service.plan(uai: uai, date: day)
@@ -175,11 +180,16 @@ struct ApplyCommand: AsyncParsableCommand {
                         let applied = try await service.apply(uai: uai, date: day, expectedHash: plan,
                                                               allowMassChange: allowMassChange, reason: reason)
                         let s = applied.plan.summary
-                        if applied.plan.actions.isEmpty {
-                            say("\(uai) : rien à changer, l'annuaire est à jour.")
+                        let pending = s.renamesProposed > 0
+                            ? " \(s.renamesProposed) renommage(s) proposé(s) en attente d'une décision : bascule accounts rename --uai \(uai) IDENTIFIANT --accept|--decline."
+                            : ""
+                        if !applied.plan.changesDirectory {
+                            say("\(uai) : rien à changer, l'annuaire est à jour." + pending)
+                            // A directory run interrupted earlier is finished even when the plan is empty.
+                            try await pushToDirectory(store: store, uai: uai)
                             continue
                         }
-                        say("Plan \(applied.hash.prefix(12)) appliqué à \(uai) : \(s.accountsCreated) compte(s) créé(s), \(s.accountsLeaving) partant(s), \(s.accountsDisabled) désactivé(s), \(s.accountsDeleted) supprimé(s), \(s.groupsCreated) groupe(s) créé(s), \(s.groupsDeleted) supprimé(s).")
+                        say("Plan \(applied.hash.prefix(12)) appliqué à \(uai) : \(s.accountsCreated) compte(s) créé(s), \(s.accountsLeaving) partant(s), \(s.accountsDisabled) désactivé(s), \(s.accountsDeleted) supprimé(s), \(s.groupsCreated) groupe(s) créé(s), \(s.groupsDeleted) supprimé(s)." + pending)
                         try await pushToDirectory(store: store, uai: uai)
                     } catch let refusal as ApplyRefusal {
                         warn(refusal.french)
@@ -191,10 +201,10 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 }
 
-struct AccountsCommand: AsyncParsableCommand {
+struct AccountsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "accounts",
-        abstract: "Liste les comptes gérés par Bascule (créés par « bascule apply »).")
+        commandName: "list",
+        abstract: "Liste les comptes gérés par Bascule (créés par « bascule apply ») ; c'est aussi « bascule accounts » seul.")
 
     @OptionGroup var options: DataOptions
 

@@ -11,8 +11,14 @@ public struct GeneratorOptions: Sendable, Hashable {
     public var firstYear: Int
     /// How many consecutive school years, each derived from the previous one.
     public var years: Int
+    /// Students per school who, from the second year on, go by a usage name (a parent's name
+    /// joined to theirs: DUPONT → DUPONT MARTIN), which changes their login: the renames a person
+    /// accepts or declines. None by default, and then the files are those of earlier versions.
+    public var usageNameChanges: Int
 
-    public init(schools: Int = 1, studentsPerSchool: Int = 600, seed: UInt64 = 1, firstYear: Int = 2025, years: Int = 2) {
+    public init(schools: Int = 1, studentsPerSchool: Int = 600, seed: UInt64 = 1, firstYear: Int = 2025, years: Int = 2,
+                usageNameChanges: Int = 0) {
+        self.usageNameChanges = usageNameChanges
         self.schools = schools
         self.studentsPerSchool = studentsPerSchool
         self.seed = seed
@@ -69,6 +75,8 @@ public struct GeneratedYear: Sendable {
     public var services: [TeachingService]
     /// Spellings fixed in this year's files, the ids kept.
     public var nameCorrections: [NameCorrection]
+    /// Students going by a usage name from this year on (``GeneratorOptions/usageNameChanges``).
+    public var usageNameChanges: [NameCorrection] = []
     /// Students who had no INE last year and carry one now, under the same `ELEVE_ID`: one
     /// person, whose key changes from the ELEVE_ID to the INE.
     public var ineAttributions: [INEAttribution]

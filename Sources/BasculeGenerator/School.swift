@@ -45,6 +45,7 @@ struct SchoolState: Sendable {
     var parents: [String: ParentState] = [:]
     var staff: [StaffState] = []
     var corrections: [NameCorrection] = []
+    var usageChanges: [NameCorrection] = []
     var attributions: [INEAttribution] = []
     var ids: IDs
     /// Families leaving for another school of the academy at the coming rentrée.
@@ -456,6 +457,23 @@ struct SchoolState: Sendable {
         active[i].properFirst = nil
         active[i].pinned = true
         corrections.append(NameCorrection(sourceID: active[i].sourceID, before: before, after: active[i].writtenName))
+    }
+
+    /// `count` students start going by a usage name made of their family name and another one,
+    /// as SIECLE records it when a family asks (the ids stay).
+    mutating func giveUsageNames(_ count: Int) {
+        usageChanges = []
+        var candidates = active.indices.filter { active[$0].usage == nil && active[$0].properFirst == nil && !active[$0].pinned }
+        rng.shuffle(&candidates)
+        for i in candidates.prefix(count) {
+            let before = active[i].writtenName
+            var other = Corpus.surnames.draw(&rng)
+            while other == active[i].surname { other = Corpus.surnames.draw(&rng) }
+            active[i].usage = active[i].surname + " " + other
+            active[i].usageUpper = active[i].upper + " " + other.uppercased()
+            active[i].pinned = true
+            usageChanges.append(NameCorrection(sourceID: active[i].sourceID, before: before, after: active[i].writtenName))
+        }
     }
 
     // MARK: Staff

@@ -20,6 +20,7 @@ struct Simulation {
         let schoolCount = max(1, min(options.schools, 10_000))
         let years = max(1, options.years)
         let target = max(8, options.studentsPerSchool)
+        let usageNameChanges = max(0, options.usageNameChanges)
         var rng = Xoshiro.stream(seed: options.seed, salt: 0xACAD)
         var places: [Place] = []
 
@@ -89,6 +90,7 @@ struct Simulation {
                         s.hireNonTeaching(year: year, ids: &ids)
                     } else {
                         s.correctOneName()
+                        if usageNameChanges > 0 { s.giveUsageNames(usageNameChanges) }
                         s.admit(year: year, ids: &ids)
                         s.evolveStaff(year: year, ids: &ids)
                     }
@@ -146,6 +148,6 @@ struct Simulation {
             parents: parents, staff: d.staff.map(\.record),
             subjects: Subjects.all.map { SubjectRecord(code: $0.code, managementCode: $0.management, shortLabel: $0.short, longLabel: $0.long) },
             structures: structures, services: services.sorted(), nameCorrections: d.nameCorrections,
-            ineAttributions: d.ineAttributions)
+            usageNameChanges: d.usageNameChanges, ineAttributions: d.ineAttributions)
     }
 }

@@ -156,6 +156,7 @@ struct YearDetails: Sendable {
     var groups: [GroupInfo]
     var structuresFirst: Bool
     var nameCorrections: [NameCorrection]
+    var usageNameChanges: [NameCorrection] = []
     var ineAttributions: [INEAttribution]
 }
 

@@ -55,9 +55,10 @@ extension SchoolState {
                                   stsSeconds: 7 * 3600 + rng.below(10 * 3600), students: students, parents: parentList,
                                   mixedCaseParents: mixedCaseParents, staff: staffList, divisions: divisionInfos,
                                   groups: groupInfos, structuresFirst: structuresFirst, nameCorrections: corrections,
-                                  ineAttributions: attributions)
+                                  usageNameChanges: usageChanges, ineAttributions: attributions)
         for i in active.indices { active[i].pinned = false }
         corrections = []
+        usageChanges = []
         attributions = []
         return details
     }

@@ -27,9 +27,13 @@ extension Store {
             return DirectoryGroup(name: name, kind: GroupKind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .group,
                                   members: members[name] ?? [])
         }
-        let burnt = try await query("SELECT login FROM burnt_logins WHERE uai = \(bind: uai.code)", "burnt")
-            .map { try $0.decode(column: "login", as: String.self) }
-        return DirectoryState(accounts: accounts, groups: groups, burntLogins: Set(burnt))
+        var burnt: Set<String> = [], burntOn: [String: CivilDate] = [:]
+        for r in try await query("SELECT login, burnt_on FROM burnt_logins WHERE uai = \(bind: uai.code)", "burnt") {
+            let login = try r.decode(column: "login", as: String.self)
+            burnt.insert(login)
+            burntOn[login] = try r.decode(column: "burnt_on", as: String?.self).flatMap(CivilDate.init(parsing:))
+        }
+        return DirectoryState(accounts: accounts, groups: groups, burntLogins: burnt, burntOn: burntOn)
     }
 
     /// Replaces the school's embedded directory with `state`, and marks the plan applied, in one
@@ -38,22 +42,7 @@ extension Store {
                                  audit: [AuditEntry] = [], appliedPlan hash: String?, at now: Date) async throws {
         do {
             try await transaction {
-                for table in ["directory_members", "directory_groups", "burnt_logins", "accounts"] {
-                    try await self.db.raw("DELETE FROM \(unsafeRaw: table) WHERE uai = \(bind: uai.code)").run()
-                }
-                try await self.insertRows("accounts",
-                    columns: ["person_id", "uai", "kind", "login", "ent_login", "family_name", "usage_name", "first_name",
-                              "status", "status_since", "protected"],
-                    rows: state.accounts.map { a in
-                        [a.personID, uai.code, a.kind.rawValue, a.login, a.entLogin, a.name.familyName, a.name.usageName,
-                         a.name.firstName, a.status.rawValue, a.statusSince.description, a.protected ? 1 : 0]
-                    })
-                try await self.insertRows("directory_groups", columns: ["uai", "name", "kind"],
-                                          rows: state.groups.map { [uai.code, $0.name, $0.kind.rawValue] })
-                try await self.insertRows("directory_members", columns: ["uai", "group_name", "login"],
-                                          rows: state.groups.flatMap { g in g.members.sorted().map { [uai.code, g.name, $0] } })
-                try await self.insertRows("burnt_logins", columns: ["uai", "login"],
-                                          rows: state.burntLogins.sorted().map { [uai.code, $0] })
+                try await self.writeDirectory(uai: uai, state)
                 try await self.writeCredentials(uai: uai, credentials)
                 try await self.appendAudit(audit)
                 if let hash {
@@ -65,6 +54,26 @@ extension Store {
         } catch {
             throw StoreError.queryFailed(operation: "apply", reason: String(reflecting: error))
         }
+    }
+
+    /// Writes the school's whole directory in place of the old one; the caller holds the transaction.
+    func writeDirectory(uai: UAI, _ state: DirectoryState) async throws {
+        for table in ["directory_members", "directory_groups", "burnt_logins", "accounts"] {
+            try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE uai = \(bind: uai.code)").run()
+        }
+        try await insertRows("accounts",
+            columns: ["person_id", "uai", "kind", "login", "ent_login", "family_name", "usage_name", "first_name",
+                      "status", "status_since", "protected"],
+            rows: state.accounts.map { a in
+                [a.personID, uai.code, a.kind.rawValue, a.login, a.entLogin, a.name.familyName, a.name.usageName,
+                 a.name.firstName, a.status.rawValue, a.statusSince.description, a.protected ? 1 : 0]
+            })
+        try await insertRows("directory_groups", columns: ["uai", "name", "kind"],
+                             rows: state.groups.map { [uai.code, $0.name, $0.kind.rawValue] })
+        try await insertRows("directory_members", columns: ["uai", "group_name", "login"],
+                             rows: state.groups.flatMap { g in g.members.sorted().map { [uai.code, g.name, $0] } })
+        try await insertRows("burnt_logins", columns: ["uai", "login", "burnt_on"],
+                             rows: state.burntLogins.sorted().map { [uai.code, $0, state.burntOn[$0]?.description] })
     }
 
     /// Keeps a computed plan under its hash (once), so that `apply --plan HASH` names exactly it.

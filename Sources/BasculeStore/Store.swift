@@ -73,7 +73,9 @@ public actor Store {
         if current > Migrations.latestVersion {
             throw StoreError.newerSchema(found: current, known: Migrations.latestVersion)
         }
-        for m in Migrations.all where m.version > current {
+        let applied = Set(try await query("SELECT version FROM schema_migrations", "migrate")
+            .map { try $0.decode(column: "version", as: Int.self) })
+        for m in Migrations.pending(applied: applied) {
             do {
                 try await transaction {
                     for s in m.statements { try await self.db.raw(SQLQueryString(s)).run() }

@@ -30,6 +30,14 @@ public enum PostgresServer {
         return base + "/" + name
     }
 
+    /// Writes `pg_dump`'s plain SQL dump of the database at `url` (from ``freshDatabaseURL()``)
+    /// to `file`: everything the database holds, as a person with a copy of it would see it.
+    public static func dump(_ url: String, to file: String) throws {
+        let pgDump = (binDirectory().map { $0 + "/pg_dump" }).flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
+            ?? "/usr/bin/pg_dump"
+        try run(pgDump, ["--no-owner", "--file=\(file)", "--dbname=\(url)"])
+    }
+
     /// Base URL without a database: `postgres://user:pw@127.0.0.1:port`.
     private static func launch() -> Result<String, LaunchError> {
         if let url = ProcessInfo.processInfo.environment["BASCULE_TEST_POSTGRES_URL"], !url.isEmpty {

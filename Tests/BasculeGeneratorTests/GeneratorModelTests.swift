@@ -241,6 +241,33 @@ struct GeneratorModelTests {
         }
     }
 
+    @Test("Usage names taken between years, on request only: same ids, a new usage name, another login")
+    func usageNames() {
+        let options = GeneratorOptions(schools: 2, studentsPerSchool: 120, seed: 6, years: 3)
+        var asked = options
+        asked.usageNameChanges = 2
+        let plain = AcademyGenerator(options: options).generate()
+        let renamed = AcademyGenerator(options: asked).generate()
+        #expect(plain.schools.allSatisfy { $0.years.allSatisfy { $0.usageNameChanges.isEmpty } }, "none unless asked")
+        for (school, before) in zip(renamed.schools, plain.schools) {
+            #expect(school.years[0].students == before.years[0].students, "the first year is the same as without the option")
+            #expect(school.years[0].usageNameChanges.isEmpty)
+            for year in 1..<3 {
+                let changes = school.years[year].usageNameChanges
+                #expect(changes.count == 2)
+                for c in changes {
+                    let old = school.years[year - 1].students.first { $0.sourceID == c.sourceID }
+                    let new = school.years[year].students.first { $0.sourceID == c.sourceID }
+                    #expect(old?.name == c.before && new?.name == c.after)
+                    #expect(c.before.usageName == nil && c.after.familyName == c.before.familyName)
+                    #expect(c.after.usageName?.hasPrefix(c.before.familyName + " ") == true, "\(c.after)")
+                    #expect(new?.leavingDate == nil && old?.ine == new?.ine)
+                    #expect(LoginTemplate.network.base(for: c.before) != LoginTemplate.network.base(for: c.after))
+                }
+            }
+        }
+    }
+
     @Test("Small and single-school academies over several years")
     func edgeCases() {
         let one = AcademyGenerator(options: GeneratorOptions(schools: 1, studentsPerSchool: 20, seed: 3, years: 4)).generate()

@@ -34,7 +34,7 @@ public struct TakenLogins: Sendable {
     }
 
     public func contains(_ login: String) -> Bool { taken.contains(login) }
-    mutating func insert(_ login: String) { taken.insert(login) }
+    public mutating func insert(_ login: String) { taken.insert(login) }
 }
 
 /// Gives new people their logins. Pure and deterministic: people are served in an order that
@@ -74,8 +74,13 @@ public struct LoginAllocator: Sendable {
     /// The login a corrected name would give, when it differs from the current one's stem: a
     /// rename to propose to a person, never to apply by itself.
     public func proposedRename(current: String, newName: PersonName) -> String? {
-        let newBase = template.login(base: template.base(for: newName), number: nil)
+        let base = template.base(for: newName)
+        let newBase = template.login(base: base.isEmpty ? "u" : base, number: nil)
         let stem = String(current.reversed().drop(while: \.isNumber).reversed())
-        return stem == newBase || current == newBase ? nil : newBase
+        if stem == newBase || current == newBase { return nil }
+        // A login at the target's maximum length had its name cut to fit the homonym number:
+        // the name still gives it if the name starts with what is left.
+        if current.count == template.maximumLength, !stem.isEmpty, base.hasPrefix(stem) { return nil }
+        return newBase
     }
 }

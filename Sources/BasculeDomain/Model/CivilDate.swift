@@ -80,6 +80,14 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
 
+    /// The same day `years` years later (earlier when negative); 29 February becomes the 28th
+    /// in a common year.
+    public func adding(years: Int) -> CivilDate {
+        let y = year + years
+        return CivilDate(year: y, month: month, day: min(day, CivilDate.daysIn(month: month, year: y)))
+            ?? CivilDate(dayNumber: dayNumber + years * 365)
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = CivilDate(parsing: text) else {

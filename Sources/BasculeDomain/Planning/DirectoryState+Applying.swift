@@ -24,7 +24,8 @@ extension DirectoryState {
                     accountIndex[id] = next.accounts.count
                     next.accounts.append(account)
                 }
-                next.burntLogins.remove(login)
+                next.unburn(login)
+                next.unburn(account.entLogin)
             case .reactivateAccount:
                 setStatus(a.personID, .active)
             case .updateAccount:
@@ -41,7 +42,8 @@ extension DirectoryState {
                 setStatus(a.personID, .disabled)
             case .deleteAccount:
                 setStatus(a.personID, .deleted)
-                if let login = a.login { next.burntLogins.insert(login) }
+                if let login = a.login { next.burn(login, on: date) }
+                if let id = a.personID, let i = accountIndex[id] { next.burn(next.accounts[i].entLogin, on: date) }
             case .deleteGroup:
                 if let g = a.group, let i = groupIndex[g] {
                     next.groups.remove(at: i)
@@ -49,6 +51,32 @@ extension DirectoryState {
                 }
             }
         }
+        return next
+    }
+}
+
+extension DirectoryState {
+    /// The state after a person accepted the rename a plan proposed (`proposeRename`): the account
+    /// takes the corrected name and the new login (and ENT login, when proposed), every group
+    /// follows, and the old logins are burnt on `date`, never given to anyone else meanwhile.
+    public func renaming(_ proposal: PlanAction, on date: CivilDate) -> DirectoryState {
+        guard proposal.kind == .proposeRename, let id = proposal.personID, let newLogin = proposal.newLogin,
+              let i = accounts.firstIndex(where: { $0.personID == id && $0.status != .deleted }) else { return self }
+        var next = self
+        let old = next.accounts[i]
+        next.accounts[i].login = newLogin
+        if let name = proposal.name { next.accounts[i].name = name }
+        next.unburn(newLogin)
+        if let newEnt = proposal.newEntLogin {
+            next.accounts[i].entLogin = newEnt
+            next.unburn(newEnt)
+            next.burn(old.entLogin, on: date)
+        }
+        for g in next.groups.indices where next.groups[g].members.contains(old.login) {
+            next.groups[g].members.remove(old.login)
+            next.groups[g].members.insert(newLogin)
+        }
+        next.burn(old.login, on: date)
         return next
     }
 }

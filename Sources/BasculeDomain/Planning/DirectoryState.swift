@@ -65,12 +65,40 @@ public struct DirectoryGroup: Hashable, Sendable, Codable {
 public struct DirectoryState: Sendable {
     public var accounts: [Account]
     public var groups: [DirectoryGroup]
-    /// Logins of deleted accounts, never given to anyone else.
+    /// Logins of deleted accounts and old logins of renamed ones, network and ENT alike: not given
+    /// to anyone else while they are burnt (see ``PlanningPolicy/burntLoginYears``).
     public var burntLogins: Set<String>
+    /// The day each login was burnt. A login without one was burnt before Bascule kept the day,
+    /// and stays burnt for good: nobody can tell any more how long ago it was.
+    public var burntOn: [String: CivilDate]
 
-    public init(accounts: [Account] = [], groups: [DirectoryGroup] = [], burntLogins: Set<String> = []) {
+    public init(accounts: [Account] = [], groups: [DirectoryGroup] = [], burntLogins: Set<String> = [],
+                burntOn: [String: CivilDate] = [:]) {
         self.accounts = accounts
         self.groups = groups
         self.burntLogins = burntLogins
+        self.burntOn = burntOn.filter { burntLogins.contains($0.key) }
+    }
+
+    /// Burns `login` on `date`: nobody else gets it for the policy's years.
+    public mutating func burn(_ login: String, on date: CivilDate) {
+        burntLogins.insert(login)
+        burntOn[login] = date
+    }
+
+    /// Gives `login` back to the pool of logins in use: it is nobody's burnt login any more.
+    public mutating func unburn(_ login: String) {
+        burntLogins.remove(login)
+        burntOn[login] = nil
+    }
+
+    /// The logins still burnt on `date` when a burnt login is kept `years` years (nil: for ever).
+    /// A login is free again on the anniversary of its burning, `years` years later.
+    public func burntLogins(on date: CivilDate, keptYears years: Int?) -> Set<String> {
+        guard let years else { return burntLogins }
+        return burntLogins.filter { login in
+            guard let burnt = burntOn[login] else { return true }
+            return date < burnt.adding(years: years)
+        }
     }
 }

@@ -44,11 +44,13 @@ public struct PlanAction: Hashable, Sendable, Codable {
     public var groupKind: GroupKind?
     /// For a proposed rename: the login the corrected name would give.
     public var newLogin: String?
+    /// For a proposed rename: the ENT login the corrected name would give, when it changes too.
+    public var newEntLogin: String?
     public var reason: Reason
 
     public init(kind: Kind, personID: String? = nil, personKind: PersonKind? = nil, login: String? = nil,
                 entLogin: String? = nil, name: PersonName? = nil, group: String? = nil, groupKind: GroupKind? = nil,
-                newLogin: String? = nil, reason: Reason) {
+                newLogin: String? = nil, newEntLogin: String? = nil, reason: Reason) {
         self.kind = kind
         self.personID = personID
         self.personKind = personKind
@@ -58,12 +60,13 @@ public struct PlanAction: Hashable, Sendable, Codable {
         self.group = group
         self.groupKind = groupKind
         self.newLogin = newLogin
+        self.newEntLogin = newEntLogin
         self.reason = reason
     }
 
     /// One line for a person: `create-account mdupont (Marie Dupont) : nouvel·le élève en 6A`.
     public var french: String {
-        var who = [login, group].compactMap { $0 }.joined(separator: " → ")
+        var who = [login, group ?? newLogin].compactMap { $0 }.joined(separator: " → ")
         if let name { who += " (\(name.full))" }
         return "\(kind.rawValue) \(who) : \(reason.french)"
     }
@@ -120,6 +123,10 @@ public struct Plan: Sendable, Codable {
     /// The calendar keeps changes from reaching the directory today (imports paused): the plan
     /// is shown, not applied.
     public var deferred: Reason?
+
+    /// Whether applying the plan changes anything: a proposed rename waits for a person
+    /// (`bascule accounts rename`), not for an apply.
+    public var changesDirectory: Bool { actions.contains { $0.kind != .proposeRename } }
 
     public init(uai: UAI, date: CivilDate, actions: [PlanAction], safety: PlanSafety, deferred: Reason? = nil) {
         self.uai = uai

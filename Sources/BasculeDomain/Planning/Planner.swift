@@ -13,14 +13,18 @@ public struct Planner: Sendable {
         public var gate: CalendarGate
         /// Staff whose departure the school has approved (`bascule departures approve`).
         public var approvedDepartures: Set<String>
+        /// People who chose to keep their login, by person id, with the name they had then
+        /// (`bascule accounts rename --decline`): no rename is proposed to them until it changes.
+        public var declinedRenames: [String: PersonName]
 
         public init(roster: SchoolRoster, directory: DirectoryState, date: CivilDate, gate: CalendarGate = .init(),
-                    approvedDepartures: Set<String> = []) {
+                    approvedDepartures: Set<String> = [], declinedRenames: [String: PersonName] = [:]) {
             self.roster = roster
             self.directory = directory
             self.date = date
             self.gate = gate
             self.approvedDepartures = approvedDepartures
+            self.declinedRenames = declinedRenames
         }
     }
 
@@ -85,17 +89,32 @@ public struct Planner: Sendable {
         var actions: [PlanAction] = []
         let date = input.date
         let inUse = input.directory.accounts.filter { $0.status != .deleted }
-        var takenNetwork = TakenLogins(inUse: inUse.map(\.login), burnt: input.directory.burntLogins,
+        let burnt = input.directory.burntLogins(on: date, keptYears: policy.burntLoginYears)
+        var takenNetwork = TakenLogins(inUse: inUse.map(\.login), burnt: burnt,
                                        groupNames: desiredGroupNames.union(input.directory.groups.map(\.name)))
-        var takenENT = TakenLogins(inUse: inUse.map(\.entLogin), burnt: input.directory.burntLogins,
-                                   groupNames: desiredGroupNames)
+        var takenENT = TakenLogins(inUse: inUse.map(\.entLogin), burnt: burnt, groupNames: desiredGroupNames)
 
         var newcomers: [RosterPerson] = []
+        // Deleted accounts whose login went to someone else once its burning was over.
+        var returningWithNewLogin: [String: Account] = [:]
+        var renames: [(account: Account, person: RosterPerson)] = []
         for p in present {
             guard let a = accounts[p.personID] else { newcomers.append(p); continue }
             switch a.status {
             case .deleted:
-                // Their own login comes back to them: burnt for everyone else, not for its owner.
+                // Their own login comes back to them: burnt for everyone else, not for its owner,
+                // unless it was given again since (burnt logins expire) to someone who holds it.
+                let reclaimed = input.directory.accounts.contains { o in
+                    o.personID != a.personID && (o.login == a.login || o.entLogin == a.entLogin)
+                        && (o.status != .deleted || o.statusSince > a.statusSince)
+                }
+                if reclaimed {
+                    returningWithNewLogin[p.personID] = a
+                    newcomers.append(p)
+                    continue
+                }
+                takenNetwork.insert(a.login)
+                takenENT.insert(a.entLogin)
                 loginOf[p.personID] = a.login
                 actions.append(PlanAction(kind: .createAccount, personID: p.personID, personKind: p.kind, login: a.login,
                                           entLogin: a.entLogin, name: p.name,
@@ -112,16 +131,17 @@ public struct Planner: Sendable {
                                               name: p.name,
                                               reason: Reason("nom corrigé dans la source : \(a.name.full) → \(p.name.full)",
                                                              "name corrected at the source: \(a.name.full) → \(p.name.full)")))
-                    let allocator = LoginAllocator(template: policy.networkLogin, firstHomonymNumber: policy.firstHomonymNumber)
-                    if let proposal = allocator.proposedRename(current: a.login, newName: p.name) {
-                        actions.append(PlanAction(kind: .proposeRename, personID: p.personID, login: a.login, name: p.name,
-                                                  newLogin: proposal,
-                                                  reason: Reason("le nom corrigé donnerait l'identifiant \(proposal) : à accepter par une personne, jamais automatique",
-                                                                 "the corrected name would give \(proposal): for a person to accept, never automatic")))
-                    }
+                }
+                // Proposed at every plan until a person accepts or declines it: applying the
+                // name's update must not make the proposal vanish unanswered.
+                let network = LoginAllocator(template: policy.networkLogin, firstHomonymNumber: policy.firstHomonymNumber)
+                if network.proposedRename(current: a.login, newName: p.name) != nil,
+                   !(input.declinedRenames[p.personID].map { Self.sameLoginName($0, p.name) } ?? false) {
+                    renames.append((a, p))
                 }
             }
         }
+        actions += renameProposals(renames, taken: &takenNetwork, takenENT: &takenENT)
 
         let requests = newcomers.map { LoginRequest(personID: $0.personID, name: $0.name, birthDate: $0.birthDate, sourceID: $0.sourceID) }
         let network = LoginAllocator(template: policy.networkLogin, firstHomonymNumber: policy.firstHomonymNumber)
@@ -131,9 +151,13 @@ public struct Planner: Sendable {
         for p in newcomers {
             let login = network[p.personID]!
             loginOf[p.personID] = login
-            let why = p.kind == .student
+            var why = p.kind == .student
                 ? Reason("nouvel·le élève" + (p.division.map { " en \($0)" } ?? ""), "new student" + (p.division.map { " in \($0)" } ?? ""))
                 : Reason("nouveau personnel dans STS-Web (\(p.kind.french))", "new staff member in STS-Web (\(p.kind.rawValue))")
+            if let old = returningWithNewLogin[p.personID] {
+                why = Reason("de retour dans les exports après suppression du compte (\(old.statusSince)) ; l'ancien identifiant \(old.login) a été redonné depuis",
+                             "back in the exports after the account was deleted (\(old.statusSince)); the old login \(old.login) was given again since")
+            }
             actions.append(PlanAction(kind: .createAccount, personID: p.personID, personKind: p.kind, login: login,
                                       entLogin: ent[p.personID], name: p.name, reason: why))
         }
@@ -179,6 +203,37 @@ public struct Planner: Sendable {
             }
         }
         return actions
+    }
+
+    // MARK: - Renames
+
+    /// The logins a corrected name would give, allocated like a newcomer's (a homonym gets its
+    /// number) and held for the person while the proposal waits, so that a newcomer cannot take them.
+    private func renameProposals(_ renames: [(account: Account, person: RosterPerson)], taken: inout TakenLogins,
+                                 takenENT: inout TakenLogins) -> [PlanAction] {
+        guard !renames.isEmpty else { return [] }
+        let networkAllocator = LoginAllocator(template: policy.networkLogin, firstHomonymNumber: policy.firstHomonymNumber)
+        let entAllocator = LoginAllocator(template: policy.entLogin, firstHomonymNumber: policy.firstHomonymNumber)
+        let requests = renames.map { LoginRequest(personID: $0.person.personID, name: $0.person.name,
+                                                  birthDate: $0.person.birthDate, sourceID: $0.person.sourceID) }
+        let logins = networkAllocator.allocate(requests, taken: &taken)
+        let entChanges = renames.filter { entAllocator.proposedRename(current: $0.account.entLogin, newName: $0.person.name) != nil }
+        let entLogins = entAllocator.allocate(requests.filter { r in entChanges.contains { $0.person.personID == r.personID } },
+                                              taken: &takenENT)
+        return renames.map { a, p in
+            let login = logins[p.personID]!
+            let entLogin = entLogins[p.personID]
+            let also = entLogin.map { " (ENT : \(a.entLogin) → \($0))" } ?? ""
+            return PlanAction(kind: .proposeRename, personID: p.personID, personKind: p.kind, login: a.login,
+                              entLogin: a.entLogin, name: p.name, newLogin: login, newEntLogin: entLogin,
+                              reason: Reason("le nom \(p.name.full) donnerait l'identifiant \(login)\(also) : à accepter ou refuser par une personne (bascule accounts rename), jamais automatique",
+                                             "the name \(p.name.full) would give the login \(login)\(entLogin.map { " (ENT: \($0))" } ?? ""): for a person to accept or decline, never automatic"))
+        }
+    }
+
+    /// Whether two names give the same logins: what a declined rename is tied to.
+    static func sameLoginName(_ a: PersonName, _ b: PersonName) -> Bool {
+        a.familyName == b.familyName && a.usageName == b.usageName && a.firstName == b.firstName
     }
 
     // MARK: - Groups

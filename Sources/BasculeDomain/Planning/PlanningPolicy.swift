@@ -13,11 +13,19 @@ public struct PlanningPolicy: Sendable {
     /// The class level that leaves the school at the year change (3 for a collège's 3e).
     public var lastLevelPrefix: Character
     public var roleGroupNames: [PersonKind: String]
+    /// Years a burnt login (of a deleted account, or left by a rename) stays out of use; nil for
+    /// ever. Five by default: accounts are deleted in September, but logs, shared folders and
+    /// documents keep naming the old login for a few years, and a newcomer must not inherit them.
+    public var burntLoginYears: Int?
+
+    public static let defaultBurntLoginYears = 5
 
     public init(networkLogin: LoginTemplate = .network, entLogin: LoginTemplate = .educonnect, firstHomonymNumber: Int = 1,
                 graceDays: [PersonKind: Int] = [.student: 30, .teacher: 60, .staff: 60],
                 massChangeRatio: Double = 0.10, shrinkRatio: Double = 0.80, lastLevelPrefix: Character = "3",
-                roleGroupNames: [PersonKind: String] = [.student: "eleves", .teacher: "profs", .staff: "administratifs"]) {
+                roleGroupNames: [PersonKind: String] = [.student: "eleves", .teacher: "profs", .staff: "administratifs"],
+                burntLoginYears: Int? = PlanningPolicy.defaultBurntLoginYears) {
+        self.burntLoginYears = burntLoginYears
         self.networkLogin = networkLogin
         self.entLogin = entLogin
         self.firstHomonymNumber = firstHomonymNumber

@@ -227,7 +227,46 @@ enum Migrations {
             """,
             "CREATE INDEX directory_journal_school ON directory_journal (uai, target, seq)",
         ]),
+        // 5 and 6 were written side by side; `Store.migrate` runs every version a database lacks,
+        // in order, so a database made at 6 before 5 existed still gets 5.
+        Migration(version: 6, name: "dated burnt logins, declined renames, delegated rights", statements: [
+            // NULL for the logins burnt before: they stay burnt for good.
+            "ALTER TABLE burnt_logins ADD COLUMN burnt_on TEXT",
+            // A deleted account keeps its row and its login; once the login's burning is over it
+            // may be given again, so only accounts not deleted need distinct logins.
+            "DROP INDEX accounts_login",
+            "CREATE UNIQUE INDEX accounts_live_login ON accounts (uai, login) WHERE status <> 'deleted'",
+            """
+            CREATE TABLE declined_renames (
+                person_id TEXT PRIMARY KEY REFERENCES persons (id),
+                uai TEXT NOT NULL,
+                family_name TEXT NOT NULL,
+                usage_name TEXT,
+                first_name TEXT NOT NULL,
+                kept_login TEXT NOT NULL,
+                proposed_login TEXT NOT NULL,
+                declined_on TEXT NOT NULL,
+                declined_by TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE school_rights (
+                uai TEXT NOT NULL,
+                person_id TEXT NOT NULL REFERENCES persons (id),
+                school_right TEXT NOT NULL,
+                granted_by TEXT NOT NULL,
+                granted_on TEXT NOT NULL,
+                PRIMARY KEY (uai, person_id, school_right)
+            )
+            """,
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }
+
+    /// The migrations a database that has `applied` still needs, oldest first: gaps included, so
+    /// that migrations written in parallel branches all run whatever order they were merged in.
+    static func pending(applied: Set<Int>, in migrations: [Migration] = all) -> [Migration] {
+        migrations.filter { !applied.contains($0.version) }.sorted { $0.version < $1.version }
+    }
 }

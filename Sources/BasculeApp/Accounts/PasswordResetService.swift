@@ -1,0 +1,45 @@
+import BasculeDomain
+import BasculeStore
+import Foundation
+
+/// A new temporary password for a person who lost theirs, given by someone the access rules
+/// allow: issued exactly as for a new account (slow hash, sealed copy for the sheet, to be
+/// changed at first login), audited without the password.
+public struct PasswordResetService: Sendable {
+    public let store: Store
+    public let issuer: CredentialIssuer
+
+    public init(store: Store, issuer: CredentialIssuer) {
+        self.store = store
+        self.issuer = issuer
+    }
+
+    public struct Outcome: Sendable {
+        public var account: Account
+        /// Why the reset was allowed (the rule's reason).
+        public var allowedBecause: Reason
+        public var issuedOn: CivilDate
+        /// The student's class, for the sheet: `bascule sheets --class D --since DAY`.
+        public var division: String?
+    }
+
+    public func reset(uai: UAI, login: String, by actor: String, on date: CivilDate,
+                      systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Outcome {
+        let school = try await SchoolAccounts.load(store, uai: uai)
+        let by = try school.account(actor, uai: uai)
+        let target = try school.account(login, uai: uai)
+        let decision = AccessRules.passwordReset(by: school.holder(by), of: school.holder(target))
+        guard decision.isAllowed else { throw AccountsError.refused(decision.reason) }
+        // Nothing of the old password survives: its hash and any sealed copy are replaced.
+        let row = try issuer.issue(for: [target.personID], on: date)[0]
+        let audit = AuditEntry(at: now.formatted(.iso8601), actor: actor, uai: uai, event: "password-reset", target: target.login,
+                               french: "mot de passe provisoire réinitialisé, à changer à la première connexion ; \(decision.reason.french) ; commande lancée par l'utilisateur système \(systemUser)",
+                               english: "temporary password reset, to be changed at first login; \(decision.reason.english); command run by system user \(systemUser)",
+                               planHash: nil)
+        try await store.resetCredential(uai: uai, row, audit: [audit])
+        let division = target.kind == .student
+            ? try await PeopleQuery(store: store).people(uai: uai, kind: .student).first { $0.id == target.personID }?.division
+            : nil
+        return Outcome(account: target, allowedBecause: decision.reason, issuedOn: date, division: division)
+    }
+}

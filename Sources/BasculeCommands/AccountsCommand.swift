@@ -1,0 +1,69 @@
+import ArgumentParser
+import BasculeApp
+import BasculeDomain
+import BasculeStore
+import Foundation
+
+struct AccountsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accounts",
+        abstract: "Les comptes gérés par Bascule : liste (par défaut), renommages proposés par le plan.",
+        subcommands: [AccountsListCommand.self, AccountsRenameCommand.self],
+        defaultSubcommand: AccountsListCommand.self)
+}
+
+struct AccountsRenameCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rename",
+        abstract: "Accepte ou refuse le renommage que le plan propose pour un compte (nom corrigé dans la source).",
+        discussion: """
+            --accept donne au compte l'identifiant que le plan propose, jamais un autre : l'identifiant ENT
+            change aussi si le plan le propose, les groupes suivent, l'ancien identifiant est brûlé (redonné à
+            personne pendant --burnt-login-years ans), le tout en une transaction et consigné dans l'audit.
+            --decline note que la personne garde son identifiant : le plan ne le propose plus tant que son nom
+            ne change pas de nouveau. Sans proposition pour cet identifiant, refuse (code 4).
+            """)
+
+    @OptionGroup var options: DataOptions
+
+    @Option(name: [.customLong("uai"), .customLong("school")], help: "Établissement (UAI).")
+    var uai: UAI
+
+    @Argument(help: "Identifiant actuel du compte.")
+    var login: String
+
+    @Flag(help: "Accepte le nouvel identifiant proposé.")
+    var accept = false
+
+    @Flag(help: "Refuse : la personne garde son identifiant.")
+    var decline = false
+
+    @Option(help: "Date (AAAA-MM-JJ) du plan et du renommage, par défaut aujourd'hui.")
+    var date: DateOption?
+
+    @OptionGroup var policy: PolicyOptions
+
+    func validate() throws {
+        guard accept != decline else { throw ValidationError("Choisissez --accept ou --decline.") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let day = date?.date ?? DateOption.today()
+            try await options.withStore { store in
+                let service = RenameService(planning: PlanningService(store: store, policy: policy.policy, gate: options.calendarGate))
+                if accept {
+                    let done = try await service.accept(uai: uai, login: login, date: day)
+                    let ent = done.newEntLogin.map { " ; identifiant ENT : \(done.oldEntLogin) → \($0)" } ?? " ; identifiant ENT inchangé (\(done.oldEntLogin))"
+                    say("Compte renommé dans \(uai) : \(done.oldLogin) → \(done.newLogin)\(ent).")
+                    say("Groupes suivis (\(done.groups.count)) : \(done.groups.isEmpty ? "aucun" : done.groups.joined(separator: ", ")).")
+                    say("L'ancien identifiant \(done.oldLogin) est brûlé le \(day) : il n'est redonné à personne pendant \(policy.burntLoginYears) an(s).")
+                    say("Le mot de passe ne change pas ; prévenez la personne de son nouvel identifiant.")
+                } else {
+                    let done = try await service.decline(uai: uai, login: login, date: day)
+                    say("\(done.oldLogin) garde son identifiant dans \(uai) (proposé : \(done.newLogin)) : le plan ne le proposera plus tant que le nom « \(done.proposal.name?.full ?? "") » ne change pas.")
+                }
+            }
+        }
+    }
+}

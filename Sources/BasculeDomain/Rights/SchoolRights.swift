@@ -1,0 +1,123 @@
+/// A right the head of a school delegates to a member of staff. The memo names the RUPN
+/// (référent pour les usages pédagogiques numériques), who may reset anyone's password; the
+/// ENT manager and the GAR assignment are delegations recorded here so that the school has
+/// one list of who may do what.
+public enum SchoolRight: String, Sendable, Codable, CaseIterable, Comparable {
+    case rupn
+    case entManager = "ent-manager"
+    case garAssignment = "gar-assignment"
+
+    public var french: String {
+        switch self {
+        case .rupn: "RUPN (référent pour les usages pédagogiques numériques)"
+        case .entManager: "administrateur de l'ENT"
+        case .garAssignment: "affectation des ressources du GAR"
+        }
+    }
+
+    public static func < (a: SchoolRight, b: SchoolRight) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// Someone with an account, as the access rules see them.
+public struct AccountHolder: Hashable, Sendable {
+    public var login: String
+    public var kind: PersonKind
+    public var status: AccountStatus
+    /// STS-Web's `FONCTION` in the newest export (`DIR` for the head and their deputy), nil when
+    /// the newest export does not list them.
+    public var function: String?
+    public var rights: Set<SchoolRight>
+
+    public init(login: String, kind: PersonKind, status: AccountStatus, function: String? = nil, rights: Set<SchoolRight> = []) {
+        self.login = login
+        self.kind = kind
+        self.status = status
+        self.function = function
+        self.rights = rights
+    }
+
+    /// The head of the school or their deputy: STS-Web files both under the direction function.
+    public var isDirection: Bool { kind != .student && function?.uppercased() == "DIR" }
+}
+
+/// A rule's verdict, with the reason a person reads (French first).
+public enum AccessDecision: Hashable, Sendable {
+    case allowed(Reason)
+    case refused(Reason)
+
+    public var isAllowed: Bool { if case .allowed = self { true } else { false } }
+    public var reason: Reason {
+        switch self {
+        case .allowed(let r), .refused(let r): r
+        }
+    }
+}
+
+/// Who may do what to whom in a school, as the memo says it: pure, so that it is tested as a table.
+///
+/// - The RUPN may reset anyone's password, students and staff alike.
+/// - A teacher may reset students' passwords, and only theirs.
+/// - The head of the school (or their deputy) delegates the rights; they hold none by office, and
+///   give themselves the RUPN right if they are to reset passwords.
+public enum AccessRules {
+    /// May `actor` give `target` a new temporary password?
+    public static func passwordReset(by actor: AccountHolder, of target: AccountHolder) -> AccessDecision {
+        if let refusal = inactive(actor) { return .refused(refusal) }
+        switch target.status {
+        case .deleted:
+            return .refused(Reason("le compte \(target.login) est supprimé : il n'a plus de mot de passe à réinitialiser",
+                                   "account \(target.login) is deleted: there is no password to reset"))
+        case .disabled:
+            return .refused(Reason("le compte \(target.login) est désactivé (départ) : il sera réactivé s'il revient dans les exports",
+                                   "account \(target.login) is disabled (departure): it comes back if the person is in the exports again"))
+        case .active, .leaving:
+            break
+        }
+        if actor.rights.contains(.rupn) {
+            return .allowed(Reason("\(actor.login) est RUPN : peut réinitialiser le mot de passe de tout élève et de tout personnel",
+                                   "\(actor.login) is the RUPN: may reset any student's or staff member's password"))
+        }
+        if actor.kind == .teacher {
+            guard target.kind == .student else {
+                return .refused(Reason("\(actor.login) est enseignant·e : ne peut réinitialiser que le mot de passe d'un·e élève ; pour un personnel, demandez au RUPN",
+                                       "\(actor.login) is a teacher: may reset students' passwords only; for staff, ask the RUPN"))
+            }
+            return .allowed(Reason("\(actor.login) est enseignant·e : peut réinitialiser le mot de passe d'un·e élève",
+                                   "\(actor.login) is a teacher: may reset a student's password"))
+        }
+        return .refused(Reason("\(actor.login) ne peut réinitialiser aucun mot de passe : seuls le RUPN (désigné par le chef d'établissement, bascule rights grant) et les enseignant·es (pour les élèves) le peuvent",
+                               "\(actor.login) may reset no password: only the RUPN (appointed by the head, bascule rights grant) and teachers (for students) may"))
+    }
+
+    /// May `actor` grant (or revoke) `right` to (from) `holder`?
+    public static func rightChange(_ right: SchoolRight, by actor: AccountHolder, to holder: AccountHolder,
+                                   granting: Bool) -> AccessDecision {
+        if let refusal = inactive(actor) { return .refused(refusal) }
+        guard actor.isDirection else {
+            return .refused(Reason("\(actor.login) n'est ni chef d'établissement ni adjoint·e (fonction DIR dans STS-Web) : seule la direction délègue les droits",
+                                   "\(actor.login) is neither head nor deputy (function DIR in STS-Web): only the direction delegates rights"))
+        }
+        guard holder.kind != .student else {
+            return .refused(Reason("\(holder.login) est élève : un droit ne se délègue qu'à un personnel",
+                                   "\(holder.login) is a student: rights go to staff only"))
+        }
+        if granting, holder.status != .active {
+            return .refused(Reason("le compte \(holder.login) n'est pas actif (\(holder.status.rawValue)) : on ne lui délègue rien",
+                                   "account \(holder.login) is not active (\(holder.status.rawValue)): nothing is delegated to it"))
+        }
+        return granting
+            ? .allowed(Reason("droit \(right.rawValue) délégué à \(holder.login) par la direction (\(actor.login))",
+                              "right \(right.rawValue) granted to \(holder.login) by the direction (\(actor.login))"))
+            : .allowed(Reason("droit \(right.rawValue) retiré à \(holder.login) par la direction (\(actor.login))",
+                              "right \(right.rawValue) revoked from \(holder.login) by the direction (\(actor.login))"))
+    }
+
+    /// A person whose account is not active acts on nobody: a right ends with its holder's departure.
+    private static func inactive(_ actor: AccountHolder) -> Reason? {
+        guard actor.status != .active else { return nil }
+        return Reason("le compte de \(actor.login) n'est pas actif (\(actor.status.rawValue)) : il n'agit sur aucun compte",
+                      "\(actor.login)'s account is not active (\(actor.status.rawValue)): it acts on no account")
+    }
+}

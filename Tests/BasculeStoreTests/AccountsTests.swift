@@ -1,0 +1,278 @@
+import BasculeApp
+import BasculeDomain
+import BasculeGenerator
+import BasculeTesting
+import Foundation
+import Testing
+@testable import BasculeStore
+
+/// A generated collège over two years where two students go by a usage name in the second year:
+/// their logins would change, so the plan proposes renames.
+enum RenamedAcademy {
+    static let generated: (files: [GeneratedFile], academy: GeneratedAcademy, dir: TemporaryDirectory) = {
+        let dir = try! TemporaryDirectory(prefix: "bascule-renames")
+        let generator = AcademyGenerator(options: GeneratorOptions(schools: 1, studentsPerSchool: 160, seed: 23, firstYear: 2025,
+                                                                   years: 2, usageNameChanges: 2))
+        let academy = generator.generate()
+        return (try! generator.write(academy, to: dir.url), academy, dir)
+    }()
+
+    static var uai: UAI { generated.academy.schools[0].uai }
+
+    static func files(_ year: Int) -> [URL] {
+        generated.files.filter { $0.year.startYear == year }.map(\.url)
+    }
+}
+
+@Suite("Schema versions written in parallel branches")
+struct MigrationOrderTests {
+    @Test("Every missing version runs, gaps included, oldest first")
+    func pending() {
+        let all = [1, 2, 3, 4, 5, 6].map { Migration(version: $0, name: "m\($0)", statements: []) }
+        #expect(Migrations.pending(applied: [1, 2, 3, 4, 6], in: all).map(\.version) == [5])
+        #expect(Migrations.pending(applied: [1, 2, 3, 4], in: all).map(\.version) == [5, 6])
+        #expect(Migrations.pending(applied: [], in: all).map(\.version) == [1, 2, 3, 4, 5, 6])
+        #expect(Migrations.all.map(\.version) == [1, 2, 3, 4, 5, 6])
+    }
+}
+
+@Suite("A store of schema 4 brought to 6, through 5")
+struct UpgradeTests {
+    @Test("Logins burnt before the upgrade have no date and stay burnt for good; the new tables start empty",
+          arguments: Backend.allCases)
+    func fromSchema4(backend: Backend) async throws {
+        let (store, dir) = try await backend.openFreshStore()
+        defer { dir.remove() }
+        // Back to what a database of schema 4 held, with a burnt login in it.
+        for sql in ["DROP TABLE school_rights", "DROP TABLE declined_renames", "DROP INDEX accounts_live_login",
+                    "CREATE UNIQUE INDEX accounts_login ON accounts (uai, login)", "ALTER TABLE burnt_logins DROP COLUMN burnt_on",
+                    "DELETE FROM schema_migrations WHERE version = 6",
+                    // and back before 5, the real directory's tables.
+                    "DROP TABLE directory_journal", "DROP TABLE directory_entries", "DROP TABLE posix_ids",
+                    "ALTER TABLE credentials DROP COLUMN directory_hash", "DELETE FROM schema_migrations WHERE version = 5",
+                    "INSERT INTO burnt_logins (uai, login) VALUES ('0860001X', 'mdupont')"] {
+            try await store.execute(sql, "test")
+        }
+        #expect(try await store.schemaVersion() == 4)
+        await store.close()
+
+        let upgraded = try await Store.open(store.location)
+        #expect(try await upgraded.schemaVersion() == 6)
+        let uai = UAI("0860001X")!
+        let state = try await upgraded.directoryState(uai: uai)
+        #expect(state.burntLogins == ["mdupont"] && state.burntOn.isEmpty)
+        #expect(state.burntLogins(on: CivilDate(year: 2090, month: 1, day: 1)!, keptYears: 5) == ["mdupont"])
+        #expect(try await upgraded.rights(uai: uai).isEmpty)
+        #expect(try await upgraded.declinedRenames(uai: uai).isEmpty)
+        #expect(try await upgraded.journal(uai: uai).isEmpty)
+        #expect(try await upgraded.posixNumbers(uai: uai).isEmpty)
+        await upgraded.close()
+    }
+}
+
+@Suite("Burnt logins, renames, rights and password resets in the store")
+struct AccountsStoreTests {
+    let day2025 = CivilDate(year: 2025, month: 9, day: 3)!
+    let day2026 = CivilDate(year: 2026, month: 9, day: 3)!
+
+    @Test("Dated burnt logins: burnt six years ago, given again to a homonym; two years ago or undated, not", arguments: Backend.allCases)
+    func burntLogins(backend: Backend) async throws {
+        let uai = RenamedAcademy.uai
+        try await withStore(backend) { store, _ in
+            let service = ImportService(store: store, today: day2025)
+            _ = try await service.importFiles(RenamedAcademy.files(2025))
+            _ = try await ImportService(store: store, today: day2026).importFiles(RenamedAcademy.files(2026))
+            let planning = PlanningService(store: store)
+
+            // On an empty directory, which newcomers would get a login with no homonym number?
+            let fresh = try await planning.plan(uai: uai, date: day2026).plan.actions.filter { $0.kind == .createAccount }
+            let logins = Set(fresh.compactMap(\.login))
+            let plain = fresh.filter { a in a.personKind == .student && !a.login!.last!.isNumber && !logins.contains(a.login! + "1") }
+            #expect(plain.count >= 3)
+            let chosen = Array(plain.prefix(3))
+            // Three students of 2025 absent from 2026 (the 3e who left) had those names once.
+            let gone = try await PeopleQuery(store: store).people(uai: uai, kind: .student).filter { $0.status == .absent }
+            #expect(gone.count >= 3)
+            let sixYearsAgo = day2026.adding(years: -6), twoYearsAgo = day2026.adding(years: -2)
+            let dates: [CivilDate?] = [sixYearsAgo, twoYearsAgo, nil]
+            var seed = DirectoryState()
+            for (k, a) in chosen.enumerated() {
+                seed.accounts.append(Account(personID: gone[k].id, kind: .student, login: a.login!, entLogin: a.entLogin!, name: a.name!,
+                                             status: .deleted, statusSince: dates[k] ?? CivilDate(year: 2012, month: 9, day: 20)!))
+                for login in [a.login!, a.entLogin!] {
+                    if let d = dates[k] { seed.burn(login, on: d) } else { seed.burntLogins.insert(login) }
+                }
+            }
+            try await store.replaceDirectory(uai: uai, with: seed, appliedPlan: nil, at: Date())
+            let stored = try await store.directoryState(uai: uai)
+            #expect(stored.burntLogins == seed.burntLogins)
+            #expect(stored.burntOn == seed.burntOn, "dates round-trip; undated rows read back undated")
+            #expect(stored.burntOn[chosen[2].login!] == nil)
+
+            let applied = try await planning.apply(uai: uai, date: day2026, expectedHash: nil, allowMassChange: false)
+            let given = applied.plan.actions.filter { $0.kind == .createAccount }
+                .reduce(into: [String: PlanAction]()) { $0[$1.personID!] = $1 }
+            #expect(given[chosen[0].personID!]?.login == chosen[0].login, "burnt six years ago: given again")
+            #expect(given[chosen[0].personID!]?.entLogin == chosen[0].entLogin)
+            #expect(given[chosen[1].personID!]?.login == chosen[1].login! + "1", "burnt two years ago: still burnt")
+            #expect(given[chosen[2].personID!]?.login == chosen[2].login! + "1", "burnt with no date: burnt for good")
+            let after = try await store.directoryState(uai: uai)
+            #expect(after.accounts.filter { $0.login == chosen[0].login }.count == 2, "the deleted account keeps its row and login")
+            #expect(after.burntOn == [chosen[1].login!: twoYearsAgo, chosen[1].entLogin!: twoYearsAgo])
+            #expect(after.burntLogins == [chosen[1].login!, chosen[1].entLogin!, chosen[2].login!, chosen[2].entLogin!])
+        }
+    }
+
+    @Test("A generated usage name: the rename is proposed until accepted (groups follow, old login burnt, audited) or declined",
+          arguments: Backend.allCases)
+    func renames(backend: Backend) async throws {
+        let uai = RenamedAcademy.uai
+        let changes = RenamedAcademy.generated.academy.schools[0].years[1].usageNameChanges
+        #expect(changes.count == 2)
+        try await withStore(backend) { store, _ in
+            let planning = PlanningService(store: store)
+            _ = try await ImportService(store: store, today: day2025).importFiles(RenamedAcademy.files(2025))
+            _ = try await planning.apply(uai: uai, date: day2025, expectedHash: nil, allowMassChange: false)
+            _ = try await ImportService(store: store, today: day2026).importFiles(RenamedAcademy.files(2026))
+            let plan = try await planning.plan(uai: uai, date: day2026)
+            let proposals = plan.plan.actions.filter { $0.kind == .proposeRename }
+            let people = try await PeopleQuery(store: store).people(uai: uai, kind: .student)
+            let changedIDs = Set(changes.compactMap { c in people.first { $0.sourceId == c.sourceID }?.id })
+            #expect(Set(proposals.compactMap(\.personID)) == changedIDs, "one proposal per generated usage name")
+            #expect(plan.plan.summary.renamesProposed == 2)
+
+            // The rentrée is applied; the proposals wait for a person.
+            _ = try await planning.apply(uai: uai, date: day2026, expectedHash: plan.hash, allowMassChange: false)
+            let waiting = try await planning.plan(uai: uai, date: day2026)
+            #expect(waiting.plan.actions.map(\.kind) == [.proposeRename, .proposeRename])
+            let audited = try await store.auditEntries(AuditFilter(uai: uai)).count
+            _ = try await planning.apply(uai: uai, date: day2026, expectedHash: nil, allowMassChange: false)
+            #expect(try await store.auditEntries(AuditFilter(uai: uai)).count == audited, "proposals alone write nothing")
+
+            let (first, second) = (waiting.plan.actions[0], waiting.plan.actions[1])
+            let oldLogin = try #require(first.login), newLogin = try #require(first.newLogin)
+            let before = try await store.directoryState(uai: uai)
+            let groupsBefore = before.groups.filter { $0.members.contains(oldLogin) }.map(\.name)
+            #expect(groupsBefore.count >= 2, "a class and the students' role group at least: \(groupsBefore)")
+
+            let renames = RenameService(planning: planning)
+            let moment = Date(timeIntervalSince1970: 1_788_000_000)
+            let done = try await renames.accept(uai: uai, login: oldLogin, date: day2026.adding(days: 2), actor: "rupn.test", now: moment)
+            #expect(done.newLogin == newLogin && done.groups.sorted() == groupsBefore.sorted())
+            let after = try await store.directoryState(uai: uai)
+            let account = try #require(after.accounts.first { $0.personID == first.personID })
+            #expect(account.login == newLogin)
+            #expect(account.entLogin == first.newEntLogin, "the plan proposed the ENT login too")
+            #expect(account.name == first.name)
+            for g in after.groups {
+                #expect(!g.members.contains(oldLogin))
+                #expect(g.members.contains(newLogin) == groupsBefore.contains(g.name), "\(g.name)")
+            }
+            #expect(after.burntOn[oldLogin] == day2026.adding(days: 2) && after.burntOn[first.entLogin!] == day2026.adding(days: 2))
+            let entry = try #require(try await store.auditEntries(AuditFilter(event: "rename-account")).first)
+            #expect(entry.actor == "rupn.test" && entry.target == newLogin && entry.at == moment.formatted(.iso8601))
+            #expect(entry.french.contains("\(oldLogin) → \(newLogin)") && entry.french.contains("raison : le nom"))
+
+            // Nothing left to do for that account, memberships included; the same rename cannot be accepted twice.
+            let next = try await planning.plan(uai: uai, date: day2026.adding(days: 2))
+            #expect(next.plan.actions.map(\.personID) == [second.personID])
+            await #expect(throws: AccountsError.noRenameProposed(login: oldLogin, uai: uai)) {
+                try await renames.accept(uai: uai, login: oldLogin, date: day2026.adding(days: 2))
+            }
+            // Never an arbitrary login: only the one the plan proposes, for a login it proposes one for.
+            await #expect(throws: AccountsError.self) {
+                try await renames.accept(uai: uai, login: newLogin, date: day2026.adding(days: 2))
+            }
+
+            // Declined: the person keeps their login and the plan stops proposing it.
+            let kept = try #require(second.login)
+            _ = try await renames.decline(uai: uai, login: kept, date: day2026.adding(days: 3), actor: "rupn.test")
+            #expect(try await planning.plan(uai: uai, date: day2026.adding(days: 3)).plan.actions.isEmpty)
+            #expect(try await store.directoryState(uai: uai).accounts.first { $0.personID == second.personID }?.login == kept)
+            #expect(try await store.declinedRenames(uai: uai)[second.personID!] == second.name)
+            #expect(try await store.auditEntries(AuditFilter(event: "decline-rename")).first?.target == kept)
+        }
+    }
+
+    /// Imports and applies the generated 2025 rentrée with credentials.
+    func rollout(_ store: Store, _ dir: TemporaryDirectory) async throws -> (UAI, SheetVault, PasswordHasher) {
+        let uai = RenamedAcademy.uai
+        let hasher = PasswordHasher(rounds: 1_000)
+        let vault = try SheetVault(dataDirectory: dir.path)
+        _ = try await ImportService(store: store, today: day2025).importFiles(RenamedAcademy.files(2025))
+        _ = try await PlanningService(store: store, credentials: CredentialIssuer(hasher: hasher, vault: vault))
+            .apply(uai: uai, date: day2025, expectedHash: nil, allowMassChange: false)
+        return (uai, vault, hasher)
+    }
+
+    @Test("Rights delegated by the direction; resets as the rules say, issued like new accounts, audited without the password",
+          arguments: Backend.allCases)
+    func rightsAndResets(backend: Backend) async throws {
+        try await withStore(backend) { store, dir in
+            let (uai, vault, hasher) = try await rollout(store, dir)
+            let people = try await PeopleQuery(store: store).people(uai: uai)
+            let accounts = try await store.directoryState(uai: uai).accounts
+            func login(_ p: PersonView) -> String { accounts.first { $0.personID == p.id }!.login }
+            let direction = people.filter { $0.function == "DIR" }
+            #expect(direction.count == 2, "the head and the deputy")
+            let principal = login(direction[0]), deputy = login(direction[1])
+            let cpe = login(try #require(people.first { $0.function == "EDU" }))
+            let teacher = login(try #require(people.first { $0.kind == .teacher }))
+            let studentView = try #require(people.first { $0.kind == .student && $0.status == .active })
+            let student = login(studentView)
+
+            let rights = RightsService(store: store)
+            await #expect(throws: AccountsError.refused(AccessRules.rightChange(.rupn,
+                by: AccountHolder(login: teacher, kind: .teacher, status: .active, function: "ENS"),
+                to: AccountHolder(login: cpe, kind: .staff, status: .active), granting: true).reason)) {
+                try await rights.grant(uai: uai, right: .rupn, to: cpe, by: teacher, on: day2025)
+            }
+            await #expect(throws: AccountsError.self) { try await rights.grant(uai: uai, right: .rupn, to: student, by: principal, on: day2025) }
+            await #expect(throws: AccountsError.unknownAccount(login: "personne", uai: uai)) {
+                try await rights.grant(uai: uai, right: .rupn, to: "personne", by: principal, on: day2025)
+            }
+            try await rights.grant(uai: uai, right: .rupn, to: cpe, by: principal, on: day2025)
+            try await rights.grant(uai: uai, right: .entManager, to: teacher, by: deputy, on: day2025)
+            await #expect(throws: AccountsError.alreadyHeld(login: cpe, right: .rupn)) {
+                try await rights.grant(uai: uai, right: .rupn, to: cpe, by: deputy, on: day2025)
+            }
+            let listed = try await rights.list(uai: uai)
+            #expect(listed.map { "\($0.right.rawValue) \($0.login) \($0.grantedBy)" } == ["rupn \(cpe) \(principal)", "ent-manager \(teacher) \(deputy)"])
+
+            // A teacher resets a student's password: a new temporary one, as apply gives.
+            let day = CivilDate(year: 2025, month: 10, day: 6)!
+            let credentials = try await store.credentials(uai: uai)
+            try await store.markHandedOut([studentView.id], on: day2025.adding(days: 2))
+            let resets = PasswordResetService(store: store, issuer: CredentialIssuer(hasher: hasher, vault: vault))
+            let done = try await resets.reset(uai: uai, login: student, by: teacher, on: day)
+            #expect(done.division == studentView.division && done.allowedBecause.french.contains("enseignant"))
+            let renewed = try #require(try await store.credentials(uai: uai)[studentView.id])
+            #expect(renewed.passwordHash != credentials[studentView.id]!.passwordHash)
+            #expect(renewed.mustChange && renewed.issuedOn == day && renewed.handedOutOn == nil)
+            let sheets = SheetsService(store: store, vault: vault, dataDirectory: dir.path)
+            let lines = try await sheets.lines(uai: uai, selection: .division(studentView.division!), since: day)
+            #expect(lines.map(\.login) == [student], "the sheet --since the reset prints only the new password")
+            let password = try #require(lines.first?.temporaryPassword)
+            #expect(hasher.verify(password, against: renewed.passwordHash))
+            #expect(PasswordRule().check(password).isEmpty)
+            let entry = try #require(try await store.auditEntries(AuditFilter(event: "password-reset")).last)
+            #expect(entry.actor == teacher && entry.target == student && !entry.french.contains(password) && !entry.english.contains(password))
+
+            // A teacher may not reset staff; the RUPN may reset anyone, until the right is revoked.
+            let untouched = try await store.credentials(uai: uai)[people.first { $0.function == "DIR" }!.id]!
+            await #expect(throws: AccountsError.self) { try await resets.reset(uai: uai, login: principal, by: teacher, on: day) }
+            #expect(try await store.credentials(uai: uai)[direction[0].id] == untouched, "a refusal changes nothing")
+            _ = try await resets.reset(uai: uai, login: principal, by: cpe, on: day)
+            #expect(try await store.credentials(uai: uai)[direction[0].id]?.passwordHash != untouched.passwordHash)
+            try await rights.revoke(uai: uai, right: .rupn, from: cpe, by: deputy, on: day)
+            do {
+                _ = try await resets.reset(uai: uai, login: teacher, by: cpe, on: day)
+                Issue.record("a revoked RUPN reset a password")
+            } catch let AccountsError.refused(why) {
+                #expect(why.french.contains("seuls le RUPN"))
+            }
+            let events = try await store.auditEntries(AuditFilter(uai: uai)).map(\.event).filter { $0.contains("right") || $0.contains("reset") }
+            #expect(events == ["grant-right", "grant-right", "password-reset", "password-reset", "revoke-right"])
+        }
+    }
+}
