@@ -72,11 +72,12 @@ let store = try await Store.open(.embedded(dataDirectory: dir.path))
 let journaled = OpenLDAPConnector(connection: try slapd2.adminConnection(), layout: DirectoryLayout(base: slapd2.base),
                                   connect: { try LDAPConnection(url: slapd2.url) })
 let start = DispatchTime.now().uptimeNanoseconds
-let entries = school.entries(in: journaled.layout)
-for op in try journaled.plan(school, written: [:], passwords: passwords).operations {
+let journaledPlan = try journaled.plan(school, written: [:], passwords: passwords)
+let entries = Dictionary(journaledPlan.desired.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+for op in journaledPlan.operations {
     let seq = try await store.journalStart(runID: "bench", uai: uai, target: journaled.target, kind: op.kind.rawValue, dn: op.dn, body: "{}", at: Date())
     try journaled.execute(op)
-    let e = entries.first { $0.key == op.key }
+    let e = entries[op.key]
     try await store.recordWritten(uai: uai, target: journaled.target, key: op.key,
                                   entry: e.map { WrittenEntryRow(key: $0.key, dn: $0.dn, attributesJSON: "{}") })
     try await store.journalFinish(seq: seq, at: Date())
@@ -103,7 +104,7 @@ for e in school.entries(in: DirectoryLayout(base: slapd3.base)) {
 let ldifFile = dir.file("entries.ldif")
 try ldif.write(to: ldifFile, atomically: true, encoding: .utf8)
 let ldapadd = try seconds {
-    try PostgresServer.run("/usr/bin/ldapadd", ["-x", "-H", slapd3.url, "-D", slapd3.adminDN, "-w", slapd3.adminPassword, "-f", ldifFile.path])
+    try ChildProcess.run("/usr/bin/ldapadd", ["-x", "-H", slapd3.url, "-D", slapd3.adminDN, "-w", slapd3.adminPassword, "-f", ldifFile.path])
 }
 print("ldapadd (one LDIF) : \(format(ldapadd, 2)) s = \(format(Double(accounts) / ldapadd, 0)) accounts/s  (Bascule at \(format(100 * ldapadd / provision, 0)) %)")
 dir.remove()

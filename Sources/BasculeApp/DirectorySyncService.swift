@@ -61,8 +61,7 @@ public struct DirectorySyncService: Sendable {
         let numbers = assignNumbers
             ? try await store.assignPosixNumbers(uai: uai, keys: keys, first: layout.firstPosixNumber)
             : try await store.posixNumbers(uai: uai)
-        let policy = PlanningPolicy.default
-        let roleGroup = Dictionary(policy.roleGroupNames.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        let roleGroup = PlanningPolicy.default.roleGroupNames
         let accounts = state.accounts.map { a in
             let fact = facts[a.personID]
             let primary = roleGroup[a.kind].flatMap { numbers["group:\($0)"] } ?? numbers["person:\(a.personID)"] ?? 0
@@ -93,7 +92,7 @@ public struct DirectorySyncService: Sendable {
         if dryRun { return report }
         if !unfinished.isEmpty { try await store.closeInterrupted(uai: uai, target: target, at: now()) }
 
-        let desired = Dictionary(connector.desiredEntries(school).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let desired = Dictionary(plan.desired.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let runID = UUID().uuidString
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

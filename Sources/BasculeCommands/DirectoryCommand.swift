@@ -37,15 +37,14 @@ struct DirectoryCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                guard let configuration = try options.configuration, let connector = try configuration.connector(),
-                      let layout = configuration.layout else {
+                guard let configuration = try options.configuration, let connector = try configuration.connector() else {
                     warn("Aucun annuaire réel n'est configuré : ajoutez une section « annuaire » à \(options.config ?? options.data + "/bascule.yml").")
                     throw ExitCode(2)
                 }
                 try await options.withStore { store in
                     var reports: [DirectorySyncReport] = []
                     for uai in try await schools(school, in: store) {
-                        reports.append(try await DirectorySyncService(store: store, connector: connector, layout: layout)
+                        reports.append(try await DirectorySyncService(store: store, connector: connector, layout: connector.layout)
                             .sync(uai: uai, dryRun: dryRun))
                     }
                     say(json ? try renderJSON(reports) : reports.map(\.french).joined(separator: "\n"))

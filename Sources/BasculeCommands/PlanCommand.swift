@@ -137,8 +137,8 @@ struct ApplyCommand: AsyncParsableCommand {
     func pushToDirectory(store: Store, uai: UAI) async throws {
         guard let configuration = try options.configuration, configuration.annuaire != nil else { return }
         do {
-            guard let connector = try configuration.connector(), let layout = configuration.layout else { return }
-            let report = try await DirectorySyncService(store: store, connector: connector, layout: layout).sync(uai: uai)
+            guard let connector = try configuration.connector() else { return }
+            let report = try await DirectorySyncService(store: store, connector: connector, layout: connector.layout).sync(uai: uai)
             say(report.french)
             if !report.failures.isEmpty { throw ExitCode(5) }
         } catch let error as LDAPError {

@@ -8,8 +8,6 @@ public protocol DirectoryConnector: Sendable {
     var target: String { get }
     /// Reads the school's branch and lists what makes it hold `school`.
     func plan(_ school: SchoolDirectory, written: [String: WrittenEntry], passwords: [String: String]) throws -> ConvergencePlan
-    /// The entries a run leaves once every operation ran: what Bascule records as written.
-    func desiredEntries(_ school: SchoolDirectory) -> [DesiredEntry]
     /// Runs one operation. Idempotent where LDAP allows: an entry already there is no error for an
     /// add (a run killed after the add and before its journal line), nor a missing one for a delete.
     func execute(_ operation: DirectoryOperation) throws
@@ -34,8 +32,6 @@ public struct OpenLDAPConnector: DirectoryConnector {
     }
 
     public var target: String { connection.url }
-
-    public func desiredEntries(_ school: SchoolDirectory) -> [DesiredEntry] { school.entries(in: layout) }
 
     public func plan(_ school: SchoolDirectory, written: [String: WrittenEntry], passwords: [String: String]) throws -> ConvergencePlan {
         let observed = try connection.search(base: layout.school(school.uai), attributes: ManagedAttributes.read)

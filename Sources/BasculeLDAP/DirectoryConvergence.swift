@@ -111,6 +111,9 @@ public struct WrittenEntry: Sendable, Hashable, Codable {
 public struct ConvergencePlan: Sendable {
     public var operations: [DirectoryOperation]
     public var findings: [DirectoryFinding]
+    /// The entries the branch must hold, as compared: what Bascule records as written once the
+    /// operations ran.
+    public var desired: [DesiredEntry]
 }
 
 /// Compares a school's branch as read with what it must hold, and lists the operations that make
@@ -269,7 +272,7 @@ public struct DirectoryConvergence: Sendable {
             return a.dn < b.dn
         }
         findings.sort { ($0.dn, $0.attribute ?? "", $0.reason.french) < ($1.dn, $1.attribute ?? "", $1.reason.french) }
-        return ConvergencePlan(operations: operations, findings: findings)
+        return ConvergencePlan(operations: operations, findings: findings, desired: desired)
     }
 
     /// `{SCHEME}hash` → `{SCHEME}!hash`: no password matches it any more; `unlock` gives it back.

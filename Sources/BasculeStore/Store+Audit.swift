@@ -51,8 +51,7 @@ extension Store {
     /// Appends entries; never updates nor deletes any (there is no call for that).
     func appendAudit(_ entries: [AuditEntry]) async throws {
         guard !entries.isEmpty else { return }
-        let rows = try await query("SELECT MAX(seq) AS s FROM audit_log", "audit")
-        var seq = try rows.first.flatMap { try $0.decodeNil(column: "s") ? nil : $0.decode(column: "s", as: Int.self) } ?? 0
+        var seq = try await maxInteger("seq", in: "audit_log", "audit") ?? 0
         try await insertRows("audit_log",
             columns: ["seq", "at", "actor", "uai", "event", "target", "detail_fr", "detail_en", "plan_hash"],
             rows: entries.map { e in

@@ -49,8 +49,7 @@ extension Store {
             var known = try await self.posixNumbers(uai: uai)
             let missing = keys.filter { known[$0] == nil }
             guard !missing.isEmpty else { return known }
-            let rows = try await self.query("SELECT MAX(number) AS n FROM posix_ids", "posix")
-            var next = max(first, (try rows.first.flatMap { try $0.decodeNil(column: "n") ? nil : $0.decode(column: "n", as: Int.self) } ?? 0) + 1)
+            var next = max(first, (try await self.maxInteger("number", in: "posix_ids", "posix") ?? 0) + 1)
             var inserted: [[any Encodable & Sendable]] = []
             for key in missing.sorted() {
                 known[key] = next
@@ -101,8 +100,7 @@ extension Store {
     /// Writes a `started` line and returns its number.
     public func journalStart(runID: String, uai: UAI, target: String, kind: String, dn: String, body: String, at now: Date) async throws -> Int {
         try await transaction {
-            let rows = try await self.query("SELECT MAX(seq) AS s FROM directory_journal", "journal")
-            let seq = (try rows.first.flatMap { try $0.decodeNil(column: "s") ? nil : $0.decode(column: "s", as: Int.self) } ?? 0) + 1
+            let seq = (try await self.maxInteger("seq", in: "directory_journal", "journal") ?? 0) + 1
             try await self.insertRows("directory_journal",
                 columns: ["seq", "run_id", "uai", "target", "kind", "dn", "body", "state", "started_at"],
                 rows: [[seq, runID, uai.code, target, kind, dn, body, "started", Self.timestamp(now)]])

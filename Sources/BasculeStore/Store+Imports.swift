@@ -91,9 +91,7 @@ extension Store {
 
     /// The next import sequence number (imports are ordered by it, not by clock).
     public func nextImportSeq() async throws -> Int {
-        let rows = try await query("SELECT MAX(seq) AS s FROM imports", "imports")
-        guard let row = rows.first, !(try row.decodeNil(column: "s")) else { return 1 }
-        return try row.decode(column: "s", as: Int.self) + 1
+        (try await maxInteger("seq", in: "imports", "imports") ?? 0) + 1
     }
 
     public func imports(uai: UAI? = nil, source: SourceKind? = nil) async throws -> [ImportInfo] {

@@ -64,8 +64,7 @@ public actor Store {
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)
             """, "migrate")
-        let rows = try await query("SELECT MAX(version) AS v FROM schema_migrations", "migrate")
-        return try rows.first.flatMap { try $0.decodeNil(column: "v") ? nil : $0.decode(column: "v", as: Int.self) } ?? 0
+        return try await maxInteger("version", in: "schema_migrations", "migrate") ?? 0
     }
 
     func migrate() async throws {
@@ -119,6 +118,14 @@ public actor Store {
         } catch {
             throw StoreError.queryFailed(operation: operation, reason: String(reflecting: error))
         }
+    }
+
+    /// The largest value of an integer column, nil on an empty table: how sequence numbers are
+    /// given on both backends (neither's own autoincrement is shared by the other).
+    func maxInteger(_ column: String, in table: String, _ operation: String) async throws -> Int? {
+        let rows = try await query("SELECT MAX(\(unsafeRaw: column)) AS m FROM \(unsafeRaw: table)", operation)
+        guard let row = rows.first, !(try row.decodeNil(column: "m")) else { return nil }
+        return try row.decode(column: "m", as: Int.self)
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -21,6 +21,40 @@ public struct ChildProcess: Sendable {
         return ChildProcess(pid: pid)
     }
 
+    /// Why a tool run with `run` failed: its command line, how it ended and what it printed.
+    public struct Failure: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// Runs a tool and waits for it with `posix_spawn` and `waitpid`: Foundation's `Process` can
+    /// miss the exit of a child that starts a daemon (pg_ctl), and then waits forever.
+    @discardableResult
+    public static func run(_ tool: String, _ args: [String]) throws -> String {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-run-\(UUID().uuidString)").path
+        defer { unlink(log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([tool] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, tool, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw Failure(message: "\(tool) : posix_spawn \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        let exited = (status & 0x7f) == 0
+        let code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
+            throw Failure(message: "\(tool) \(args.joined(separator: " ")) → \(exited ? "code \(code)" : "signal \(status & 0x7f)"): \(text)")
+        }
+        return text
+    }
+
     public func kill() { _ = Glibc.kill(pid, SIGKILL) }
 
     /// Waits for the end; the exit code, or nil when a signal ended it.

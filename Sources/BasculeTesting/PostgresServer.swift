@@ -35,7 +35,7 @@ public enum PostgresServer {
     public static func dump(_ url: String, to file: String) throws {
         let pgDump = (binDirectory().map { $0 + "/pg_dump" }).flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
             ?? "/usr/bin/pg_dump"
-        try run(pgDump, ["--no-owner", "--file=\(file)", "--dbname=\(url)"])
+        try ChildProcess.run(pgDump, ["--no-owner", "--file=\(file)", "--dbname=\(url)"])
     }
 
     /// Base URL without a database: `postgres://user:pw@127.0.0.1:port`.
@@ -50,10 +50,10 @@ public enum PostgresServer {
             let data = dir.appendingPathComponent("data").path
             let asRoot = getuid() == 0
             // PostgreSQL refuses to run as root: the cluster belongs to the `postgres` user then.
-            if asRoot { try run("/bin/chown", ["-R", "postgres", dir.path]) }
+            if asRoot { try ChildProcess.run("/bin/chown", ["-R", "postgres", dir.path]) }
             let pwfile = dir.appendingPathComponent("pw").path
             try "bascule".write(toFile: pwfile, atomically: true, encoding: .utf8)
-            if asRoot { try run("/bin/chown", ["postgres", pwfile]) }
+            if asRoot { try ChildProcess.run("/bin/chown", ["postgres", pwfile]) }
             try runAs(asRoot, bin + "/initdb", ["-D", data, "-U", "bascule", "--pwfile=\(pwfile)", "-A", "scram-sha-256",
                                                "-E", "UTF8", "--no-locale"])
             let port = freePort()
@@ -93,43 +93,15 @@ public enum PostgresServer {
 
     private static func runAs(_ asRoot: Bool, _ tool: String, _ args: [String]) throws {
         if asRoot {
-            try run("/usr/sbin/runuser", ["-u", "postgres", "--", tool] + args)
+            try ChildProcess.run("/usr/sbin/runuser", ["-u", "postgres", "--", tool] + args)
         } else {
-            try run(tool, args)
+            try ChildProcess.run(tool, args)
         }
     }
 
     static func psql(_ base: String, _ sql: String) throws {
         let psql = (binDirectory().map { $0 + "/psql" }).flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
             ?? "/usr/bin/psql"
-        try run(psql, [base + "/postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
-    }
-
-    /// Runs a tool and waits for it with `posix_spawn` and `waitpid`: Foundation's `Process` can
-    /// miss the exit of a child that starts a daemon (pg_ctl), and then waits forever.
-    @discardableResult
-    public static func run(_ tool: String, _ args: [String]) throws -> String {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-run-\(UUID().uuidString)").path
-        defer { unlink(log) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([tool] + args).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, tool, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw LaunchError.failed("\(tool) : posix_spawn \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        let exited = (status & 0x7f) == 0
-        let code = (status >> 8) & 0xff
-        guard exited && code == 0 else {
-            throw LaunchError.failed("\(tool) \(args.joined(separator: " ")) → \(exited ? "code \(code)" : "signal \(status & 0x7f)"): \(text)")
-        }
-        return text
+        try ChildProcess.run(psql, [base + "/postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
     }
 }

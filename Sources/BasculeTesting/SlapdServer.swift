@@ -82,7 +82,7 @@ public final class SlapdServer: @unchecked Sendable {
         """
         let confFile = directory.appendingPathComponent("slapd.conf")
         try conf.write(to: confFile, atomically: true, encoding: .utf8)
-        _ = try PostgresServer.run("/usr/sbin/slaptest", ["-u", "-f", confFile.path])
+        _ = try ChildProcess.run("/usr/sbin/slaptest", ["-u", "-f", confFile.path])
         // -d 0 keeps slapd in the foreground, our child: killed with the test process's value.
         process = try ChildProcess.start(Self.binary, ["-f", confFile.path, "-h", listen, "-d", "0"])
         try waitUntilListening(port: port)
@@ -148,12 +148,12 @@ public final class SlapdServer: @unchecked Sendable {
         let p = dir.path
         let openssl = "/usr/bin/openssl"
         try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
-        try PostgresServer.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        try ChildProcess.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                                          "-subj", "/CN=Bascule Test CA", "-keyout", "\(p)/ca.key", "-out", "\(p)/ca.pem"])
-        try PostgresServer.run(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+        try ChildProcess.run(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
                                          "-keyout", "\(p)/server.key", "-out", "\(p)/server.csr"])
         try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: "\(p)/san.ext", atomically: true, encoding: .utf8)
-        try PostgresServer.run(openssl, ["x509", "-req", "-in", "\(p)/server.csr", "-CA", "\(p)/ca.pem", "-CAkey", "\(p)/ca.key",
+        try ChildProcess.run(openssl, ["x509", "-req", "-in", "\(p)/server.csr", "-CA", "\(p)/ca.pem", "-CAkey", "\(p)/ca.key",
                                          "-CAcreateserial", "-days", "2", "-extfile", "\(p)/san.ext", "-out", "\(p)/server.pem"])
         return ("\(p)/ca.pem", "\(p)/server.pem", "\(p)/server.key")
     }

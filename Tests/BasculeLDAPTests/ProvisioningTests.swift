@@ -302,7 +302,6 @@ final class StoppingConnector: DirectoryConnector, @unchecked Sendable {
     func plan(_ school: SchoolDirectory, written: [String: WrittenEntry], passwords: [String: String]) throws -> ConvergencePlan {
         try inner.plan(school, written: written, passwords: passwords)
     }
-    func desiredEntries(_ school: SchoolDirectory) -> [DesiredEntry] { inner.desiredEntries(school) }
     func execute(_ operation: DirectoryOperation) throws {
         count += 1
         if count > limit { throw LDAPError.connect(url: target, code: -1, message: "serveur arrêté (test)") }

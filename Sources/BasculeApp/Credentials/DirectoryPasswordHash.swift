@@ -6,13 +6,14 @@ import Foundation
 /// system's random source through libxcrypt.
 public enum DirectoryPasswordHash {
     public enum Failure: Error, CustomStringConvertible {
-        case crypt(Int32)
-        public var description: String { "crypt(3) a échoué (errno \(self.code))" }
-        var code: Int32 { if case .crypt(let c) = self { return c }; return 0 }
+        case crypt(errno: Int32)
+        public var description: String {
+            switch self { case .crypt(let code): "crypt(3) a échoué (errno \(code))" }
+        }
     }
 
     public static func make(_ password: String, rounds: Int = 0) throws -> String {
-        guard let setting = crypt_gensalt_ra("$6$", UInt(rounds), nil, 0) else { throw Failure.crypt(errno) }
+        guard let setting = crypt_gensalt_ra("$6$", UInt(rounds), nil, 0) else { throw Failure.crypt(errno: errno) }
         defer { free(setting) }
         return "{CRYPT}" + (try crypt(password, setting: String(cString: setting)))
     }
@@ -29,7 +30,7 @@ public enum DirectoryPasswordHash {
         var data: UnsafeMutableRawPointer? = nil
         var size: Int32 = 0
         defer { if let data { memset(data, 0, Int(size)); free(data) } }
-        guard let out = crypt_ra(password, setting, &data, &size), out.pointee != UInt8(ascii: "*") else { throw Failure.crypt(errno) }
+        guard let out = crypt_ra(password, setting, &data, &size), out.pointee != UInt8(ascii: "*") else { throw Failure.crypt(errno: errno) }
         return String(cString: out)
     }
 }
