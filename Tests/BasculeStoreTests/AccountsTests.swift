@@ -32,7 +32,7 @@ struct MigrationOrderTests {
         #expect(Migrations.pending(applied: [1, 2, 3, 4, 6], in: all).map(\.version) == [5])
         #expect(Migrations.pending(applied: [1, 2, 3, 4], in: all).map(\.version) == [5, 6])
         #expect(Migrations.pending(applied: [], in: all).map(\.version) == [1, 2, 3, 4, 5, 6])
-        #expect(Migrations.all.map(\.version) == [1, 2, 3, 4, 5, 6])
+        #expect(Migrations.all.map(\.version) == [1, 2, 3, 4, 5, 6, 8])
     }
 }
 
@@ -44,7 +44,9 @@ struct UpgradeTests {
         let (store, dir) = try await backend.openFreshStore()
         defer { dir.remove() }
         // Back to what a database of schema 4 held, with a burnt login in it.
-        for sql in ["DROP TABLE school_rights", "DROP TABLE declined_renames", "DROP INDEX accounts_live_login",
+        for sql in ["DROP TABLE space_cleanups", "DROP TABLE space_archives", "DROP TABLE spaces",
+                    "DELETE FROM schema_migrations WHERE version = 8",
+                    "DROP TABLE school_rights", "DROP TABLE declined_renames", "DROP INDEX accounts_live_login",
                     "CREATE UNIQUE INDEX accounts_login ON accounts (uai, login)", "ALTER TABLE burnt_logins DROP COLUMN burnt_on",
                     "DELETE FROM schema_migrations WHERE version = 6",
                     // and back before 5, the real directory's tables.
@@ -57,7 +59,7 @@ struct UpgradeTests {
         await store.close()
 
         let upgraded = try await Store.open(store.location)
-        #expect(try await upgraded.schemaVersion() == 6)
+        #expect(try await upgraded.schemaVersion() == Migrations.latestVersion)
         let uai = UAI("0860001X")!
         let state = try await upgraded.directoryState(uai: uai)
         #expect(state.burntLogins == ["mdupont"] && state.burntOn.isEmpty)
