@@ -1,0 +1,1 @@
+print("à venir")
