@@ -143,7 +143,7 @@ struct QuotaAndACLTextTests {
                 == ["-u", "100042", "1048576", "1048576", "0", "0", "/srv"])
         #expect(QuotaTool.setArguments(.project(100900), bytes: 1500, mountPoint: "/")
                 == ["-P", "100900", "2", "2", "0", "0", "/"])
-        #expect(QuotaTool.projectArguments(100900, path: "/srv/e/X/Commun") == ["-p", "100900", "+P", "/srv/e/X/Commun"])
+        #expect(QuotaTool.projectArguments(100900, path: "/srv/e/X/Commun") == ["-R", "-p", "100900", "+P", "/srv/e/X/Commun"])
     }
 
     @Test("repquota -n -p: hard block limits by id")

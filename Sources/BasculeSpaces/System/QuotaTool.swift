@@ -99,7 +99,7 @@ public enum QuotaTool {
 
     /// `chattr` arguments putting a shared space's tree in its project (new files inherit it).
     public static func projectArguments(_ id: Int, path: String) -> [String] {
-        ["-p", String(id), "+P", path]
+        ["-R", "-p", String(id), "+P", path]
     }
 
     /// Hard block limits by numeric id from `repquota -n -p` output, in bytes; ids without a
