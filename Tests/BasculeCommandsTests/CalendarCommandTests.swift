@@ -43,7 +43,9 @@ struct CalendarCommandTests {
             #expect(c.accessClosed(for: role, on: d("2026-08-24")))
             #expect(c.accessClosed(for: role, on: d("2026-09-01")))
             #expect(!c.accessClosed(for: role, on: d("2026-09-02")))
-            #expect(!c.accessClosed(for: role, on: d("2026-08-25"), liftedEarly: true))
+            let lifted = AccessLifting(year: c.year, entryID: "fermeture-rentree-ent", role: role, from: d("2026-08-25"),
+                                       by: "direction", byLabel: "direction")
+            #expect(!c.accessClosed(for: role, on: d("2026-08-25"), liftings: [lifted]))
         }
         #expect(!c.accessClosed(for: .staff, on: d("2026-08-25")))
         #expect(c.entry("fermeture-rentree-ent")?.liftableBy == [.principal, .deputy])
