@@ -189,7 +189,8 @@ struct CalendarCommandTests {
         }
         #expect(ids("ent", "inForce") == ["imports-repris-ent", "fermeture-rentree-ent"])
         #expect(ids("ent", "next") == ["verification-ent"])
-        #expect(ids("serveur-pedagogique", "inForce") == ["imports-suspendus-serveur-pedagogique", "nettoyage-classes-commun"])
+        #expect(ids("serveur-pedagogique", "inForce") == ["imports-suspendus-serveur-pedagogique", "nettoyage-classes-commun",
+                                                                 "suppression-anciens-fichiers-import"])
         #expect(ids("serveur-pedagogique", "next").first == "imports-repris-serveur-pedagogique")
         #expect(ids("gar", "inForce").isEmpty)
         let ent = try #require(targets.first)
