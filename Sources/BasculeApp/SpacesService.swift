@@ -382,10 +382,15 @@ public struct SpacesService: Sendable {
     public static let departmentCleaned: Set<SpaceKind> = [.classSpace, .group, .common]
     /// Kinds the school cleans itself: Bascule only describes them.
     public static let schoolCleaned: [SpaceKind] = [.staffRoom, .mediaprof]
+    /// The calendar entries that are the spaces' (by id, which calendar files keep from year to
+    /// year; other `nettoyage` entries, such as the old import files', belong to other commands).
+    public static let departmentCleanupEntry = "nettoyage-classes-commun"
+    public static let schoolCleanupEntry = "nettoyage-salle-des-profs-mediaprof"
 
-    /// Purges archives past their retention; in the department's clean-up window (once per
-    /// school year), archives then empties class, group and Commun spaces; in the school's,
-    /// describes the staff room and Mediaprof for it. Outside a window, says when.
+    /// Purges archives past their retention; in the department's clean-up window
+    /// (`nettoyage-classes-commun`, once per school year), archives then empties class, group
+    /// and Commun spaces; in the school's (`nettoyage-salle-des-profs-mediaprof`), describes the
+    /// staff room and Mediaprof for it. Outside a window, says when.
     public func clean(uai: UAI, date: CivilDate, calendar: SchoolCalendar, dryRun: Bool = false,
                       actor: String = PlanningService.defaultActor, now: @Sendable () -> Date = { Date() }) async throws -> SpacesCleanReport {
         var report = SpacesCleanReport(uai: uai, date: date, dryRun: dryRun, windows: [], emptied: [], listings: [], purged: [], failures: [])
@@ -410,14 +415,14 @@ public struct SpacesService: Sendable {
         }
 
         let records = try await store.spaces(uai: uai)
-        for e in calendar.entries where e.kind == .cleanup && e.target == .pedagogicalServer {
+        for e in calendar.entries where [Self.departmentCleanupEntry, Self.schoolCleanupEntry].contains(e.id) {
             let open = e.isInForce(on: date)
             let doneOn = try await store.cleanupDone(uai: uai, entry: e.id, year: calendar.year)
             let span = "du \(e.from?.description ?? "…") au \(e.until?.description ?? "…")"
             var window = SpacesCleanReport.Window(entry: e.id, label: e.labelFrench, actor: e.actor, from: e.from, until: e.until,
                                                   state: open ? "open" : (e.window.startsAfter(date) ? "upcoming" : "past"),
                                                   doneOn: doneOn, french: "")
-            let schoolsOwn = e.actor == .school
+            let schoolsOwn = e.id == Self.schoolCleanupEntry
             let what = schoolsOwn ? "liste pour l'établissement le contenu de la salle des professeurs et de Mediaprof"
                                   : "archive puis vide les espaces classes, groupes et Commun"
             switch (open, doneOn) {

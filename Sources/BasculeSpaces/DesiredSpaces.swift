@@ -43,7 +43,7 @@ public struct DesiredSpaces: Sendable {
     public var folders: [DesiredFolder]
     public var findings: [SpaceFinding]
 
-    /// Group names that are subject groups: `matiere-<CODE_GESTION>`.
+    /// How subject groups are named: `matiere-<CODE_GESTION>` (``PlanningPolicy/subjectGroupName(_:)``).
     public static let subjectPrefix = "matiere-"
 
     public init(school: SchoolDirectory, settings: SpacesSettings, projectIDs: [String: Int] = [:]) {
@@ -162,10 +162,10 @@ public struct DesiredSpaces: Sendable {
         self.findings = findings
     }
 
-    /// The subject's code of a subject group (`matiere-MATHS` → `MATHS`).
+    /// The subject's code of a subject group (`matiere-ANGL1` → `ANGL1`, STS-Web's CODE_GESTION).
     public static func subjectCode(_ group: DirectoryGroup) -> String? {
-        guard group.name.hasPrefix(subjectPrefix), group.kind != .division, group.kind != .group else { return nil }
-        let code = String(group.name.dropFirst(subjectPrefix.count))
+        guard group.kind == .subject else { return nil }
+        let code = group.name.hasPrefix(subjectPrefix) ? String(group.name.dropFirst(subjectPrefix.count)) : group.name
         return code.isEmpty ? nil : code
     }
 

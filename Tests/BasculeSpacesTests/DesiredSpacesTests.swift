@@ -20,7 +20,7 @@ enum Tiny {
         ("6A", .division, ["alice"], 2001), ("6B", .division, ["bob"], 2002),
         ("equipe-6A", .classTeam, ["prof"], 2003), ("equipe-6B", .classTeam, [], 2004),
         ("6ESP1", .group, ["alice", "bob"], 2005), ("equipe-6ESP1", .classTeam, ["prof"], 2006),
-        ("matiere-MATHS", .classTeam, ["prof"], 2007),
+        ("matiere-MATHS", .subject, ["prof"], 2007),
         ("eleves", .role, ["alice", "bob"], 2010), ("profs", .role, ["prof"], 2011), ("administratifs", .role, ["secr"], 2012),
     ]
 

@@ -57,6 +57,17 @@ struct SpacesTests {
         #expect(!run(pupil, "/usr/bin/ls", rig.path("matieres")))
         #expect(!asUser(uid: 4242, gid: 4242, groups: [], ["/usr/bin/ls", rig.path("")]), "someone of another school sees nothing")
 
+        // A subject's space: its teachers', nobody else's.
+        let subject = try #require(school.groups.filter { $0.group.kind == .subject }.max { $0.group.members.count < $1.group.members.count })
+        let code = String(subject.group.name.dropFirst("matiere-".count))
+        let subjectSpace = rig.path("matieres/\(code)")
+        #expect(owner(subjectSpace) == Owner(uid: 0, gid: subject.gidNumber, mode: 0o2770))
+        let subjectTeacher = try #require(live.first { subject.group.members.contains($0.account.login) })
+        let otherTeacher = try #require(live.first { $0.account.kind == .teacher && !subject.group.members.contains($0.account.login) })
+        #expect(run(subjectTeacher, "/usr/bin/touch", subjectSpace + "/progression.odt"))
+        #expect(!run(otherTeacher, "/usr/bin/ls", subjectSpace) && !run(pupil, "/usr/bin/ls", subjectSpace))
+        #expect(run(otherTeacher, "/usr/bin/ls", rig.path("matieres")), "teachers see which subjects have a space")
+
         let audited = try await rig.store.auditEntries(AuditFilter(uai: rig.uai, event: "espaces-create"))
         #expect(audited.count == report.operations.count)
         #expect(audited.contains { $0.target == "\(rig.uai.code)/classes/\(a.group.name)" && $0.french == "L'espace de la classe \(a.group.name)" })

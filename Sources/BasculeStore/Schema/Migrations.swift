@@ -260,7 +260,22 @@ enum Migrations {
             )
             """,
         ]),
-        // 7 is the lead's (import files); 8 is the spaces', written side by side.
+        // 8 (file spaces) and 9 (verification) are written side by side with this one.
+        Migration(version: 7, name: "access closures lifted early", statements: [
+            """
+            CREATE TABLE access_liftings (
+                uai TEXT NOT NULL,
+                school_year TEXT NOT NULL,
+                entry_id TEXT NOT NULL,
+                role TEXT NOT NULL,
+                lifted_from TEXT NOT NULL,
+                lifted_by TEXT NOT NULL,
+                lifted_as TEXT NOT NULL,
+                PRIMARY KEY (uai, school_year, entry_id, role)
+            )
+            """,
+        ]),
+        // Written side by side with 7 (access closures) and 9 (verification).
         Migration(version: 8, name: "file spaces: spaces created, archives, clean-ups done", statements: [
             // The folders Bascule created: what makes a folder Bascule's (anything else is reported,
             // never touched). `moving_from` is set while a renamed login's folder is being moved.
