@@ -55,20 +55,20 @@ print("second sync         : \(left) operation(s) in \(format(again, 2)) s (lsta
 // Fill: each personal space gets `filesPerPerson` files of 1 to 64 KiB in two folders, each
 // class 200 files; the first class a sparse file of 1 GiB (4 KiB on disk). Pseudo-random bytes:
 // what gzip cannot shrink, the archives' worst case.
-var rng = SplitMix64(state: 7)
-func noise(_ size: Int) -> Data {
+func noise(_ size: Int, _ rng: inout SplitMix64) -> Data {
     var words = [UInt64](repeating: 0, count: (size + 7) / 8)
     for i in words.indices { words[i] = rng.next() }
     return words.withUnsafeBytes { Data($0.prefix(size)) }
 }
 var written: Int64 = 0, count = 0
 let fill = try await seconds {
+    var rng = SplitMix64(state: 7)
     for entry in try FileManager.default.contentsOfDirectory(atPath: "\(settings.root)/\(uai.code)/perso") {
         let home = "\(settings.root)/\(uai.code)/perso/\(entry)"
         try FileManager.default.createDirectory(atPath: home + "/cours", withIntermediateDirectories: false)
         for i in 0..<filesPerPerson {
             let size = 1024 * Int(1 + rng.next() % 64)
-            _ = FileManager.default.createFile(atPath: home + (i % 2 == 0 ? "/cours" : "") + "/f\(i).dat", contents: noise(size))
+            _ = FileManager.default.createFile(atPath: home + (i % 2 == 0 ? "/cours" : "") + "/f\(i).dat", contents: noise(size, &rng))
             written += Int64(size)
             count += 1
         }
@@ -77,7 +77,7 @@ let fill = try await seconds {
         let space = "\(settings.root)/\(uai.code)/classes/\(entry)"
         for i in 0..<200 {
             let size = 1024 * Int(1 + rng.next() % 64)
-            _ = FileManager.default.createFile(atPath: space + "/c\(i).dat", contents: noise(size))
+            _ = FileManager.default.createFile(atPath: space + "/c\(i).dat", contents: noise(size, &rng))
             written += Int64(size)
             count += 1
         }
