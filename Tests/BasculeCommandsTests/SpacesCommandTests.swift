@@ -11,7 +11,8 @@ struct SpacesCommandTests {
         let exports = dir.file("exports").path, data = dir.file("data").path
         #expect(await bascule(["generate", "--students", "60", "--years", "1", "--first-year", "2026", "--seed", "5", "--out", exports]).exitCode == 0)
         #expect(await bascule(["import", "--data", data, "--date", "2026-09-03"] + generatedFiles(exports, year: 2026)).exitCode == 0)
-        try yaml(dir.path).write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8)
+        let text = yaml(dir.path)
+        if !text.isEmpty { try text.write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8) }
         let uai = try #require(try FileManager.default.contentsOfDirectory(atPath: exports).first)
         return (dir, ["--data", data], uai)
     }
@@ -73,6 +74,42 @@ struct SpacesCommandTests {
         #expect(again.output.contains("\"state\" : \"done\""))
         let audit = await bascule(["audit"] + data + ["--event", "espaces-archive-empty"])
         #expect(audit.output.contains("Commun"), "\(audit.output)")
+    }
+
+    @Test("bascule spaces sync killed at various moments: the next sync finishes it, with no folder left unrecorded and nothing done twice")
+    func killedSync() async throws {
+        let exe = ChildProcess.basculeExecutable
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the bascule executable first (swift build)")
+        let (dir, data, _) = try await school { _ in "" }
+        defer { dir.remove() }
+        #expect(await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
+        var outcomes: [String] = []
+        for (n, delay) in stride(from: 0.02, through: 8.0, by: 0.05).enumerated() {
+            // A fresh copy each time: the store as apply left it, no folder yet.
+            let copy = dir.file("essai-\(n)").path
+            try ChildProcess.run("/bin/cp", ["-a", data[1], copy])
+            try "espaces:\n  racine: \(copy)/espaces\n".write(toFile: copy + "/bascule.yml", atomically: true, encoding: .utf8)
+            let child = try ChildProcess.start(exe, ["spaces", "sync", "--data", copy, "--date", "2026-09-03"])
+            try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+            child.kill()
+            let code = child.wait()
+            let made = (FileManager.default.enumerator(atPath: copy + "/espaces")?.allObjects.count) ?? 0
+            outcomes.append("\(String(format: "%.2f", delay))s:\(code.map(String.init) ?? "tué"):\(made)")
+            let finish = await bascule(["spaces", "sync", "--data", copy, "--date", "2026-09-03", "--json"])
+            #expect(finish.exitCode == 0, "\(finish.errors)")
+            let findings = try #require(try jsonArray(finish.output).first?["findings"] as? [Any])
+            #expect(findings.isEmpty, "after a kill at \(delay) s: \(findings)")
+            let again = await bascule(["spaces", "sync", "--data", copy, "--date", "2026-09-03", "--dry-run", "--json"])
+            let left = try #require(try jsonArray(again.output).first?["operations"] as? [Any])
+            #expect(left.isEmpty, "after a kill at \(delay) s, then a sync: \(left.count) operation(s) left")
+            let audit = try jsonArray(await bascule(["audit", "--data", copy, "--event", "espaces-create", "--json"]).output)
+            let targets = audit.compactMap { $0["target"] as? String }
+            #expect(Set(targets).count == targets.count || code == nil, "each folder created once, audited once")
+            try? FileManager.default.removeItem(atPath: copy)
+            if code == 0 { break }
+        }
+        print("spaces sync kills: \(outcomes)")
+        #expect(outcomes.contains { $0.contains("tué") && !$0.hasSuffix(":0") }, "some kills landed after folders were made")
     }
 
     @Test("A root that is / or relative, a quota that is no size, a directory home root that differs, or no espaces section: refused with the reason (exit 2)")
