@@ -17,6 +17,8 @@ struct SpacesCommand: AsyncParsableCommand {
     /// Exit code of a run where an operation on the tree failed (the others were done).
     static let failureCode: Int32 = 6
 
+    static let noSchool = "Aucun établissement : importez d'abord des exports (bascule import), puis appliquez un plan (bascule apply)."
+
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "report",
@@ -44,6 +46,7 @@ struct SpacesCommand: AsyncParsableCommand {
                     for school in try await schools(uai, in: store) { out.append(try await service.report(uai: school)) }
                     return out
                 }
+                if reports.isEmpty && !json { say(SpacesCommand.noSchool); return }
                 say(json ? try renderJSON(reports) : reports.map(\.french).joined(separator: "\n\n"))
             }
         }
@@ -88,6 +91,7 @@ struct SpacesCommand: AsyncParsableCommand {
                     }
                     return out
                 }
+                if reports.isEmpty && !json { say(SpacesCommand.noSchool); return }
                 say(json ? try renderJSON(reports) : reports.map(\.french).joined(separator: "\n"))
                 if reports.contains(where: { !$0.failures.isEmpty }) { throw ExitCode(SpacesCommand.failureCode) }
             }
@@ -154,6 +158,7 @@ struct SpacesCommand: AsyncParsableCommand {
                     }
                     return out
                 }
+                if reports.isEmpty && !json { say(SpacesCommand.noSchool); return }
                 say(json ? try renderJSON(reports) : reports.map(\.french).joined(separator: "\n\n"))
                 if reports.contains(where: { !$0.failures.isEmpty }) { throw ExitCode(SpacesCommand.failureCode) }
             }
