@@ -440,7 +440,8 @@ public struct SpacesService: Sendable {
             guard open else { continue }
 
             if schoolsOwn {
-                for r in records where Self.schoolCleaned.contains(SpaceConvergence.spaceKind(ofKey: r.key)) {
+                let described = Self.schoolCleaned.flatMap { kind in records.filter { SpaceConvergence.spaceKind(ofKey: $0.key) == kind } }
+                for r in described {
                     guard FileTree.stat(files.absolute(r.path))?.type == .directory, let u = try? files.measure(r.path) else { continue }
                     let format = { (t: Int64?) in t.map { CivilDate.from(epoch: $0).description } }
                     report.listings.append(SpaceListing(

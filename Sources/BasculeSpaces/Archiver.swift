@@ -128,6 +128,8 @@ public enum Archiver {
             try SystemTool.tar.check(["--create", "--gzip", "--file", partial, "--directory", folder, "--numeric-owner", "--acls",
                                       "--sparse", "--hard-dereference", "--no-recursion", "--null", "--verbatim-files-from",
                                       "--no-unquote", "--files-from", list])
+            // tar follows the umask; an archive of students' files is root's alone.
+            guard chmod(partial, 0o600) == 0 else { throw SpacesError.system(path: partial, call: "chmod", errno: errno) }
             let files = entries.filter { $0.type == .file }
             let manifest = ArchiveManifest(
                 format: ArchiveManifest.formatName, uai: uai.code, space: key, spaceKind: kind, folder: folder, createdOn: day,

@@ -208,6 +208,7 @@ struct SpacesTests {
             let row = try #require(archives.first { $0.spaceKey == "perso:\(p.account.personID)" })
             #expect(row.archivePath == "\(rig.settings.archiveDirectory)/\(rig.uai.code)/2026-09-29_perso-\(login).tar.gz")
             #expect(row.purgeOn == deletion.adding(days: 90) && row.fileCount == 1)
+            #expect(owner(row.archivePath)?.mode == 0o600 && owner(row.manifestPath)?.mode == 0o600, "students' files: root's alone")
             let data = try #require(FileManager.default.contents(atPath: row.manifestPath))
             #expect(Archiver.sha256Hex(data) == row.manifestSHA256)
             let manifest = try JSONDecoder().decode(ArchiveManifest.self, from: data)
