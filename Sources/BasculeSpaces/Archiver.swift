@@ -152,40 +152,35 @@ public enum Archiver {
         }
     }
 
-    /// Lists the archive back (every entry, in order) and hashes each regular file it holds
-    /// against the manifest. Throws ``SpacesError/archiveMismatch(path:detail:)`` at the first difference.
+    /// Reads the archive back in one pass: every entry's name (in order) and each regular
+    /// file's content, hashed and compared with the manifest. Throws
+    /// ``SpacesError/archiveMismatch(path:detail:)`` at the first difference.
     public static func verify(archive: String, manifest: ArchiveManifest) throws {
-        let listing = try SystemTool.tar.check(["--list", "--gzip", "--file", archive, "--quoting-style=escape"])
-        var listed = listing.output.split(separator: 10, omittingEmptySubsequences: true).map { unescapeTar(Array($0)) }
-        listed = listed.map { $0.last == 47 ? Array($0.dropLast()) : $0 }
-        let expected = manifest.entries.map(\.bytes)
-        guard listed == expected else {
-            let missing = Set(expected).subtracting(listed).first.map { String(decoding: $0, as: UTF8.self) }
-            let extra = Set(listed).subtracting(expected).first.map { String(decoding: $0, as: UTF8.self) }
-            throw SpacesError.archiveMismatch(path: archive, detail: "\(listed.count) entrée(s) listée(s) pour \(expected.count) au manifeste"
-                + (missing.map { ", absente : \($0)" } ?? "") + (extra.map { ", en trop : \($0)" } ?? ""))
-        }
-        // `--to-stdout` writes the regular files' content one after the other, in archive order.
+        // `--to-stdout` writes the regular files' content one after the other, in archive order;
+        // `--verbose` with `--index-file` writes the names elsewhere: one decompression, not two.
+        let index = (archive as NSString).deletingLastPathComponent + "/." + (archive as NSString).lastPathComponent + ".index"
+        defer { unlink(index) }
         let files = manifest.entries.filter { $0.type == .file }
-        var index = 0
+        var position = 0
         var remaining = files.first?.size ?? 0
         var hasher = SHA256()
         func finishFiles() throws {
-            while index < files.count && remaining == 0 {
+            while position < files.count && remaining == 0 {
                 let got = hex(hasher.finalize())
-                guard got == files[index].sha256 else {
-                    throw SpacesError.archiveMismatch(path: archive, detail: "contenu différent pour \(files[index].path)")
+                guard got == files[position].sha256 else {
+                    throw SpacesError.archiveMismatch(path: archive, detail: "contenu différent pour \(files[position].path)")
                 }
-                index += 1
+                position += 1
                 hasher = SHA256()
-                remaining = index < files.count ? files[index].size : 0
+                remaining = position < files.count ? files[position].size : 0
             }
         }
         try finishFiles()
-        let run = try SystemTool.tar.run(["--extract", "--gzip", "--file", archive, "--to-stdout"]) { chunk in
+        let run = try SystemTool.tar.run(["--extract", "--gzip", "--file", archive, "--to-stdout", "--verbose",
+                                          "--index-file=\(index)", "--quoting-style=escape"]) { chunk in
             var offset = 0
             while offset < chunk.count {
-                guard index < files.count else {
+                guard position < files.count else {
                     throw SpacesError.archiveMismatch(path: archive, detail: "contenu en trop après le dernier fichier")
                 }
                 let take = Int(min(Int64(chunk.count - offset), remaining))
@@ -196,8 +191,20 @@ public enum Archiver {
             }
         }
         guard run.succeeded else { throw SpacesError.tool("tar --extract --to-stdout", run.errors) }
-        guard index == files.count else {
-            throw SpacesError.archiveMismatch(path: archive, detail: "contenu manquant à partir de \(files[index].path)")
+        guard position == files.count else {
+            throw SpacesError.archiveMismatch(path: archive, detail: "contenu manquant à partir de \(files[position].path)")
+        }
+        let names = FileManager.default.contents(atPath: index).map { [UInt8]($0) } ?? []
+        let listed = names.split(separator: 10, omittingEmptySubsequences: true).map { line -> [UInt8] in
+            let name = unescapeTar(Array(line))
+            return name.last == 47 ? Array(name.dropLast()) : name
+        }
+        let expected = manifest.entries.map(\.bytes)
+        guard listed == expected else {
+            let missing = Set(expected).subtracting(listed).first.map { String(decoding: $0, as: UTF8.self) }
+            let extra = Set(listed).subtracting(expected).first.map { String(decoding: $0, as: UTF8.self) }
+            throw SpacesError.archiveMismatch(path: archive, detail: "\(listed.count) entrée(s) listée(s) pour \(expected.count) au manifeste"
+                + (missing.map { ", absente : \($0)" } ?? "") + (extra.map { ", en trop : \($0)" } ?? ""))
         }
     }
 

@@ -395,11 +395,18 @@ struct SpacesTests {
         var wrongContent = made.manifest
         wrongContent.entries[0].sha256 = String(repeating: "0", count: 64)
         #expect(throws: SpacesError.self) { try Archiver.verify(archive: made.archivePath, manifest: wrongContent) }
+        var extraFolder = made.manifest
+        var folder = try #require(made.manifest.entries.first { $0.type == .directory })
+        folder.path = "dossier-absent"
+        extraFolder.entries.append(folder)
+        #expect { try Archiver.verify(archive: made.archivePath, manifest: extraFolder) } throws: {
+            ($0 as? SpacesError)?.french.contains("absente : dossier-absent") == true
+        }
         var missing = made.manifest
         missing.entries.append(missing.entries[0])
         missing.entries[missing.entries.count - 1].path = "absent.txt"
         #expect { try Archiver.verify(archive: made.archivePath, manifest: missing) } throws: {
-            ($0 as? SpacesError)?.french.contains("absente : absent.txt") == true && ($0 as? SpacesError)?.french.contains("rien n'a été supprimé") == true
+            ($0 as? SpacesError)?.french.contains("absent.txt") == true && ($0 as? SpacesError)?.french.contains("rien n'a été supprimé") == true
         }
         try FileManager.default.createDirectory(atPath: dir.path + "/vide", withIntermediateDirectories: false)
         #expect(try Archiver.archive(folder: dir.path + "/vide", into: dir.path + "/archives", name: "vide", uai: Tiny.uai,
