@@ -146,15 +146,19 @@ public struct VerificationReport: Sendable, Codable {
     /// Which directory was read.
     public var directory: String
     public var checked: VerificationChecked
+    /// What explains many findings at once (a plan not applied yet), said before them.
+    public var notes: [Reason]
     /// Findings per kind code, every kind present (0 when none), for scripts.
     public var counts: [String: Int]
     public var findings: [VerificationFinding]
 
-    public init(uai: UAI, date: CivilDate, directory: String, checked: VerificationChecked, findings: [VerificationFinding]) {
+    public init(uai: UAI, date: CivilDate, directory: String, checked: VerificationChecked, findings: [VerificationFinding],
+                notes: [Reason] = []) {
         self.uai = uai
         self.date = date
         self.directory = directory
         self.checked = checked
+        self.notes = notes
         self.findings = findings.sorted(by: VerificationFinding.order)
         var counts: [String: Int] = [:]
         for kind in VerificationFinding.Kind.allCases { counts[kind.rawValue] = 0 }
@@ -174,6 +178,7 @@ public struct VerificationReport: Sendable, Codable {
 
     public var french: String {
         var lines = ["== Vérification de \(uai) au \(date) — \(directory) ==", "Vérifié : \(checked.french)."]
+        lines += notes.map { "⚠ \($0.french)" }
         if isClean {
             lines.append("Aucun écart : chacun atteint ses classes et ses groupes, rien ne reste de l'année passée.")
             return lines.joined(separator: "\n")

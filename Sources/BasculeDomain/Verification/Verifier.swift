@@ -151,7 +151,7 @@ private struct Run {
         switch (login, name) {
         case let (l?, n?): "\(l) (\(n))"
         case let (l?, nil): l
-        case let (nil, n?): "— (\(n))"
+        case let (nil, n?): "\(n) (sans compte)"
         case (nil, nil): "—"
         }
     }
@@ -375,7 +375,9 @@ private struct Run {
                               "no longer in \(g.name) per SIECLE (\(p?.division.map { "now in \($0)" } ?? "gone")), still a member of \(g.name)")
             case .role:
                 kind = .formerMember
-                what = Reason("n'a plus sa place dans \(g.name) d'après les exports, encore membre", "no longer belongs in \(g.name) per the exports, still a member")
+                what = p == nil
+                    ? Reason("a quitté l'établissement, encore membre de \(g.name)", "left the school, still a member of \(g.name)")
+                    : Reason("n'a plus sa place dans \(g.name) d'après les exports, encore membre", "no longer belongs in \(g.name) per the exports, still a member")
             }
             return VerificationFinding(kind: kind, who: who(login, name), login: login, name: name, group: g.name, location: g.dn,
                                        what: what, since: since,
