@@ -117,9 +117,8 @@ public struct DirectorySyncService: Sendable {
                 failedKeys.insert(op.key)
                 continue
             }
-            try await store.recordWritten(uai: uai, target: target, key: op.key, entry: try record(op.key),
-                                          passwordPushedFor: op.passwordFor)
-            try await store.journalFinish(seq: seq, at: now())
+            try await store.journalDone(seq: seq, at: now(), uai: uai, target: target, key: op.key, entry: try record(op.key),
+                                        passwordPushedFor: op.passwordFor)
             if op.kind != .addContainer {
                 audit.append(AuditEntry(at: now().formatted(.iso8601), actor: actor, uai: uai, event: "annuaire-\(op.kind.rawValue)",
                                         target: DN.firstValue(op.dn), french: op.reason.french + " (\(target))",

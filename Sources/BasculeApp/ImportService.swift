@@ -13,6 +13,8 @@ public struct ImportService: Sendable {
     public let now: Date
     /// Makes ids for new people and imports; replaceable so tests get stable ids.
     public let makeID: @Sendable () -> String
+    /// Where a copy of each file imported is kept, if anywhere.
+    public var archive: ImportFileArchive?
 
     /// An export under this share of its predecessor's people is reported (the planner refuses to
     /// act on it without a person's confirmation).
@@ -45,6 +47,7 @@ public struct ImportService: Sendable {
         var seq = try await store.nextImportSeq()
         var results: [ImportSummary.FileResult] = []
         var writes: [SnapshotWrite] = []
+        var imported: [(URL, ImportInfo)] = []
         for (url, export, sha) in parsed {
             let header = export.header
             let previous = try await batch.latest(uai: header.uai, source: header.source)
@@ -85,10 +88,23 @@ public struct ImportService: Sendable {
             result.notices = write.notices
             results.append(result)
             writes.append(write)
+            imported.append((url, info))
             batch.record(write)
         }
         try await store.commit(writes)
-        return ImportSummary(files: results)
+        // After the commit: a refused import keeps nothing. A copy that fails loses nothing
+        // either (the file is still where it was given) and is said, not hidden.
+        var summary = ImportSummary(files: results)
+        if let archive {
+            for (url, info) in imported {
+                do {
+                    try archive.keep(url, info: info, day: today)
+                } catch {
+                    summary.keptCopyFailures.append("\(url.lastPathComponent) : \(error.localizedDescription)")
+                }
+            }
+        }
+        return summary
     }
 
     /// Older by school year, then by export date; an export without dates is never called older.

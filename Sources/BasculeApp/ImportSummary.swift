@@ -17,6 +17,8 @@ public struct ImportSummary: Sendable, Codable {
     }
 
     public var files: [FileResult]
+    /// Files imported whose copy could not be kept under `<data>/imports` (see ``ImportFileArchive``).
+    public var keptCopyFailures: [String] = []
 
     public var notices: [ImportNotice] { files.flatMap(\.notices) }
 
@@ -32,6 +34,9 @@ public struct ImportSummary: Sendable, Codable {
             }
             out.append("• \(f.file) : \(what) — \(f.records) fiche(s), \(f.newPeople) nouvelle(s) personne(s), \(f.knownPeople) déjà connue(s).")
             for n in f.notices { out.append("    ! \(n.description)") }
+        }
+        for failure in keptCopyFailures {
+            out.append("! Import enregistré, mais sa copie n'a pas pu être gardée : \(failure)")
         }
         return out.joined(separator: "\n")
     }

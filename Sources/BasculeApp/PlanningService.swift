@@ -65,6 +65,7 @@ public struct PlanningService: Sendable {
         var students: [RosterPerson] = [], staff: [RosterPerson] = []
         var structures: [StructureRecord] = []
         var services: [(service: TeachingService, teacherID: String)] = []
+        var subjects: [SubjectRecord] = []
         var previous: [PersonKind: Int] = [:]
         if let latest = studentImports.last { students = roster(try await store.snapshotPeople(importID: latest.id)) }
         if studentImports.count > 1 {
@@ -75,12 +76,13 @@ public struct PlanningService: Sendable {
             staff = roster(try await store.snapshotPeople(importID: latest.id))
             structures = try await store.structures(importID: latest.id)
             services = try await store.services(importID: latest.id).map { ($0.service, $0.teacherID) }
+            subjects = try await store.subjects(importID: latest.id)
         }
         if staffImports.count > 1 {
             for p in try await store.snapshotPeople(importID: staffImports[staffImports.count - 2].id) { previous[p.kind, default: 0] += 1 }
         }
         return SchoolRoster(uai: uai, students: students, staff: staff, structures: structures, services: services,
-                            previousCounts: previous)
+                            subjects: subjects, previousCounts: previous)
     }
 
     /// Without a calendar: deletions of former students and staff happen in September, as the
@@ -99,13 +101,17 @@ public struct PlanningService: Sendable {
         let directory = try await store.directoryState(uai: uai)
         let approvedDepartures = try await store.approvedDepartures(uai: uai)
         let declined = try await store.declinedRenames(uai: uai)
+        let liftings = try await store.accessLiftings(uai: uai)
         let plan = Planner(policy: policy).plan(.init(roster: roster, directory: directory, date: date,
                                                       gate: try gate ?? self.gate(uai, date),
-                                                      approvedDepartures: approvedDepartures, declinedRenames: declined))
+                                                      approvedDepartures: approvedDepartures, declinedRenames: declined,
+                                                      accessLiftings: liftings))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = try encoder.encode(plan)
-        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        var named = plan
+        named.access = []
+        let hash = SHA256.hash(data: try encoder.encode(named)).map { String(format: "%02x", $0) }.joined()
         return HashedPlan(plan: plan, hash: hash, json: String(decoding: data, as: UTF8.self))
     }
 

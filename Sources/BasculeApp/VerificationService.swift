@@ -113,7 +113,8 @@ public struct VerificationService: Sendable {
         for info in try await store.imports(uai: uai, source: .sts) {
             let roster = SchoolRoster(uai: uai, students: [], staff: try await people(info.id),
                                       structures: try await store.structures(importID: info.id),
-                                      services: try await store.services(importID: info.id).map { ($0.service, $0.teacherID) })
+                                      services: try await store.services(importID: info.id).map { ($0.service, $0.teacherID) },
+                                      subjects: try await store.subjects(importID: info.id))
             staff.append(moment(info, roster))
         }
         return ExportHistory(timelines: [ExportTimeline(moments: students), ExportTimeline(moments: staff)])

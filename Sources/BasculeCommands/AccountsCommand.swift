@@ -7,8 +7,8 @@ import Foundation
 struct AccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accounts",
-        abstract: "Les comptes gérés par Bascule : liste (par défaut), renommages proposés par le plan.",
-        subcommands: [AccountsListCommand.self, AccountsRenameCommand.self],
+        abstract: "Les comptes gérés par Bascule : liste (par défaut), renommages proposés par le plan, protection contre la suppression.",
+        subcommands: [AccountsListCommand.self, AccountsRenameCommand.self, AccountsProtectCommand.self],
         defaultSubcommand: AccountsListCommand.self)
 }
 
@@ -64,6 +64,46 @@ struct AccountsRenameCommand: AsyncParsableCommand {
                     say("\(done.oldLogin) garde son identifiant dans \(uai) (proposé : \(done.newLogin)) : le plan ne le proposera plus tant que le nom « \(done.proposal.name?.full ?? "") » ne change pas.")
                 }
             }
+        }
+    }
+}
+
+struct AccountsProtectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "protect",
+        abstract: "Protège un compte : aucun plan ne le désactive ni ne le supprime (--off lève la protection).",
+        discussion: """
+            Pour garder un compte au-delà d'un départ (examen en cours, personnel en congé, compte de service) :
+            le plan le montre toujours partant, mais ne le désactive ni ne le supprime tant qu'il est protégé.
+            Décision de la direction (fonction DIR dans STS-Web) ou du RUPN, nommés par --by ; consignée dans
+            l'audit. « bascule accounts » marque les comptes protégés.
+            """)
+
+    @OptionGroup var options: DataOptions
+
+    @Option(name: [.customLong("uai"), .customLong("school")], help: "Établissement (UAI).")
+    var uai: UAI
+
+    @Argument(help: "Identifiant du compte à protéger.")
+    var login: String
+
+    @Option(help: "Identifiant de la personne qui décide (direction ou RUPN).")
+    var by: String
+
+    @Option(help: "Pourquoi (consigné dans l'audit).")
+    var reason: String?
+
+    @Flag(help: "Lève la protection : le compte suit de nouveau les départs.")
+    var off = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let account = try await options.withStore { store in
+                try await ProtectionService(store: store).set(uai: uai, login: login, protected: !off, by: by, reason: reason)
+            }
+            say(off
+                ? "Protection levée pour \(account.login) (\(account.name.full)) dans \(uai) : le compte suit de nouveau les départs."
+                : "\(account.login) (\(account.name.full)) est protégé dans \(uai) : aucun plan ne le désactive ni ne le supprime (\(account.status.rawValue) depuis le \(account.statusSince)).")
         }
     }
 }

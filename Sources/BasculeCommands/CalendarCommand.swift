@@ -1,12 +1,23 @@
 import ArgumentParser
+import BasculeApp
 import BasculeCalendarFiles
 import BasculeDomain
+import BasculeStore
 import Foundation
 
-/// `bascule calendar`: what the rollover calendar says on a day, per target.
+/// `bascule calendar`: what the rollover calendar says, and the closures the direction lifts.
 struct CalendarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calendar",
+        abstract: "Calendrier de bascule : ce qui est en vigueur à une date (par défaut), levée anticipée d'une fermeture d'accès.",
+        subcommands: [CalendarShowCommand.self, CalendarLiftCommand.self],
+        defaultSubcommand: CalendarShowCommand.self)
+}
+
+/// `bascule calendar [show]`: what the rollover calendar says on a day, per target.
+struct CalendarShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Calendrier de bascule : ce qui est en vigueur à une date et ce qui vient ensuite, par cible (ENT, serveur pédagogique, GAR, Moodlecol).",
         discussion: """
             Le calendrier de la bascule vers l'année AAAA-(AAAA+1) couvre l'été AAAA : une date de 2026
@@ -14,10 +25,12 @@ struct CalendarCommand: AsyncParsableCommand {
             DONNÉES/calendriers/UAI/2026-2027.yml (avec --school), DONNÉES/calendriers/2026-2027.yml,
             puis le calendrier fourni avec Bascule. Une année sans calendrier reprend le plus proche,
             dates décalées d'autant d'années, et l'affichage le signale. Les dates sont incluses.
+            Avec --school, les fermetures d'accès levées avant leur fin par la direction (bascule calendar
+            lift) sont montrées, et l'accès de chaque profil à la date dite.
             """)
 
-    @Option(name: .long, help: "Dossier des données de Bascule (y sont cherchés les calendriers, sous calendriers/).")
-    var data: String = "./bascule-data"
+    @OptionGroup var options: DataOptions
+    var data: String { options.data }
 
     @Option(help: "Date consultée (AAAA-MM-JJ), par défaut aujourd'hui.")
     var date: DateOption?
@@ -39,10 +52,87 @@ struct CalendarCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let status = loaded.calendar.status(on: day)
+        var liftings: [AccessLifting] = []
+        if let school, options.database != nil || FileManager.default.fileExists(atPath: options.location.description) {
+            try await reportingErrors {
+                liftings = loaded.calendar.applicable(try await options.withStore { try await $0.accessLiftings(uai: school) })
+            }
+        }
+        let access = loaded.calendar.accessNotices(on: day, liftings: liftings)
         if json {
-            say(try renderJSON(CalendarOutput(status, source: loaded.source)))
+            say(try renderJSON(CalendarOutput(status, source: loaded.source, liftings: liftings, access: access)))
         } else {
-            say(CalendarOutput.french(status, source: loaded.source))
+            say(CalendarOutput.french(status, source: loaded.source, liftings: liftings, access: access))
+        }
+    }
+}
+
+/// `bascule calendar lift`: the principal or deputy opens an access closure early for a profile.
+struct CalendarLiftCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lift",
+        abstract: "Lève avant sa fin une fermeture d'accès (fermeture de rentrée de l'ENT) pour un profil : décision du principal ou de son adjoint·e.",
+        discussion: """
+            Le calendrier dit quelles fermetures sont levables et par qui (levable_par). --by nomme le compte
+            de la personne qui décide : sa fonction DIR dans le dernier export STS-Web en fait la direction.
+            Sans --for, tous les profils que la fermeture concerne ; sans --entry, la seule fermeture levable
+            du calendrier. L'accès est ouvert à partir de --date (par défaut aujourd'hui). --cancel annule
+            l'ouverture anticipée. Chaque décision est consignée dans l'audit ; « bascule plan » et
+            « bascule calendar --school UAI » la montrent.
+            """)
+
+    @OptionGroup var options: DataOptions
+
+    @Option(name: [.customLong("uai"), .customLong("school")], help: "Établissement (UAI).")
+    var uai: UAI
+
+    @Option(help: "Identifiant de la personne qui décide (principal ou adjoint·e).")
+    var by: String
+
+    @Option(name: .customLong("for"), help: "Profil : eleves ou responsables (répétable).")
+    var roles: [RoleOption] = []
+
+    @Option(help: "Identifiant de la fermeture dans le calendrier (par défaut la seule levable).")
+    var entry: String?
+
+    @Option(help: "Premier jour d'accès (AAAA-MM-JJ), par défaut aujourd'hui.")
+    var date: DateOption?
+
+    @Flag(help: "Annule une levée anticipée : la fermeture s'applique de nouveau.")
+    var cancel = false
+
+    func run() async throws {
+        let day = date?.date ?? DateOption.today()
+        try await reportingErrors {
+            let calendar = try CalendarStore(dataDirectory: options.data)
+                .calendar(for: SchoolCalendar.rolloverYear(for: day), school: uai).calendar
+            let closure = try ClosureLiftService.closure(entry, in: calendar)
+            try await options.withStore { store in
+                let service = ClosureLiftService(store: store)
+                if cancel {
+                    let roles = try await service.cancel(uai: uai, calendar: calendar, entry: closure, roles: roles.map(\.role), by: by)
+                    say("Ouverture anticipée annulée dans \(uai) : \(closure.target.label) de nouveau fermé aux \(roles.map(\.label).joined(separator: " et ")) jusqu'au \(closure.until.map(\.description) ?? "—") [\(closure.id)].")
+                } else {
+                    let done = try await service.lift(uai: uai, calendar: calendar, entry: closure, roles: roles.map(\.role), by: by, on: day)
+                    say("Fermeture levée dans \(uai) : \(closure.target.label) ouvert aux \(done.map(\.role.label).joined(separator: " et ")) à partir du \(day) (fermeture prévue jusqu'au \(closure.until.map(\.description) ?? "—")) [\(closure.id)], décision de \(by).")
+                    if closure.target == .ent {
+                        say("À faire aussi dans l'ENT : Pilotage > Fermeture rentrée, pour les mêmes profils.")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `--for eleves` (or the calendar's English names).
+struct RoleOption: ExpressibleByArgument {
+    let role: CalendarRole
+    init?(argument: String) {
+        switch argument.lowercased() {
+        case "eleves", "élèves", "students": role = .students
+        case "responsables", "parents": role = .parents
+        case "personnels", "staff": role = .staff
+        default: return nil
         }
     }
 }
@@ -89,13 +179,59 @@ struct CalendarOutput: Encodable {
         let next: [Entry]
     }
 
+    struct Access: Encodable {
+        let target: String
+        let role: String
+        let entry: String
+        let open: Bool
+        let closedUntil: CivilDate?
+        let liftedFrom: CivilDate?
+        let liftedBy: String?
+
+        init(_ n: AccessNotice) {
+            target = n.target.id
+            role = n.role.rawValue
+            entry = n.entryID
+            open = n.isOpen
+            closedUntil = n.closedUntil
+            liftedFrom = n.lifting?.from
+            liftedBy = n.lifting?.by
+        }
+
+        enum CodingKeys: String, CodingKey { case target, role, entry, open, closedUntil, liftedFrom, liftedBy }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(target, forKey: .target)
+            try c.encode(role, forKey: .role)
+            try c.encode(entry, forKey: .entry)
+            try c.encode(open, forKey: .open)
+            try c.encode(closedUntil, forKey: .closedUntil)
+            try c.encode(liftedFrom, forKey: .liftedFrom)
+            try c.encode(liftedBy, forKey: .liftedBy)
+        }
+    }
+
+    struct Lifting: Encodable {
+        let entry: String
+        let role: String
+        let from: CivilDate
+        let by: String
+    }
+
     let date: CivilDate
     let schoolYear: String
     let derivedFrom: String?
     let source: String
     let targets: [Target]
+    /// Closures in force on the day, per profile: closed, or opened early.
+    let access: [Access]
+    /// Every early opening the school recorded for this year's calendar.
+    let liftings: [Lifting]
 
-    init(_ s: CalendarStatus, source: CalendarSource) {
+    init(_ s: CalendarStatus, source: CalendarSource, liftings: [AccessLifting] = [], access: [AccessNotice] = []) {
+        self.access = access.map(Access.init)
+        self.liftings = liftings.map { Lifting(entry: $0.entryID, role: $0.role.rawValue, from: $0.from, by: $0.by) }
         date = s.date
         schoolYear = s.year.description
         derivedFrom = s.derivedFrom?.description
@@ -106,7 +242,7 @@ struct CalendarOutput: Encodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case date, schoolYear, derivedFrom, source, targets }
+    enum CodingKeys: String, CodingKey { case date, schoolYear, derivedFrom, source, targets, access, liftings }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -115,9 +251,12 @@ struct CalendarOutput: Encodable {
         try c.encode(derivedFrom, forKey: .derivedFrom)
         try c.encode(source, forKey: .source)
         try c.encode(targets, forKey: .targets)
+        try c.encode(access, forKey: .access)
+        try c.encode(liftings, forKey: .liftings)
     }
 
-    static func french(_ s: CalendarStatus, source: CalendarSource) -> String {
+    static func french(_ s: CalendarStatus, source: CalendarSource, liftings: [AccessLifting] = [],
+                       access: [AccessNotice] = []) -> String {
         var out = ["== Calendrier de bascule \(s.year) au \(s.date) ==", "Source : \(source.french)"]
         if let base = s.derivedFrom {
             out.append("Attention : calendrier \(s.year) déduit de celui de \(base) (mêmes jours et mois, décalés de \(s.year.startYear - base.startYear) an(s)) ; à vérifier avec le mémo de l'année.")
@@ -131,6 +270,17 @@ struct CalendarOutput: Encodable {
             out.append("  À venir :")
             if t.next.isEmpty { out.append("    (rien)") }
             for e in t.next { out.append("    - \(line(e, upcoming: true))") }
+        }
+        if !access.isEmpty {
+            out.append("")
+            out.append("Accès au \(s.date) :")
+            for n in access { out.append("  - \(n.isOpen ? "ouvert" : "fermé") : \(n.reason.french)") }
+        }
+        let later = liftings.filter { $0.from > s.date }
+        if !later.isEmpty {
+            out.append("")
+            out.append("Levées anticipées à venir :")
+            for l in later { out.append("  - [\(l.entryID)] \(l.role.label) à partir du \(l.from), décision de \(l.by)") }
         }
         return out.joined(separator: "\n")
     }

@@ -64,9 +64,10 @@ struct Demo {
                 say("Ces exports ont déjà été importés et leur plan appliqué par une démonstration précédente.")
                 continue
             }
-            let days = first ? [importDay] : [25, 28].map { CivilDate(year: year.startYear, month: 8, day: $0)! }
+            let days = first ? [importDay] : [25, 27, 28].map { CivilDate(year: year.startYear, month: 8, day: $0)! }
                 + [28, 29].map { CivilDate(year: year.startYear, month: 9, day: $0)! }
             for day in days {
+                if !first && day.month == 8 && day.day == 27 { try await liftClosure(uai: uai, day: day) }
                 // The memo's check, in the second week of September: between the rentrée and the
                 // end of the leavers' grace.
                 if !first && day.month == 9 && day.day == 28 { try await verify(uai: uai, day: CivilDate(year: year.startYear, month: 9, day: 10)!) }
@@ -99,6 +100,7 @@ struct Demo {
         for kind in [PlanAction.Kind.createAccount, .markLeaving, .disableAccount, .deleteAccount, .deleteGroup] {
             for a in plan.plan.actions.filter({ $0.kind == kind }).prefix(2) { say("  • \(a.french)") }
         }
+        for n in plan.plan.access { say("  \(n.isOpen ? "🔓" : "🔒") \(n.reason.french)") }
         if !plan.plan.changesDirectory {
             say("  rien à changer : l'annuaire est à jour.")
         } else if let why = plan.plan.deferred {
@@ -109,6 +111,20 @@ struct Demo {
             _ = try await planning.apply(uai: uai, date: day, expectedHash: plan.hash, allowMassChange: false)
             say("  appliqué à l'annuaire intégré.")
         }
+    }
+
+    /// The principal opens the ENT to students a few days early, as the memo allows
+    /// ("Pilotage > Fermeture rentrée"); parents wait for the end of the closure.
+    private func liftClosure(uai: UAI, day: CivilDate) async throws {
+        guard let calendar = try gate(uai, day).calendar,
+              let sts = try await store.latestImport(uai: uai, source: .sts) else { return }
+        let head = try await store.snapshotPeople(importID: sts.id).first { $0.function == "DIR" && !$0.hasLeft }
+        guard let head, let login = try await store.directoryState(uai: uai).accounts
+            .first(where: { $0.personID == head.personID && $0.status == .active })?.login else { return }
+        let closure = try ClosureLiftService.closure(nil, in: calendar)
+        let done = try await ClosureLiftService(store: store)
+            .lift(uai: uai, calendar: calendar, entry: closure, roles: [.students], by: login, on: day)
+        say("-- \(day) : la direction (\(login)) ouvre l'ENT aux élèves avant la fin de la fermeture de rentrée (bascule calendar lift --for eleves) : \(done.count) profil(s).")
     }
 
     /// `bascule verify` on the embedded directory: what the check of September says.

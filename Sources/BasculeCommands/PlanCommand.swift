@@ -65,9 +65,16 @@ struct PlanOutput: Encodable {
     let summary: PlanSummary
     let safety: PlanSafety
     let deferred: Reason?
+    let access: [CalendarOutput.Access]
     let actions: [PlanAction]
 
+    private let plan: Plan
+
+    enum CodingKeys: String, CodingKey { case hash, uai, date, summary, safety, deferred, access, actions }
+
     init(_ h: HashedPlan) {
+        plan = h.plan
+        access = h.plan.access.map(CalendarOutput.Access.init)
         hash = h.hash
         uai = h.plan.uai
         date = h.plan.date
@@ -83,6 +90,7 @@ struct PlanOutput: Encodable {
                    "comptes : \(s.accountsCreated) créé(s), \(s.accountsReactivated) réactivé(s), \(s.accountsUpdated) mis à jour, \(s.accountsLeaving) partant(s), \(s.accountsDisabled) désactivé(s), \(s.accountsDeleted) supprimé(s), \(s.renamesProposed) renommage(s) proposé(s)",
                    "groupes : \(s.groupsCreated) créé(s), \(s.groupsDeleted) supprimé(s) ; appartenances : +\(s.membershipsAdded) −\(s.membershipsRemoved)"]
         if let deferred { out.append("⏸ \(deferred.french)") }
+        for n in plan.access { out.append("\(n.isOpen ? "🔓" : "🔒") \(n.reason.french)") }
         for r in safety.reasons { out.append("⚠ \(r.french)") }
         if actions.isEmpty { out.append("Rien à changer.") }
         var current: PlanAction.Kind?
@@ -226,6 +234,7 @@ struct AccountsListCommand: AsyncParsableCommand {
         let entLogin: String
         let status: AccountStatus
         let statusSince: CivilDate
+        let protected: Bool
     }
 
     func run() async throws {
@@ -239,7 +248,8 @@ struct AccountsListCommand: AsyncParsableCommand {
                         let p = people[a.personID]
                         rows.append(Row(uai: uai, kind: a.kind, sourceId: p?.sourceId ?? "", firstName: a.name.firstName,
                                         lastName: a.name.displayFamilyName, division: p?.division, groups: p?.groups ?? [],
-                                        login: a.login, entLogin: a.entLogin, status: a.status, statusSince: a.statusSince))
+                                        login: a.login, entLogin: a.entLogin, status: a.status, statusSince: a.statusSince,
+                                        protected: a.protected))
                     }
                 }
                 return rows
@@ -247,7 +257,7 @@ struct AccountsListCommand: AsyncParsableCommand {
             if json { say(try renderJSON(rows)); return }
             if rows.isEmpty { say("Aucun compte : calculez puis appliquez un plan (bascule plan, bascule apply).") }
             for r in rows {
-                say("\(r.uai)  \(r.login.padding(toLength: 16, withPad: " ", startingAt: 0)) \(r.entLogin.padding(toLength: 18, withPad: " ", startingAt: 0)) \(r.lastName.uppercased()) \(r.firstName)  \(r.division ?? "")  (\(r.status.rawValue) depuis le \(r.statusSince))")
+                say("\(r.uai)  \(r.login.padding(toLength: 16, withPad: " ", startingAt: 0)) \(r.entLogin.padding(toLength: 18, withPad: " ", startingAt: 0)) \(r.lastName.uppercased()) \(r.firstName)  \(r.division ?? "")  (\(r.status.rawValue) depuis le \(r.statusSince))\(r.protected ? " [protégé]" : "")")
             }
         }
     }

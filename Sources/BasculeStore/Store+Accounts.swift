@@ -116,7 +116,7 @@ extension Store {
     }
 
     /// Runs `body`, reporting a database failure as a ``StoreError`` naming `operation`.
-    private func wrapped(_ operation: String, _ body: () async throws -> Void) async throws {
+    func wrapped(_ operation: String, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as StoreError {

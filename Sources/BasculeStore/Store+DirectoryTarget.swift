@@ -75,16 +75,32 @@ extension Store {
     /// pending temporary password, clears it: both or neither.
     public func recordWritten(uai: UAI, target: String, key: String, entry: WrittenEntryRow?, passwordPushedFor personID: String? = nil) async throws {
         try await transaction {
+            try await self.writeRecord(uai: uai, target: target, key: key, entry: entry, passwordPushedFor: personID)
+        }
+    }
+
+    /// An operation done: what it wrote, its pending password cleared and its journal line ended,
+    /// in one transaction (one commit per operation instead of two, and never one without the other).
+    public func journalDone(seq: Int, at now: Date, uai: UAI, target: String, key: String, entry: WrittenEntryRow?,
+                            passwordPushedFor personID: String? = nil) async throws {
+        try await transaction {
+            try await self.writeRecord(uai: uai, target: target, key: key, entry: entry, passwordPushedFor: personID)
             try await self.db.raw("""
-                DELETE FROM directory_entries WHERE uai = \(bind: uai.code) AND target = \(bind: target) AND entry_key = \(bind: key)
+                UPDATE directory_journal SET state = 'done', finished_at = \(bind: Self.timestamp(now)) WHERE seq = \(bind: seq)
                 """).run()
-            if let entry {
-                try await self.insertRows("directory_entries", columns: ["uai", "target", "entry_key", "dn", "attributes"],
-                                          rows: [[uai.code, target, key, entry.dn, entry.attributesJSON]])
-            }
-            if let personID {
-                try await self.db.raw("UPDATE credentials SET directory_hash = NULL WHERE person_id = \(bind: personID)").run()
-            }
+        }
+    }
+
+    private func writeRecord(uai: UAI, target: String, key: String, entry: WrittenEntryRow?, passwordPushedFor personID: String?) async throws {
+        try await db.raw("""
+            DELETE FROM directory_entries WHERE uai = \(bind: uai.code) AND target = \(bind: target) AND entry_key = \(bind: key)
+            """).run()
+        if let entry {
+            try await self.insertRows("directory_entries", columns: ["uai", "target", "entry_key", "dn", "attributes"],
+                                      rows: [[uai.code, target, key, entry.dn, entry.attributesJSON]])
+        }
+        if let personID {
+            try await self.db.raw("UPDATE credentials SET directory_hash = NULL WHERE person_id = \(bind: personID)").run()
         }
     }
 

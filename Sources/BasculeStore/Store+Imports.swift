@@ -193,6 +193,17 @@ extension Store {
         }
     }
 
+    public func subjects(importID: String) async throws -> [SubjectRecord] {
+        try await query("""
+            SELECT * FROM snapshot_subjects WHERE import_id = \(bind: importID) ORDER BY code
+            """, "subjects").map { r in
+            SubjectRecord(code: try r.decode(column: "code", as: String.self),
+                          managementCode: try r.decode(column: "management_code", as: String?.self),
+                          shortLabel: try r.decode(column: "short_label", as: String?.self),
+                          longLabel: try r.decode(column: "long_label", as: String?.self))
+        }
+    }
+
     public func services(importID: String) async throws -> [SnapshotService] {
         try await query("""
             SELECT s.*, p.source_id FROM snapshot_services s JOIN persons p ON p.id = s.teacher_id

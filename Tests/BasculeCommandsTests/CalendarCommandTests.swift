@@ -43,7 +43,9 @@ struct CalendarCommandTests {
             #expect(c.accessClosed(for: role, on: d("2026-08-24")))
             #expect(c.accessClosed(for: role, on: d("2026-09-01")))
             #expect(!c.accessClosed(for: role, on: d("2026-09-02")))
-            #expect(!c.accessClosed(for: role, on: d("2026-08-25"), liftedEarly: true))
+            let lifted = AccessLifting(year: c.year, entryID: "fermeture-rentree-ent", role: role, from: d("2026-08-25"),
+                                       by: "direction", byLabel: "direction")
+            #expect(!c.accessClosed(for: role, on: d("2026-08-25"), liftings: [lifted]))
         }
         #expect(!c.accessClosed(for: .staff, on: d("2026-08-25")))
         #expect(c.entry("fermeture-rentree-ent")?.liftableBy == [.principal, .deputy])
@@ -187,7 +189,8 @@ struct CalendarCommandTests {
         }
         #expect(ids("ent", "inForce") == ["imports-repris-ent", "fermeture-rentree-ent"])
         #expect(ids("ent", "next") == ["verification-ent"])
-        #expect(ids("serveur-pedagogique", "inForce") == ["imports-suspendus-serveur-pedagogique", "nettoyage-classes-commun"])
+        #expect(ids("serveur-pedagogique", "inForce") == ["imports-suspendus-serveur-pedagogique", "nettoyage-classes-commun",
+                                                                 "suppression-anciens-fichiers-import"])
         #expect(ids("serveur-pedagogique", "next").first == "imports-repris-serveur-pedagogique")
         #expect(ids("gar", "inForce").isEmpty)
         let ent = try #require(targets.first)

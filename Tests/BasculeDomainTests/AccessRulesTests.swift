@@ -76,4 +76,53 @@ struct AccessRulesTests {
             #expect(decision.reason.french.contains(word), "\(decision.reason.french)")
         }
     }
+
+    static func closure(liftableBy: Set<CalendarActor>, kind: CalendarEntryKind = .accessClosed) -> CalendarEntry {
+        CalendarEntry(id: "fermeture", kind: kind, target: .ent,
+                      window: DayWindow(from: CivilDate(year: 2026, month: 8, day: 24), until: CivilDate(year: 2026, month: 9, day: 1)),
+                      actor: .department, roles: [.students, .parents], liftableBy: liftableBy, labelFrench: "", labelEnglish: "")
+    }
+
+    /// actor, closure, profile, allowed, a word the reason must contain.
+    static let lifts: [(AccountHolder, CalendarEntry, CalendarRole, Bool, String)] = [
+        (principal, closure(liftableBy: [.principal, .deputy]), .students, true, "par la direction"),
+        (deputy, closure(liftableBy: [.principal, .deputy]), .parents, true, "par la direction"),
+        (deputy, closure(liftableBy: [.principal]), .parents, true, "par la direction"),
+        (principal, closure(liftableBy: [.principal, .deputy]), .staff, false, "ne concerne pas les personnels"),
+        (principal, closure(liftableBy: []), .students, false, "ne peut pas être levée"),
+        (principal, closure(liftableBy: [.department]), .students, false, "ne peut pas être levée"),
+        (principal, closure(liftableBy: [.principal], kind: .cleanup), .students, false, "n'est pas une fermeture"),
+        (rupn, closure(liftableBy: [.principal, .deputy]), .students, false, "seule la direction"),
+        (teacher, closure(liftableBy: [.principal, .deputy]), .students, false, "seule la direction"),
+        (formerPrincipal, closure(liftableBy: [.principal, .deputy]), .students, false, "n'est pas actif"),
+    ]
+
+    @Test("Only the head or their deputy lifts a closure the calendar says the school may lift, per profile", arguments: lifts.indices)
+    func closureLifts(_ i: Int) {
+        let (actor, entry, role, allowed, word) = Self.lifts[i]
+        let decision = AccessRules.closureLift(entry, for: role, by: actor)
+        #expect(decision.isAllowed == allowed)
+        #expect(decision.reason.french.contains(word), "\(decision.reason.french)")
+    }
+
+    /// actor, target, allowed, a word the reason must contain.
+    static let protections: [(AccountHolder, AccountHolder, Bool, String)] = [
+        (principal, leavingStudent, true, "direction"),
+        (deputy, teacher, true, "direction"),
+        (rupn, leavingTeacher, true, "RUPN"),
+        (rupn, disabledStudent, true, "RUPN"),
+        (teacher, leavingStudent, false, "seuls la direction et le RUPN"),
+        (cpe, student, false, "seuls la direction et le RUPN"),
+        (student, student, false, "seuls la direction et le RUPN"),
+        (formerPrincipal, student, false, "n'est pas actif"),
+        (principal, deletedStudent, false, "déjà supprimé"),
+    ]
+
+    @Test("Only the direction or the RUPN protects an account from deletion", arguments: protections.indices)
+    func protectionRule(_ i: Int) {
+        let (actor, target, allowed, word) = Self.protections[i]
+        let decision = AccessRules.protection(by: actor, of: target)
+        #expect(decision.isAllowed == allowed)
+        #expect(decision.reason.french.contains(word), "\(decision.reason.french)")
+    }
 }

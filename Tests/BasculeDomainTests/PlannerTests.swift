@@ -23,14 +23,20 @@ struct PlannerTests {
          StructureRecord(code: "ESP1", kind: .group, label: nil, divisions: ["6A", "3A"], mefs: [], location: SourceLocation(file: "", line: 0))]
     }
 
-    func service(_ code: String, _ kind: StructureKind, _ teacher: String) -> (service: TeachingService, teacherID: String) {
-        (TeachingService(structureCode: code, structureKind: kind, subjectCode: "020100", courseMode: nil, teacherSourceID: "T\(teacher)"), teacher)
+    func service(_ code: String, _ kind: StructureKind, _ teacher: String, subject: String = "020100") -> (service: TeachingService, teacherID: String) {
+        (TeachingService(structureCode: code, structureKind: kind, subjectCode: subject, courseMode: nil, teacherSourceID: "T\(teacher)"), teacher)
     }
+
+    /// French with its management code; Spanish without one, as some exports give it.
+    let subjects = [SubjectRecord(code: "020100", managementCode: "FRANC", shortLabel: "FRANCAIS", longLabel: nil),
+                    SubjectRecord(code: "030602", managementCode: nil, shortLabel: "ESPAGNOL LV2", longLabel: nil)]
 
     func roster(_ students: [RosterPerson], staff: [RosterPerson]? = nil, previous: [PersonKind: Int] = [:]) -> SchoolRoster {
         SchoolRoster(uai: uai, students: students, staff: staff ?? [teacher("t1", "Hélène", "LECŒUR"), teacher("t2", "Paul", "Durand")],
-                     structures: structures, services: [service("6A", .division, "t1"), service("ESP1", .group, "t2")],
-                     previousCounts: previous)
+                     structures: structures,
+                     services: [service("6A", .division, "t1"), service("ESP1", .group, "t2", subject: "030602"),
+                                service("3A", .division, "t2")],
+                     subjects: subjects, previousCounts: previous)
     }
 
     var year1: [RosterPerson] {
@@ -49,12 +55,33 @@ struct PlannerTests {
         #expect(plan.actions.first { $0.personID == "s1" }?.entLogin == "m.dupont")
         #expect(plan.actions.first { $0.personID == "s1" }?.reason.french == "nouvel·le élève en 6A")
         let groups = Set(plan.actions.filter { $0.kind == .createGroup }.compactMap(\.group))
-        #expect(groups == ["6A", "3A", "ESP1", "equipe-6A", "equipe-3A", "eleves", "profs", "administratifs"])
+        #expect(groups == ["6A", "3A", "ESP1", "equipe-6A", "equipe-3A", "equipe-ESP1", "matiere-FRANC", "matiere-030602",
+                           "eleves", "profs", "administratifs"])
         let team6A = Set(plan.actions.filter { $0.kind == .addMember && $0.group == "equipe-6A" }.compactMap(\.login))
         #expect(team6A == ["hlecoeur", "pdurand"], "the ESP1 teacher teaches students of 6A too")
         #expect(Set(plan.actions.filter { $0.kind == .addMember && $0.group == "equipe-3A" }.compactMap(\.login)) == ["pdurand"])
+        func members(_ group: String) -> Set<String> {
+            Set(plan.actions.filter { $0.kind == .addMember && $0.group == group }.compactMap(\.login))
+        }
+        #expect(members("equipe-ESP1") == ["pdurand"], "a group's team is its own teachers only")
+        #expect(members("matiere-FRANC") == ["hlecoeur", "pdurand"], "everyone who teaches French, whatever the class")
+        #expect(members("matiere-030602") == ["pdurand"], "without a management code, the national code names the subject")
+        #expect(plan.actions.first { $0.group == "matiere-FRANC" && $0.kind == .createGroup }?.groupKind == .subject)
         #expect(plan.actions.first?.kind == .createGroup, "groups exist before anyone joins them")
         #expect(!plan.safety.needsConfirmation)
+    }
+
+    @Test("A subject's group is named by its management code, made safe for a folder and a group name")
+    func subjectGroupNames() {
+        let policy = PlanningPolicy.default
+        func name(_ code: String, _ management: String?) -> String {
+            policy.subjectGroupName(SubjectRecord(code: code, managementCode: management, shortLabel: nil, longLabel: nil))
+        }
+        #expect(name("030201", "AGL1") == "matiere-AGL1")
+        #expect(name("030201", " agl1 ") == "matiere-AGL1")
+        #expect(name("041000", "HIST GEO") == "matiere-HIST-GEO")
+        #expect(name("041000", "ÉDUC/MUS") == "matiere-EDUC-MUS")
+        #expect(name("030602", "  ") == "matiere-030602")
     }
 
     @Test("The same inputs in another order give the same plan; applied, nothing is left to do")

@@ -1,8 +1,9 @@
 import BasculeDomain
 import Testing
 
-/// A small collège: 6A and 3A, the group ESP1 drawn from both, Hélène Lecœur teaching 6A and
-/// Paul Durand teaching ESP1 (so in both teams). Its directory is the planner's own plan applied.
+/// A small collège: 6A and 3A, the group ESP1 drawn from both, Hélène Lecœur teaching French to 6A
+/// and Paul Durand teaching Spanish to ESP1 (so in the teams of ESP1, 6A and 3A). Its directory is
+/// the planner's own plan applied.
 @Suite("The verifier: what the directory shows against what the exports say")
 struct VerifierTests {
     let uai = UAI("0860001X")!
@@ -39,7 +40,9 @@ struct VerifierTests {
                          StructureRecord(code: "3A", kind: .division, label: nil, divisions: [], mefs: [], location: location),
                          StructureRecord(code: "ESP1", kind: .group, label: nil, divisions: ["6A", "3A"], mefs: [], location: location)],
             services: [(TeachingService(structureCode: "6A", structureKind: .division, subjectCode: "020100", courseMode: nil, teacherSourceID: "Tt1"), "t1"),
-                       (TeachingService(structureCode: "ESP1", structureKind: .group, subjectCode: "030602", courseMode: nil, teacherSourceID: "Tt2"), "t2")])
+                       (TeachingService(structureCode: "ESP1", structureKind: .group, subjectCode: "030602", courseMode: nil, teacherSourceID: "Tt2"), "t2")],
+            subjects: [SubjectRecord(code: "020100", managementCode: "FRANC", shortLabel: "FRANCAIS", longLabel: "FRANCAIS"),
+                       SubjectRecord(code: "030602", managementCode: "ESP2", shortLabel: "ESPAGNOL LV2", longLabel: nil)])
     }
 
     /// The directory as a clean rollover leaves it.
@@ -77,7 +80,7 @@ struct VerifierTests {
         #expect(report.findings.isEmpty, "\(report.findings.map(\.what.french))")
         #expect(report.isClean)
         #expect(report.checked.students == 3 && report.checked.teachers == 2 && report.checked.accounts == 5)
-        #expect(report.checked.groups == 8)
+        #expect(report.checked.groups == 11, "6A, 3A, ESP1, their three teams, two subjects, three roles")
         #expect(report.checked.spaces == nil)
         #expect(report.french.contains("3 élève(s), 2 enseignant(s)"))
         #expect(report.french.contains("Aucun écart"))
@@ -141,8 +144,18 @@ struct VerifierTests {
         #expect(report.findings.count == 1)
         #expect(f.kind == .teacherMissingAccess && f.group == "equipe-6A" && f.login == "hlecoeur")
         #expect(f.who == "hlecoeur (Hélène LECŒUR)")
-        #expect(f.what.french == "enseigne en 6A : 020100 d'après STS-Web, mais n'est pas membre de equipe-6A")
+        #expect(f.what.french == "enseigne en 6A : FRANC d'après STS-Web, mais n'est pas membre de equipe-6A")
         #expect(f.fix.french.contains("ajoute hlecoeur à equipe-6A"))
+
+        // A teaching group's own team and a subject's group, the same way.
+        let more = verify(roster(), observed: realView(state) { o in
+            group("equipe-ESP1", in: &o) { $0.members.remove("pdurand") }
+            group("matiere-ESP2", in: &o) { $0.members.remove("pdurand") }
+        }, embedded: state)
+        #expect(more.findings.map(\.kind) == [.teacherMissingAccess, .teacherMissingAccess])
+        #expect(more.findings.map(\.what.french) == [
+            "enseigne en ESP1 : ESP2 d'après STS-Web, mais n'est pas membre de equipe-ESP1",
+            "enseigne en ESP1 : ESP2 d'après STS-Web, mais n'est pas membre de matiere-ESP2"])
     }
 
     @Test("student-missing-group: a student not in one of their groups; missing-member: not in their role group")
@@ -202,6 +215,15 @@ struct VerifierTests {
         #expect(f.kind == .teacherFormerTeam && f.group == "equipe-3A" && f.login == "hlecoeur" && f.since == thisYear)
         #expect(f.what.french.contains("n'a plus de service dans cette classe ou ce groupe d'après STS-Web"))
         #expect(f.fix.french.contains("retire hlecoeur de equipe-3A"))
+
+        // The subject they no longer teach.
+        let subjectHistory = ExportHistory(timelines: [ExportTimeline(moments: [
+            ExportMoment(date: lastYear, present: ["t1", "t2"], memberships: ["matiere-ESP2": ["t1", "t2"]]),
+            ExportMoment(date: thisYear, present: ["t1", "t2"], memberships: ["matiere-ESP2": ["t2"]])])])
+        let subject = verify(roster(), observed: realView(state) { o in group("matiere-ESP2", in: &o) { $0.members.insert("hlecoeur") } },
+                             embedded: state, history: subjectHistory)
+        #expect(subject.findings.map(\.what.french) == ["n'enseigne plus cette matière d'après STS-Web, encore membre de matiere-ESP2"])
+        #expect(subject.findings.first?.since == thisYear)
     }
 
     @Test("student-former-group: a student still in the class they left; former-member: someone gone still in a role group")

@@ -1,7 +1,7 @@
 import BasculeApp
 import BasculeDomain
 import BasculeImport
-import BasculeStore
+@testable import BasculeStore
 import BasculeTesting
 import Foundation
 import Testing
@@ -13,10 +13,10 @@ struct StoreImportTests {
     @Test("Opening a store twice migrates once", arguments: Backend.allCases)
     func migrations(backend: Backend) async throws {
         try await withStore(backend) { store, _ in
-            #expect(try await store.schemaVersion() == 6)
+            #expect(try await store.schemaVersion() == Migrations.latestVersion)
             if case .sqlite = store.location {
                 let again = try await Store.open(store.location)
-                #expect(try await again.schemaVersion() == 6)
+                #expect(try await again.schemaVersion() == Migrations.latestVersion)
                 await again.close()
             }
         }

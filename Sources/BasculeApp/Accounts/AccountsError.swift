@@ -13,6 +13,12 @@ public enum AccountsError: Error, Sendable, Equatable, CustomStringConvertible {
     case refused(Reason)
     case alreadyHeld(login: String, right: SchoolRight)
     case notHeld(login: String, right: SchoolRight)
+    /// The calendar has no closure to lift under that name (or none at all).
+    case noSuchClosure(String)
+    /// The closure is already over on that day: there is nothing left to lift.
+    case closureOver(entryID: String, until: CivilDate)
+    case notLifted(entryID: String, role: CalendarRole)
+    case alreadyProtected(login: String, protected: Bool)
 
     public var french: String {
         switch self {
@@ -24,6 +30,11 @@ public enum AccountsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .refused(let why): "Refusé : \(why.french)."
         case .alreadyHeld(let login, let right): "\(login) a déjà le droit \(right.rawValue) : rien n'a été changé."
         case .notHeld(let login, let right): "\(login) n'a pas le droit \(right.rawValue) : rien n'a été retiré."
+        case .noSuchClosure(let what): "Aucune fermeture d'accès à lever : \(what) (bascule calendar montre les entrées du calendrier)."
+        case .closureOver(let id, let until): "La fermeture « \(id) » finit le \(until) : après cette date, il n'y a plus rien à lever."
+        case .notLifted(let id, let role): "La fermeture « \(id) » n'a pas été levée pour les \(role.label) : rien n'a été annulé."
+        case .alreadyProtected(let login, let protected):
+            protected ? "\(login) est déjà protégé : rien n'a été changé." : "\(login) n'est pas protégé : rien n'a été changé."
         }
     }
 

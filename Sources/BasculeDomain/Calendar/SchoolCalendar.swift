@@ -138,17 +138,6 @@ public struct SchoolCalendar: Hashable, Sendable {
         }
     }
 
-    /// True when `role` cannot reach `target` on `day` because of an access closure. A closure the
-    /// principal or deputy may lift counts as open when `liftedEarly` (they opened it in
-    /// "Pilotage > Fermeture rentrée"); a closure nobody may lift stays closed.
-    public func accessClosed(for role: CalendarRole, target: CalendarTarget = .ent, on day: CivilDate,
-                             liftedEarly: Bool = false) -> Bool {
-        entries.contains {
-            $0.kind == .accessClosed && $0.target == target && $0.roles.contains(role) && $0.isInForce(on: day)
-                && !(liftedEarly && !$0.liftableBy.isEmpty)
-        }
-    }
-
     // MARK: Status
 
     /// Per target, what is in force on `day` and the entries still to start, by start date.

@@ -13,6 +13,6 @@ extension CalendarGate {
         var open: Set<PersonKind> = []
         if calendar.isOpen(.deletion, for: target, role: .students, on: date) { open.insert(.student) }
         if calendar.isOpen(.deletion, for: target, role: .staff, on: date) { open.formUnion([.teacher, .staff]) }
-        self.init(pushesPaused: paused, deletionOpen: open)
+        self.init(pushesPaused: paused, deletionOpen: open, calendar: calendar)
     }
 }

@@ -40,10 +40,13 @@ public enum GroupKind: String, Sendable, Codable, Comparable {
     case division
     /// A teaching group (language, option), its students.
     case group
-    /// A class's teaching team: the teachers of its services and of the groups drawn from it.
+    /// A class's or a teaching group's team: for a class, the teachers of its services and of the
+    /// groups drawn from it; for a group, the teachers of its services.
     case classTeam = "class-team"
     /// Everyone of a role: students, teachers, administrative staff.
     case role
+    /// A subject's teachers, from the STS-Web services: `matiere-ANGL1`.
+    case subject
 
     public static func < (a: GroupKind, b: GroupKind) -> Bool { a.rawValue < b.rawValue }
 }

@@ -123,12 +123,18 @@ public struct Plan: Sendable, Codable {
     /// The calendar keeps changes from reaching the directory today (imports paused): the plan
     /// is shown, not applied.
     public var deferred: Reason?
+    /// Who cannot reach which platform today, and closures lifted early: shown, not acted upon
+    /// (the ENT applies its own closure), and outside the plan's hash, so that a principal opening
+    /// the ENT does not make a plan already shown stale.
+    public var access: [AccessNotice]
 
     /// Whether applying the plan changes anything: a proposed rename waits for a person
     /// (`bascule accounts rename`), not for an apply.
     public var changesDirectory: Bool { actions.contains { $0.kind != .proposeRename } }
 
-    public init(uai: UAI, date: CivilDate, actions: [PlanAction], safety: PlanSafety, deferred: Reason? = nil) {
+    public init(uai: UAI, date: CivilDate, actions: [PlanAction], safety: PlanSafety, deferred: Reason? = nil,
+                access: [AccessNotice] = []) {
+        self.access = access
         self.uai = uai
         self.date = date
         self.actions = actions

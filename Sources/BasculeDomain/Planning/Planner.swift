@@ -16,9 +16,13 @@ public struct Planner: Sendable {
         /// People who chose to keep their login, by person id, with the name they had then
         /// (`bascule accounts rename --decline`): no rename is proposed to them until it changes.
         public var declinedRenames: [String: PersonName]
+        /// Access closures the principal or deputy lifted early (`bascule calendar lift`).
+        public var accessLiftings: [AccessLifting]
 
         public init(roster: SchoolRoster, directory: DirectoryState, date: CivilDate, gate: CalendarGate = .init(),
-                    approvedDepartures: Set<String> = [], declinedRenames: [String: PersonName] = [:]) {
+                    approvedDepartures: Set<String> = [], declinedRenames: [String: PersonName] = [:],
+                    accessLiftings: [AccessLifting] = []) {
+            self.accessLiftings = accessLiftings
             self.roster = roster
             self.directory = directory
             self.date = date
@@ -79,7 +83,8 @@ public struct Planner: Sendable {
 
         actions.sort { ($0.kind, $0.group ?? "", $0.login ?? "", $0.personID ?? "") < ($1.kind, $1.group ?? "", $1.login ?? "", $1.personID ?? "") }
         return Plan(uai: roster.uai, date: input.date, actions: actions,
-                    safety: safety(input: input, actions: actions), deferred: input.gate.pushesPaused)
+                    safety: safety(input: input, actions: actions), deferred: input.gate.pushesPaused,
+                    access: input.gate.calendar?.accessNotices(on: input.date, liftings: input.accessLiftings) ?? [])
     }
 
     // MARK: - Accounts
@@ -257,9 +262,16 @@ public struct Planner: Sendable {
         let groupDivisions = Dictionary(roster.structures.filter { $0.kind == .group }.map { ($0.code, $0.divisions) },
                                         uniquingKeysWith: { a, _ in a })
         let presentStaff = Set(present.filter { $0.kind != .student }.map(\.personID))
+        // A group's team: its own teachers, who reach its space and nothing else of the classes.
+        // A subject's group: everyone who teaches it, wherever.
+        let subjects = Dictionary(roster.subjects.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         for (service, teacher) in roster.services where presentStaff.contains(teacher) {
             let divisions = service.structureKind == .division ? [service.structureCode] : groupDivisions[service.structureCode] ?? []
             for d in divisions { add(policy.classTeamName(d), .classTeam, teacher) }
+            if service.structureKind == .group { add(policy.classTeamName(service.structureCode), .classTeam, teacher) }
+            let subject = subjects[service.subjectCode]
+                ?? SubjectRecord(code: service.subjectCode, managementCode: nil, shortLabel: nil, longLabel: nil)
+            add(policy.subjectGroupName(subject), .subject, teacher)
         }
         return groups
     }
@@ -270,6 +282,7 @@ public struct Planner: Sendable {
         case .group: Reason("nouveau groupe \(name) dans les exports", "new group \(name) in the exports")
         case .classTeam: Reason("équipe pédagogique d'après les services STS-Web", "teaching team from the STS-Web services")
         case .role: Reason("groupe de rôle \(name)", "role group \(name)")
+        case .subject: Reason("matière enseignée d'après les services STS-Web", "subject taught, from the STS-Web services")
         }
     }
 

@@ -40,6 +40,17 @@ public struct PlanningPolicy: Sendable {
 
     /// The class team's group name: `equipe-6A`.
     public func classTeamName(_ division: String) -> String { "equipe-\(division)" }
+
+    /// A subject's group name, from its management code (`ANGL1`), stable from year to year
+    /// unlike its label; the national code when the export gives none. Characters a folder or a
+    /// group name could not carry become `-`, once accents are folded.
+    public func subjectGroupName(_ subject: SubjectRecord) -> String {
+        let raw = subject.managementCode.flatMap { $0.trimmingSpaces.isEmpty ? nil : $0 } ?? subject.code
+        let safe = NameFolding.fold(raw.trimmingSpaces).uppercased().unicodeScalars.map { s -> Character in
+            (s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_")) ? Character(s) : "-"
+        }
+        return "matiere-" + String(safe)
+    }
 }
 
 /// What the calendar allows on the planning day, decided by the caller from the school's
@@ -49,9 +60,12 @@ public struct CalendarGate: Sendable {
     public var pushesPaused: Reason?
     /// Roles whose accounts may be deleted today (the deletion window is open).
     public var deletionOpen: Set<PersonKind>
+    /// The calendar the verdict was read from, for what the plan only shows (access closures).
+    public var calendar: SchoolCalendar?
 
-    public init(pushesPaused: Reason? = nil, deletionOpen: Set<PersonKind> = []) {
+    public init(pushesPaused: Reason? = nil, deletionOpen: Set<PersonKind> = [], calendar: SchoolCalendar? = nil) {
         self.pushesPaused = pushesPaused
         self.deletionOpen = deletionOpen
+        self.calendar = calendar
     }
 }

@@ -35,11 +35,15 @@ public struct SchoolRoster: Sendable {
     public var structures: [StructureRecord]
     /// Services with the teacher resolved to a person id.
     public var services: [(service: TeachingService, teacherID: String)]
+    /// The subjects of the newest STS-Web export, to name subject groups.
+    public var subjects: [SubjectRecord]
     /// People in the previous export of each source, to tell a shrunken export from a normal year.
     public var previousCounts: [PersonKind: Int]
 
     public init(uai: UAI, students: [RosterPerson], staff: [RosterPerson], structures: [StructureRecord],
-                services: [(service: TeachingService, teacherID: String)], previousCounts: [PersonKind: Int] = [:]) {
+                services: [(service: TeachingService, teacherID: String)], subjects: [SubjectRecord] = [],
+                previousCounts: [PersonKind: Int] = [:]) {
+        self.subjects = subjects
         self.uai = uai
         self.students = students
         self.staff = staff

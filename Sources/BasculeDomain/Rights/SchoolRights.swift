@@ -114,6 +114,48 @@ public enum AccessRules {
                               "right \(right.rawValue) revoked from \(holder.login) by the direction (\(actor.login))"))
     }
 
+    /// May `actor` open the access closure `entry` early for `role` (ENT, "Pilotage > Fermeture
+    /// rentrée")? The calendar names who may (principal, deputy); STS-Web files both under `DIR`.
+    public static func closureLift(_ entry: CalendarEntry, for role: CalendarRole, by actor: AccountHolder) -> AccessDecision {
+        if let refusal = inactive(actor) { return .refused(refusal) }
+        guard entry.kind == .accessClosed else {
+            return .refused(Reason("« \(entry.id) » n'est pas une fermeture d'accès : rien à lever",
+                                   "\(entry.id) is not an access closure: nothing to lift"))
+        }
+        guard entry.roles.contains(role) else {
+            return .refused(Reason("la fermeture « \(entry.id) » ne concerne pas les \(role.label)",
+                                   "closure \(entry.id) does not concern \(role.rawValue)"))
+        }
+        guard !entry.liftableBy.isDisjoint(with: [.principal, .deputy]) else {
+            return .refused(Reason("la fermeture « \(entry.id) » ne peut pas être levée avant sa fin par l'établissement (calendrier : levable_par)",
+                                   "closure \(entry.id) cannot be lifted early by the school (calendar: levable_par)"))
+        }
+        guard actor.isDirection else {
+            return .refused(Reason("\(actor.login) n'est ni chef d'établissement ni adjoint·e (fonction DIR dans STS-Web) : seule la direction lève la fermeture",
+                                   "\(actor.login) is neither head nor deputy (function DIR in STS-Web): only the direction lifts the closure"))
+        }
+        return .allowed(Reason("fermeture « \(entry.id) » levée pour les \(role.label) par la direction (\(actor.login))",
+                               "closure \(entry.id) lifted for \(role.rawValue) by the direction (\(actor.login))"))
+    }
+
+    /// May `actor` protect `target` from being disabled or deleted by a plan (or lift the
+    /// protection)? The direction and the RUPN: keeping an account past its departure is the
+    /// school's decision (an ongoing exam, a staff member on leave), never a teacher's.
+    public static func protection(by actor: AccountHolder, of target: AccountHolder) -> AccessDecision {
+        if let refusal = inactive(actor) { return .refused(refusal) }
+        guard target.status != .deleted else {
+            return .refused(Reason("le compte \(target.login) est déjà supprimé", "account \(target.login) is already deleted"))
+        }
+        if actor.isDirection {
+            return .allowed(Reason("décision de la direction (\(actor.login))", "decided by the direction (\(actor.login))"))
+        }
+        if actor.rights.contains(.rupn) {
+            return .allowed(Reason("décision du RUPN (\(actor.login))", "decided by the RUPN (\(actor.login))"))
+        }
+        return .refused(Reason("\(actor.login) ne peut pas protéger un compte : seuls la direction et le RUPN le peuvent",
+                               "\(actor.login) may not protect an account: only the direction and the RUPN may"))
+    }
+
     /// A person whose account is not active acts on nobody: a right ends with its holder's departure.
     private static func inactive(_ actor: AccountHolder) -> Reason? {
         guard actor.status != .active else { return nil }

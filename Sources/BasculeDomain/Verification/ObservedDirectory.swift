@@ -107,8 +107,10 @@ public struct ObservedSpace: Hashable, Sendable, Codable {
         case division
         /// A teaching group's shared folder.
         case group
-        /// A class team's or a subject's folder.
+        /// A class's or a teaching group's team folder.
         case team
+        /// A subject's folder (`matiere-<code>`).
+        case subject
         /// Anything else (the school's common folders).
         case other
     }

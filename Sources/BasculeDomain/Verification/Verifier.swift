@@ -75,7 +75,7 @@ private enum Audience {
     init(_ kind: GroupKind?) {
         switch kind {
         case .division?, .group?: self = .students
-        case .classTeam?: self = .teachers
+        case .classTeam?, .subject?: self = .teachers
         case .role?, nil: self = .role
         }
     }
@@ -249,10 +249,13 @@ private struct Run {
     // MARK: - Groups
 
     func kindFrench(_ kind: GroupKind?) -> String {
-        switch Audience(kind) {
-        case .students: kind == .division ? "classe" : "groupe"
-        case .teachers: "équipe"
-        case .role: "groupe de rôle"
+        switch kind {
+        case .division?: "classe"
+        case .group?: "groupe"
+        case .classTeam?: "équipe"
+        case .subject?: "groupe de matière"
+        case .role?: "groupe de rôle"
+        case nil: "groupe"
         }
     }
 
@@ -267,8 +270,10 @@ private struct Run {
                 fix: fix(embeddedRight: embeddedGroups[name] != nil, "crée le groupe et ses membres", "creates the group and its members")))
         }
         let structures = Set(input.roster.structures.map(\.code))
+        let subjects = Set(input.roster.subjects.map(policy.subjectGroupName))
         for g in input.observed.groups.sorted(by: { $0.name < $1.name }) where expected[g.name] == nil {
             let stillThere = structures.contains(g.name) || structures.contains { policy.classTeamName($0) == g.name }
+                || subjects.contains(g.name)
             let why: Reason
             if stillThere {
                 why = Reason("plus aucun membre d'après les exports", "no members left in the exports")
@@ -290,18 +295,29 @@ private struct Run {
 
     // MARK: - Memberships
 
-    /// What STS-Web says a teacher teaches that puts them in a team, for the report.
-    func teaching(_ teacherID: String, team: String) -> String? {
+    /// What STS-Web says a teacher teaches that puts them in a team or a subject's group, for the
+    /// report: `6A : ANGL1 ; 4ESP2 : ESP2`, structure then subjects.
+    func teaching(_ teacherID: String, group: String) -> String? {
         let groupDivisions = Dictionary(input.roster.structures.filter { $0.kind == .group }.map { ($0.code, $0.divisions) },
                                         uniquingKeysWith: { a, _ in a })
-        var subjects: [String: Set<String>] = [:]
+        let subjectRecords = Dictionary(input.roster.subjects.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        func subjectName(_ code: String) -> String {
+            guard let s = subjectRecords[code] else { return code }
+            return [s.managementCode, s.shortLabel ?? s.longLabel].compactMap { $0?.trimmingSpaces }.first { !$0.isEmpty } ?? code
+        }
+        var taught: [String: Set<String>] = [:]
         for (service, teacher) in input.roster.services where teacher == teacherID {
             let code = service.structureCode
+            // A class's team takes the teachers of the groups drawn from it; a group has its own team.
             let teams = [code] + (service.structureKind == .group ? groupDivisions[code] ?? [] : [])
-            if teams.contains(where: { policy.classTeamName($0) == team }) { subjects[code, default: []].insert(service.subjectCode) }
+            let subject = subjectRecords[service.subjectCode]
+                ?? SubjectRecord(code: service.subjectCode, managementCode: nil, shortLabel: nil, longLabel: nil)
+            if teams.contains(where: { policy.classTeamName($0) == group }) || policy.subjectGroupName(subject) == group {
+                taught[code, default: []].insert(subjectName(service.subjectCode))
+            }
         }
-        guard !subjects.isEmpty else { return nil }
-        return subjects.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value.sorted().joined(separator: ", "))" }.joined(separator: " ; ")
+        guard !taught.isEmpty else { return nil }
+        return taught.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value.sorted().joined(separator: ", "))" }.joined(separator: " ; ")
     }
 
     func memberFindings() -> [VerificationFinding] {
@@ -319,7 +335,7 @@ private struct Run {
                 switch audience {
                 case .teachers:
                     kind = .teacherMissingAccess
-                    let taught = teaching(id, team: name)
+                    let taught = teaching(id, group: name)
                     what = Reason("enseigne \(taught.map { "en \($0)" } ?? "là") d'après STS-Web, mais n'est pas membre de \(name)",
                                   "teaches \(taught ?? "there") per STS-Web, but is not a member of \(name)")
                 case .students:
@@ -364,10 +380,15 @@ private struct Run {
             switch audience {
             case .teachers:
                 kind = .teacherFormerTeam
-                what = p == nil
-                    ? Reason("a quitté l'établissement, encore membre de \(g.name)", "left the school, still a member of \(g.name)")
-                    : Reason("n'a plus de service dans cette classe ou ce groupe d'après STS-Web, encore membre de \(g.name)",
-                             "no longer teaches that class or group per STS-Web, still a member of \(g.name)")
+                if p == nil {
+                    what = Reason("a quitté l'établissement, encore membre de \(g.name)", "left the school, still a member of \(g.name)")
+                } else if g.kind == .subject {
+                    what = Reason("n'enseigne plus cette matière d'après STS-Web, encore membre de \(g.name)",
+                                  "no longer teaches that subject per STS-Web, still a member of \(g.name)")
+                } else {
+                    what = Reason("n'a plus de service dans cette classe ou ce groupe d'après STS-Web, encore membre de \(g.name)",
+                                  "no longer teaches that class or group per STS-Web, still a member of \(g.name)")
+                }
             case .students:
                 kind = .studentFormerGroup
                 let now = p.map { $0.division.map { "aujourd'hui en \($0)" } ?? "sans classe" } ?? "a quitté l'établissement"
@@ -440,11 +461,11 @@ private struct Run {
                     since: nil, sinceUnknown: Reason("le système de fichiers ne dit pas depuis quand", "the file system does not say since when"),
                     fix: Reason("à archiver puis retirer à la main (le compte propriétaire n'existe plus), ou à rendre à son propriétaire (chown) s'il est encore à l'établissement",
                                 "archive then remove by hand (the owner's account is gone), or give it back to its owner (chown) if they are still at school")))
-            case .division, .group, .team:
+            case .division, .group, .team, .subject:
                 if structures.contains(s.name) || expected[s.name] != nil { continue }
                 out.append(VerificationFinding(
                     kind: .spaceOfFormerClass, who: s.name, group: s.name, location: s.path,
-                    what: Reason("espace de \(s.kind == .division ? "la classe" : s.kind == .group ? "du groupe" : "l'équipe") \(s.name), qui n'est plus dans les exports",
+                    what: Reason("espace \(s.kind == .division ? "de la classe" : s.kind == .group ? "du groupe" : s.kind == .team ? "de l'équipe" : "de la matière") \(s.name), qui n'est plus dans les exports",
                                  "space of \(s.kind.rawValue) \(s.name), which is no longer in the exports"),
                     since: history.groupGoneSince(s.name),
                     sinceUnknown: Reason("aucun import ne l'a jamais eu", "no import ever had it"),

@@ -260,6 +260,21 @@ enum Migrations {
             )
             """,
         ]),
+        // 8 (file spaces) and 9 (verification) are written side by side with this one.
+        Migration(version: 7, name: "access closures lifted early", statements: [
+            """
+            CREATE TABLE access_liftings (
+                uai TEXT NOT NULL,
+                school_year TEXT NOT NULL,
+                entry_id TEXT NOT NULL,
+                role TEXT NOT NULL,
+                lifted_from TEXT NOT NULL,
+                lifted_by TEXT NOT NULL,
+                lifted_as TEXT NOT NULL,
+                PRIMARY KEY (uai, school_year, entry_id, role)
+            )
+            """,
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }
