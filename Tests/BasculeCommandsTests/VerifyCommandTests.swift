@@ -75,3 +75,41 @@ struct VerifyCommandTests {
         #expect(unknown.errors.contains("Aucun export importé pour l'établissement 0860002Y"))
     }
 }
+
+/// In the directory commands' suite, serialized: its tests set and unset BASCULE_LDAP_PASSWORD,
+/// which is the process's, not the test's.
+extension DirectoryCommandTests {
+    @Test("With bascule.yml describing a directory, verify reads slapd: clean after apply, then an entry made by hand is found (exit 6)")
+    func verifyReadsTheConfiguredDirectory() async throws {
+        let slapd = try SlapdServer()
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let exports = dir.file("exports").path
+        let data = dir.file("data").path
+        #expect(await bascule(["generate", "--schools", "1", "--students", "60", "--years", "1", "--first-year", "2026", "--out", exports]).exitCode == 0)
+        let uai = try #require(try FileManager.default.contentsOfDirectory(atPath: exports).first)
+        #expect(await bascule(["import", "--data", data, "--date", "2026-09-03"] + generatedFiles(exports, year: 2026)).exitCode == 0)
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try """
+        annuaire:
+          url: \(slapd.url)
+          base: \(slapd.base)
+          compte: \(slapd.adminDN)
+        """.write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8)
+        setenv("BASCULE_LDAP_PASSWORD", slapd.adminPassword, 1)
+        defer { unsetenv("BASCULE_LDAP_PASSWORD") }
+        let applied = await bascule(["apply", "--data", data, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"])
+        #expect(applied.exitCode == 0, "\(applied.errors)")
+
+        let clean = await bascule(["verify", "--data", data, "--date", "2026-09-10"])
+        #expect(clean.exitCode == 0, "\(clean.output)")
+        #expect(clean.output.contains("annuaire LDAP \(slapd.url), branche ou=\(uai),\(slapd.base)"))
+
+        try slapd.adminConnection().add("cn=imprimante-cdi,ou=\(uai),\(slapd.base)", [("objectClass", ["device"]), ("cn", ["imprimante-cdi"])])
+        let found = await bascule(["verify", "--data", data, "--date", "2026-09-10", "--json"])
+        #expect(found.exitCode == 6)
+        let findings = try #require((try jsonArray(found.output).first)?["findings"] as? [[String: Any]])
+        #expect(findings.map { $0["kind"] as? String } == ["manual-entry"])
+        #expect(findings.first?["who"] as? String == "imprimante-cdi")
+    }
+}
