@@ -21,6 +21,7 @@ public enum VerificationPage {
             .error { color: #8b0000; font-weight: bold; }
             .warning { color: #6b4e00; }
             .clean { color: #0b5d1e; font-weight: bold; }
+            .note { background: #fff6d5; border-left: 4px solid #b58900; padding: 0.4em 0.6em; }
             code { font-size: 0.95em; }
             @media print { body { margin: 0.5cm; } }
             </style></head><body>
