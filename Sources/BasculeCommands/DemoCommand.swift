@@ -30,9 +30,10 @@ struct DemoCommand: AsyncParsableCommand {
             // Fictional people: a lighter hash keeps the demonstration quick (production: 210,000 rounds).
             let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: 10_000), vault: try SheetVault(dataDirectory: options.data))
             let gate = options.calendarGate
-            try await options.withStore { store in try await Demo(store: store, files: files, credentials: issuer, gate: gate).run() }
+            try await options.withStore { store in try await Demo(store: store, files: files, credentials: issuer, gate: gate, dataDirectory: options.data).run() }
             say("\nPour la suite : bascule plan --data \(options.data), bascule accounts --data \(options.data),")
-            say("bascule sheets --data \(options.data) --class <classe> (fiches de connexion), bascule people --data \(options.data) [--json]")
+            say("bascule sheets --data \(options.data) --class <classe> (fiches de connexion), bascule people --data \(options.data) [--json],")
+            say("bascule verify --data \(options.data) --date 2026-09-10 (vérification de rentrée)")
         }
     }
 }
@@ -42,6 +43,8 @@ struct Demo {
     let files: [GeneratedFile]
     let credentials: CredentialIssuer
     let gate: @Sendable (UAI, CivilDate) throws -> CalendarGate
+    /// As the user gave it, for the commands the demo prints.
+    var dataDirectory = "./bascule-data"
 
     func run() async throws {
         let years = Set(files.map(\.year)).sorted()
@@ -65,6 +68,9 @@ struct Demo {
                 + [28, 29].map { CivilDate(year: year.startYear, month: 9, day: $0)! }
             for day in days {
                 if !first && day.month == 8 && day.day == 27 { try await liftClosure(uai: uai, day: day) }
+                // The memo's check, in the second week of September: between the rentrée and the
+                // end of the leavers' grace.
+                if !first && day.month == 9 && day.day == 28 { try await verify(uai: uai, day: CivilDate(year: year.startYear, month: 9, day: 10)!) }
                 try await step(uai: uai, day: day)
             }
         }
@@ -119,6 +125,15 @@ struct Demo {
         let done = try await ClosureLiftService(store: store)
             .lift(uai: uai, calendar: calendar, entry: closure, roles: [.students], by: login, on: day)
         say("-- \(day) : la direction (\(login)) ouvre l'ENT aux élèves avant la fin de la fermeture de rentrée (bascule calendar lift --for eleves) : \(done.count) profil(s).")
+    }
+
+    /// `bascule verify` on the embedded directory: what the check of September says.
+    private func verify(uai: UAI, day: CivilDate) async throws {
+        let report = try await VerificationService(store: store, gate: gate).verify(uai: uai, date: day, dataOption: "--data \(dataDirectory)")
+        say("-- \(day) : vérification de rentrée (bascule verify)")
+        let lines = report.french.split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+        for line in lines.prefix(12) { say("  \(line)") }
+        if lines.count > 12 { say("  … (\(lines.count - 12) ligne(s) de plus : bascule verify --data \(dataDirectory))") }
     }
 
     private func roster(_ info: ImportInfo) async throws -> [RosterEntry] {

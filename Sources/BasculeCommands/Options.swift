@@ -106,6 +106,9 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         warn(e.french)
         if case .unknownAccount = e { throw ExitCode(2) }
         throw ExitCode(4)
+    } catch let e as VerificationError {
+        warn(e.french)
+        throw ExitCode(2)
     } catch let e as ApplyRefusal {
         warn(e.french)
         throw ExitCode(4)

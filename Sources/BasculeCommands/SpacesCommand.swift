@@ -15,7 +15,7 @@ struct SpacesCommand: AsyncParsableCommand {
         defaultSubcommand: Report.self)
 
     /// Exit code of a run where an operation on the tree failed (the others were done).
-    static let failureCode: Int32 = 6
+    static let failureCode: Int32 = 7
 
     static let noSchool = "Aucun établissement : importez d'abord des exports (bascule import), puis appliquez un plan (bascule apply)."
 
@@ -175,7 +175,7 @@ func spacesSettings(_ options: DataOptions) throws -> (settings: SpacesSettings,
     return (settings, configuration.firstPosixNumber)
 }
 
-/// `reportingErrors`, plus the spaces' own errors (exit code 6).
+/// `reportingErrors`, plus the spaces' own errors (exit code 7).
 func spacesErrors(_ body: () async throws -> Void) async throws {
     try await reportingErrors {
         do {

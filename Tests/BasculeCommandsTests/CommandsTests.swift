@@ -77,6 +77,8 @@ struct NewcomerCommandsTests {
         #expect(first.output.contains("== Ce que la bascule 2025-2026 → 2026-2027 changerait"))
         #expect(first.output.contains("arrivée de"))
         #expect(first.output.contains("départ de"))
+        #expect(first.output.contains("-- 2026-09-10 : vérification de rentrée (bascule verify)\n  Vérifié : "))
+        #expect(first.output.contains("Aucun écart"), "the rollover the demo applied verifies clean")
         let second = await bascule(["demo", "--data", dir.path, "--students", "120", "--seed", "5"])
         #expect(second.exitCode == 0)
         #expect(second.output.components(separatedBy: "déjà importé à l'identique").count - 1 == 6)

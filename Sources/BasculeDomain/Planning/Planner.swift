@@ -243,7 +243,7 @@ public struct Planner: Sendable {
 
     // MARK: - Groups
 
-    private func desiredGroups(roster: SchoolRoster, present: [RosterPerson]) -> [String: (kind: GroupKind, members: Set<String>)] {
+    func desiredGroups(roster: SchoolRoster, present: [RosterPerson]) -> [String: (kind: GroupKind, members: Set<String>)] {
         var groups: [String: (kind: GroupKind, members: Set<String>)] = [:]
         func add(_ name: String, _ kind: GroupKind, _ member: String?) {
             var g = groups[name] ?? (kind, [])

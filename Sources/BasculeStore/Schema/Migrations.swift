@@ -275,7 +275,7 @@ enum Migrations {
             )
             """,
         ]),
-        // Written side by side with 7 (access closures) and 9 (verification).
+        // Written side by side with 7 (access closures).
         Migration(version: 8, name: "file spaces: spaces created, archives, clean-ups done", statements: [
             // The folders Bascule created: what makes a folder Bascule's (anything else is reported,
             // never touched). `moving_from` is set while a renamed login's folder is being moved.
