@@ -46,6 +46,12 @@ let package = Package(
             "BasculeDomain", "CLDAP",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Resources")]),
+        // File spaces: the tree each school must have (pure), and the folders, POSIX ACLs, quotas,
+        // measures and archives that make it so (setfacl, getfacl, tar, the quota tools).
+        .target(name: "BasculeSpaces", dependencies: [
+            "BasculeDomain", "BasculeLDAP",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Realistic, deterministic exports of fictional collèges.
         .target(name: "BasculeGenerator", dependencies: [
             "BasculeDomain",
@@ -53,7 +59,7 @@ let package = Package(
         ]),
         // Use cases shared by the CLI and, later, the server: import files, list people.
         .target(name: "BasculeApp", dependencies: [
-            "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeLDAP", "CCrypt",
+            "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeLDAP", "BasculeSpaces", "CCrypt",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
@@ -65,7 +71,7 @@ let package = Package(
         // The CLI's commands, as a library so tests run them as a user would.
         .target(name: "BasculeCommands", dependencies: [
             "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeGenerator", "BasculeApp",
-            "BasculeCalendarFiles", "BasculeLDAP",
+            "BasculeCalendarFiles", "BasculeLDAP", "BasculeSpaces",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
@@ -80,6 +86,10 @@ let package = Package(
         .executableTarget(name: "LDAPBenchmark", dependencies: [
             "BasculeDomain", "BasculeLDAP", "BasculeApp", "BasculeStore", "BasculeTesting",
         ], path: "Benchmarks/LDAPBenchmark"),
+        // Spaces created and measured for a generated collège.
+        .executableTarget(name: "SpacesBenchmark", dependencies: [
+            "BasculeDomain", "BasculeSpaces", "BasculeApp", "BasculeStore", "BasculeGenerator", "BasculeImport", "BasculeTesting",
+        ], path: "Benchmarks/SpacesBenchmark"),
         // Shared by the test targets: fixtures and launchers of real servers.
         .target(name: "BasculeTesting", dependencies: [
             "BasculeDomain", "BasculeStore", "BasculeGenerator", "BasculeLDAP",
@@ -96,6 +106,10 @@ let package = Package(
         ]),
         .testTarget(name: "BasculeLDAPTests", dependencies: [
             "BasculeLDAP", "BasculeApp", "BasculeStore", "BasculeImport", "BasculeGenerator", "BasculeTesting",
+        ]),
+        .testTarget(name: "BasculeSpacesTests", dependencies: [
+            "BasculeSpaces", "BasculeApp", "BasculeStore", "BasculeImport", "BasculeGenerator", "BasculeTesting", "BasculeLDAP",
+            "BasculeCalendarFiles",
         ]),
         .testTarget(name: "BasculeCommandsTests", dependencies: [
             "BasculeCommands", "BasculeTesting", "BasculeCalendarFiles",

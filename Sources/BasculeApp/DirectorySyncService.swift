@@ -52,14 +52,21 @@ public struct DirectorySyncService: Sendable {
     /// The school as the directory must show it: accounts not deleted, their groups, the numbers
     /// they hold (given now to those who have none).
     public func school(uai: UAI, assignNumbers: Bool = true) async throws -> SchoolDirectory {
+        try await Self.school(store: store, uai: uai, firstPosixNumber: layout.firstPosixNumber, assignNumbers: assignNumbers)
+    }
+
+    /// The same, without a directory to reach: the file spaces need the accounts and their
+    /// numbers whether or not a real directory is configured. Deleted accounts are in it too
+    /// (with their status), so that their personal space can be archived.
+    public static func school(store: Store, uai: UAI, firstPosixNumber: Int, assignNumbers: Bool = true) async throws -> SchoolDirectory {
         let state = try await store.directoryState(uai: uai)
         let roster = try await PlanningService(store: store).roster(uai: uai)
         var facts: [String: RosterPerson] = [:]
         for p in (roster?.students ?? []) + (roster?.staff ?? []) { facts[p.personID] = p }
-        let emails = try await latestEmails(uai: uai)
+        let emails = try await latestEmails(store: store, uai: uai)
         let keys = state.accounts.map { "person:\($0.personID)" } + state.groups.map { "group:\($0.name)" }
         let numbers = assignNumbers
-            ? try await store.assignPosixNumbers(uai: uai, keys: keys, first: layout.firstPosixNumber)
+            ? try await store.assignPosixNumbers(uai: uai, keys: keys, first: firstPosixNumber)
             : try await store.posixNumbers(uai: uai)
         let roleGroup = PlanningPolicy.default.roleGroupNames
         let accounts = state.accounts.map { a in
@@ -140,7 +147,7 @@ public struct DirectorySyncService: Sendable {
         return report
     }
 
-    private func latestEmails(uai: UAI) async throws -> [String: String] {
+    private static func latestEmails(store: Store, uai: UAI) async throws -> [String: String] {
         guard let latest = try await store.imports(uai: uai, source: .sts).last else { return [:] }
         var out: [String: String] = [:]
         for p in try await store.snapshotPeople(importID: latest.id) {

@@ -1,4 +1,6 @@
+import BasculeDomain
 import BasculeLDAP
+import BasculeSpaces
 import Foundation
 import Yams
 
@@ -13,8 +15,14 @@ import Yams
 ///       starttls: true                         # chiffre une connexion ldap:// avant tout envoi
 ///       ca: /etc/bascule/ca.pem                # l'autorité qui a signé le certificat du serveur
 ///       derive: corriger                       # ou signaler : que faire d'une modification à la main
-///       racine_espaces: /srv/bascule/espaces   # pour homeDirectory
+///       racine_espaces: /srv/bascule/espaces   # pour homeDirectory (par défaut espaces.racine)
 ///       premier_numero: 100000                 # premier uidNumber/gidNumber donné par Bascule
+///
+///     espaces:                                 # facultatif : sans cette section, pas d'espaces
+///       racine: /srv/bascule/espaces           # <racine>/<UAI>/perso/<login>, classes/…, Commun…
+///       quotas: { perso_eleve: 1Go, classe: 20Go }   # les valeurs du mémo par défaut
+///       archives: /srv/bascule/archives        # par défaut <données>/archives
+///       conservation_archives: 365             # jours avant la purge d'une archive
 struct Configuration: Decodable {
     struct Directory: Decodable {
         var url: String
@@ -27,25 +35,71 @@ struct Configuration: Decodable {
         var premier_numero: Int?
     }
 
+    /// File spaces: opt-in, since making folders owned by other users needs root.
+    struct Spaces: Decodable {
+        var racine: String
+        /// Per kind of space (`perso_eleve`, `classe`…), a size such as `1Go` or `500Mo`.
+        var quotas: [String: String]?
+        var archives: String?
+        /// Days an archive is kept.
+        var conservation_archives: Int?
+    }
+
     var annuaire: Directory?
+    var espaces: Spaces?
 
     static let passwordVariable = "BASCULE_LDAP_PASSWORD"
+    static let defaultSpacesRoot = "/srv/bascule/espaces"
 
     /// The file's content, or nil when there is no file (the embedded directory only).
     static func load(_ path: String) throws -> Configuration? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let configuration: Configuration
         do {
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            return try YAMLDecoder().decode(Configuration.self, from: text)
+            configuration = try YAMLDecoder().decode(Configuration.self, from: text)
         } catch {
             throw ConfigurationError.unreadable(path: path, reason: "\(error)")
         }
+        // The directory's homeDirectory and the real folder must be the same path.
+        if let home = configuration.annuaire?.racine_espaces, let root = configuration.espaces?.racine,
+           SpaceTree.trimmed(home) != SpaceTree.trimmed(root) {
+            throw ConfigurationError.invalid("annuaire.racine_espaces (\(home)) et espaces.racine (\(root)) diffèrent : les homeDirectory de l'annuaire ne seraient pas les dossiers créés. Gardez-en un seul (espaces.racine suffit).")
+        }
+        return configuration
     }
+
+    /// `annuaire.racine_espaces` when given (a directory without Bascule's spaces), else
+    /// `espaces.racine`: the homeDirectory is the personal space Bascule creates.
+    var homeRoot: String { annuaire?.racine_espaces ?? espaces?.racine ?? Self.defaultSpacesRoot }
+
+    var firstPosixNumber: Int { annuaire?.premier_numero ?? 100_000 }
 
     var layout: DirectoryLayout? {
         guard let a = annuaire else { return nil }
-        return DirectoryLayout(base: a.base, homeRoot: a.racine_espaces ?? "/srv/bascule/espaces",
-                               firstPosixNumber: a.premier_numero ?? 100_000)
+        return DirectoryLayout(base: a.base, homeRoot: homeRoot, firstPosixNumber: firstPosixNumber)
+    }
+
+    /// The spaces' settings, nil without an `espaces` section.
+    func spacesSettings(dataDirectory: String) throws -> SpacesSettings? {
+        guard let e = espaces else { return nil }
+        var quotas = SpaceQuotas.memo
+        for (key, text) in (e.quotas ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard quotas[key] != nil else {
+                throw ConfigurationError.invalid("espaces.quotas : « \(key) » inconnu (attendu : \(SpaceQuotas.keys.joined(separator: ", ")))")
+            }
+            guard let bytes = SpaceQuotas.parseSize(text) else {
+                throw ConfigurationError.invalid("espaces.quotas.\(key) : « \(text) » n'est pas une taille (par exemple 1Go, 500Mo)")
+            }
+            quotas[key] = bytes
+        }
+        let data = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+        do {
+            return try SpacesSettings(root: e.racine, quotas: quotas, archiveDirectory: e.archives ?? data + "/archives",
+                                      archiveRetentionDays: e.conservation_archives ?? SpacesSettings.defaultRetentionDays)
+        } catch {
+            throw ConfigurationError.invalid(error.french)
+        }
     }
 
     /// Connects and binds to the configured directory.

@@ -2,6 +2,7 @@ import ArgumentParser
 import BasculeApp
 import BasculeDomain
 import BasculeLDAP
+import BasculeSpaces
 import BasculeStore
 import Foundation
 
@@ -155,6 +156,31 @@ struct ApplyCommand: AsyncParsableCommand {
         }
     }
 
+    /// Then the file spaces, when configured: after the directory, so that a new account's
+    /// folder is there once it can sign in. They need no directory (numbers come from the
+    /// store), so they follow even when the directory cannot be reached.
+    func pushToSpaces(store: Store, uai: UAI, day: CivilDate) async throws {
+        guard let configuration = try options.configuration,
+              let settings = try configuration.spacesSettings(dataDirectory: options.data) else { return }
+        do {
+            let report = try await SpacesService(store: store, settings: settings, firstPosixNumber: configuration.firstPosixNumber)
+                .sync(uai: uai, date: day)
+            say(report.french)
+            if !report.failures.isEmpty { throw ExitCode(SpacesCommand.failureCode) }
+        } catch let error as SpacesError {
+            warn(error.french + "\nLe plan est appliqué ; relancez « bascule spaces sync » une fois le problème réglé.")
+            throw ExitCode(SpacesCommand.failureCode)
+        }
+    }
+
+    /// The directory, then the spaces; a directory failure is reported once the spaces are done.
+    func pushToTargets(store: Store, uai: UAI, day: CivilDate) async throws {
+        var directoryFailure: Error?
+        do { try await pushToDirectory(store: store, uai: uai) } catch { directoryFailure = error }
+        try await pushToSpaces(store: store, uai: uai, day: day)
+        if let directoryFailure { throw directoryFailure }
+    }
+
     func validate() throws {
         if passwordRounds < 10_000 {
             throw ValidationError("--password-rounds : au moins 10000.")
@@ -194,11 +220,11 @@ struct ApplyCommand: AsyncParsableCommand {
                         if !applied.plan.changesDirectory {
                             say("\(uai) : rien à changer, l'annuaire est à jour." + pending)
                             // A directory run interrupted earlier is finished even when the plan is empty.
-                            try await pushToDirectory(store: store, uai: uai)
+                            try await pushToTargets(store: store, uai: uai, day: day)
                             continue
                         }
                         say("Plan \(applied.hash.prefix(12)) appliqué à \(uai) : \(s.accountsCreated) compte(s) créé(s), \(s.accountsLeaving) partant(s), \(s.accountsDisabled) désactivé(s), \(s.accountsDeleted) supprimé(s), \(s.groupsCreated) groupe(s) créé(s), \(s.groupsDeleted) supprimé(s)." + pending)
-                        try await pushToDirectory(store: store, uai: uai)
+                        try await pushToTargets(store: store, uai: uai, day: day)
                     } catch let refusal as ApplyRefusal {
                         warn(refusal.french)
                         throw ExitCode(4)

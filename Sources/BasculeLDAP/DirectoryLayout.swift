@@ -11,7 +11,8 @@ import BasculeDomain
 public struct DirectoryLayout: Sendable, Hashable {
     /// The directory's suffix, or the branch the department gives Bascule (`dc=ac-exemple,dc=fr`).
     public var base: String
-    /// Where personal spaces live, for `homeDirectory`: `<homeRoot>/<UAI>/<login>`.
+    /// The root of the file spaces, for `homeDirectory`: `<homeRoot>/<UAI>/perso/<login>`, the very
+    /// folder `bascule spaces sync` creates (``SpaceTree/personalPath(root:uai:login:)``).
     public var homeRoot: String
     /// The first uidNumber and gidNumber Bascule hands out (below are the system's).
     public var firstPosixNumber: Int
@@ -42,7 +43,8 @@ public struct DirectoryLayout: Sendable, Hashable {
         [school(uai), people(.student, uai), people(.teacher, uai), people(.staff, uai), groups(uai)]
     }
 
-    public func home(login: String, uai: UAI) -> String { "\(homeRoot)/\(uai.code)/\(login)" }
+    /// The personal space: `perso/` keeps logins apart from shared spaces (a login `commun`).
+    public func home(login: String, uai: UAI) -> String { SpaceTree.personalPath(root: homeRoot, uai: uai, login: login) }
 }
 
 /// DNs compared the way a directory compares them: attribute names and values without case, and

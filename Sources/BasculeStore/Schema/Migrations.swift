@@ -275,6 +275,50 @@ enum Migrations {
             )
             """,
         ]),
+        // Written side by side with 7 (access closures).
+        Migration(version: 8, name: "file spaces: spaces created, archives, clean-ups done", statements: [
+            // The folders Bascule created: what makes a folder Bascule's (anything else is reported,
+            // never touched). `moving_from` is set while a renamed login's folder is being moved.
+            """
+            CREATE TABLE spaces (
+                uai TEXT NOT NULL,
+                space_key TEXT NOT NULL,
+                path TEXT NOT NULL,
+                moving_from TEXT,
+                created_on TEXT NOT NULL,
+                PRIMARY KEY (uai, space_key)
+            )
+            """,
+            // Every archive made of a space, until it is purged after its retention.
+            """
+            CREATE TABLE space_archives (
+                id TEXT PRIMARY KEY,
+                uai TEXT NOT NULL,
+                space_key TEXT NOT NULL,
+                space_path TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                archive_path TEXT NOT NULL,
+                manifest_path TEXT NOT NULL,
+                manifest_sha256 TEXT NOT NULL,
+                file_count INTEGER NOT NULL,
+                byte_count INTEGER NOT NULL,
+                created_on TEXT NOT NULL,
+                purge_on TEXT NOT NULL,
+                purged_on TEXT
+            )
+            """,
+            "CREATE INDEX space_archives_school ON space_archives (uai, purge_on)",
+            // A calendar window's clean-up, done once per school and school year.
+            """
+            CREATE TABLE space_cleanups (
+                uai TEXT NOT NULL,
+                calendar_entry TEXT NOT NULL,
+                school_year TEXT NOT NULL,
+                done_on TEXT NOT NULL,
+                PRIMARY KEY (uai, calendar_entry, school_year)
+            )
+            """,
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -1,0 +1,133 @@
+import BasculeTesting
+import Foundation
+import Testing
+
+@Suite("bascule spaces and apply's spaces, as a user runs them",
+       .enabled(if: getuid() == 0, "giving folders to the school's uids needs root, as in CI"))
+struct SpacesCommandTests {
+    /// A one-year collège imported, with `bascule.yml` holding `yaml`.
+    func school(_ yaml: (String) -> String) async throws -> (dir: TemporaryDirectory, data: [String], uai: String) {
+        let dir = try TemporaryDirectory()
+        let exports = dir.file("exports").path, data = dir.file("data").path
+        #expect(await bascule(["generate", "--students", "60", "--years", "1", "--first-year", "2026", "--seed", "5", "--out", exports]).exitCode == 0)
+        #expect(await bascule(["import", "--data", data, "--date", "2026-09-03"] + generatedFiles(exports, year: 2026)).exitCode == 0)
+        let text = yaml(dir.path)
+        if !text.isEmpty { try text.write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8) }
+        let uai = try #require(try FileManager.default.contentsOfDirectory(atPath: exports).first)
+        return (dir, ["--data", data], uai)
+    }
+
+    @Test("apply creates the spaces after the directory; bascule spaces shows use against quota (over quota flagged, exit 0); sync has nothing left; clean asks before emptying and empties with --yes")
+    func applyReportClean() async throws {
+        let (dir, data, uai) = try await school { root in
+            """
+            # Espaces de test
+            espaces:
+              racine: \(root)/espaces/
+              quotas:
+                perso_eleve: 2Mo
+                classe: 1,5 Go
+              conservation_archives: 30
+            """
+        }
+        defer { dir.remove() }
+        let applied = await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000"])
+        #expect(applied.exitCode == 0, "\(applied.errors)")
+        #expect(applied.output.contains("Espaces de \(uai) sous \(dir.path)/espaces :"), "\(applied.output.suffix(400))")
+        #expect(applied.output.contains("create \(uai)/Salle_des_profs : La salle des professeurs"))
+
+        let report = try jsonArray(await bascule(["spaces"] + data + ["--json"]).output)
+        let spaces = try #require(report.first?["spaces"] as? [[String: Any]])
+        let perso = spaces.filter { $0["kind"] as? String == "perso" }
+        #expect(perso.count > 60)
+        let student = try #require(perso.first { $0["quota"] as? Int == 2 * 1_048_576 })
+        #expect(student["quotaEnforced"] as? Bool == false && student["overQuota"] as? Bool == false && student["state"] as? String == "present")
+        #expect(spaces.first { $0["kind"] as? String == "classe" }?["quota"] as? Int == 3 << 29)
+        #expect((report.first?["quotas"] as? [String: Any])?["user"] as? Bool == false)
+        let path = try #require(student["path"] as? String)
+        #expect(FileManager.default.createFile(atPath: path + "/film.mp4", contents: Data(repeating: 1, count: 3 * 1_048_576)))
+        let text = await bascule(["spaces"] + data)
+        #expect(text.exitCode == 0, "over quota is not an error")
+        #expect(text.output.contains("1 au-dessus de leur quota") && text.output.contains("AU-DESSUS DU QUOTA"))
+        #expect(text.output.contains("quotas non appliqués"))
+
+        let sync = await bascule(["spaces", "sync"] + data + ["--dry-run", "--json"])
+        #expect(sync.exitCode == 0)
+        let operations = try #require(try jsonArray(sync.output).first?["operations"] as? [Any])
+        #expect(operations.isEmpty)
+
+        // The department's window of the next summer.
+        let commun = "\(dir.path)/espaces/\(uai)/Commun/affiche.txt"
+        #expect(FileManager.default.createFile(atPath: commun, contents: Data("fête".utf8)))
+        if isatty(STDIN_FILENO) == 0 {
+            let refused = await bascule(["spaces", "clean"] + data + ["--date", "2027-07-20"])
+            #expect(refused.exitCode == 1 && refused.errors.contains("relancez avec --yes"))
+            #expect(FileManager.default.fileExists(atPath: commun))
+        }
+        let cleaned = await bascule(["spaces", "clean"] + data + ["--date", "2027-07-20", "--yes"])
+        #expect(cleaned.exitCode == 0, "\(cleaned.errors)")
+        #expect(cleaned.output.contains("\(dir.path)/espaces/\(uai)/Commun : archivé puis vidé (1 fichier(s)"), "\(cleaned.output)")
+        #expect(!FileManager.default.fileExists(atPath: commun))
+        let archives = try FileManager.default.contentsOfDirectory(atPath: "\(data[1])/archives/\(uai)").sorted()
+        #expect(archives == ["2027-07-20_commun-Commun.manifest.json", "2027-07-20_commun-Commun.tar.gz"])
+        let again = await bascule(["spaces", "clean"] + data + ["--date", "2027-08-02", "--json"])
+        #expect(again.output.contains("\"state\" : \"done\""))
+        let audit = await bascule(["audit"] + data + ["--event", "espaces-archive-empty"])
+        #expect(audit.output.contains("Commun"), "\(audit.output)")
+    }
+
+    @Test("bascule spaces sync killed at various moments: the next sync finishes it, with no folder left unrecorded and nothing done twice")
+    func killedSync() async throws {
+        let exe = ChildProcess.basculeExecutable
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the bascule executable first (swift build)")
+        let (dir, data, _) = try await school { _ in "" }
+        defer { dir.remove() }
+        #expect(await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
+        var outcomes: [String] = []
+        for (n, delay) in stride(from: 0.02, through: 8.0, by: 0.05).enumerated() {
+            // A fresh copy each time: the store as apply left it, no folder yet.
+            let copy = dir.file("essai-\(n)").path
+            try ChildProcess.run("/bin/cp", ["-a", data[1], copy])
+            try "espaces:\n  racine: \(copy)/espaces\n".write(toFile: copy + "/bascule.yml", atomically: true, encoding: .utf8)
+            let child = try ChildProcess.start(exe, ["spaces", "sync", "--data", copy, "--date", "2026-09-03"])
+            try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+            child.kill()
+            let code = child.wait()
+            let made = (FileManager.default.enumerator(atPath: copy + "/espaces")?.allObjects.count) ?? 0
+            outcomes.append("\(String(format: "%.2f", delay))s:\(code.map(String.init) ?? "tué"):\(made)")
+            let finish = await bascule(["spaces", "sync", "--data", copy, "--date", "2026-09-03", "--json"])
+            #expect(finish.exitCode == 0, "\(finish.errors)")
+            let findings = try #require(try jsonArray(finish.output).first?["findings"] as? [Any])
+            #expect(findings.isEmpty, "after a kill at \(delay) s: \(findings)")
+            let again = await bascule(["spaces", "sync", "--data", copy, "--date", "2026-09-03", "--dry-run", "--json"])
+            let left = try #require(try jsonArray(again.output).first?["operations"] as? [Any])
+            #expect(left.isEmpty, "after a kill at \(delay) s, then a sync: \(left.count) operation(s) left")
+            let audit = try jsonArray(await bascule(["audit", "--data", copy, "--event", "espaces-create", "--json"]).output)
+            let targets = audit.compactMap { $0["target"] as? String }
+            #expect(Set(targets).count == targets.count || code == nil, "each folder created once, audited once")
+            try? FileManager.default.removeItem(atPath: copy)
+            if code == 0 { break }
+        }
+        print("spaces sync kills: \(outcomes)")
+        #expect(outcomes.contains { $0.contains("tué") && !$0.hasSuffix(":0") }, "some kills landed after folders were made")
+    }
+
+    @Test("A root that is / or relative, a quota that is no size, a directory home root that differs, or no espaces section: refused with the reason (exit 2)")
+    func badConfiguration() async throws {
+        let cases: [(String, String)] = [
+            ("espaces:\n  racine: /\n", "Racine des espaces refusée (/)"),
+            ("espaces:\n  racine: espaces\n", "n'est pas absolu"),
+            ("espaces:\n  racine: /srv/e\n  quotas:\n    perso_eleve: beaucoup\n", "n'est pas une taille"),
+            ("espaces:\n  racine: /srv/e\n  quotas:\n    perso_chat: 1Go\n", "« perso_chat » inconnu"),
+            ("annuaire:\n  url: ldap://x\n  base: dc=x\n  compte: cn=x\n  racine_espaces: /home\nespaces:\n  racine: /srv/e\n", "diffèrent"),
+            ("annuaire:\n  url: ldap://x\n  base: dc=x\n  compte: cn=x\n", "aucun espace de fichiers n'est configuré"),
+        ]
+        let (dir, data, _) = try await school { _ in "" }
+        defer { dir.remove() }
+        for (yaml, message) in cases {
+            try yaml.write(toFile: data[1] + "/bascule.yml", atomically: true, encoding: .utf8)
+            let r = await bascule(["spaces", "sync"] + data)
+            #expect(r.exitCode == 2 && r.errors.contains(message), "\(yaml): \(r.errors)")
+        }
+    }
+}
