@@ -105,7 +105,7 @@ let package = Package(
             "BasculeStore", "BasculeImport", "BasculeApp", "BasculeGenerator", "BasculeTesting",
         ]),
         .testTarget(name: "BasculeLDAPTests", dependencies: [
-            "BasculeLDAP", "BasculeApp", "BasculeStore", "BasculeImport", "BasculeGenerator", "BasculeTesting",
+            "BasculeLDAP", "BasculeApp", "BasculeStore", "BasculeImport", "BasculeGenerator", "BasculeTesting", "BasculeSpaces",
         ]),
         .testTarget(name: "BasculeSpacesTests", dependencies: [
             "BasculeSpaces", "BasculeApp", "BasculeStore", "BasculeImport", "BasculeGenerator", "BasculeTesting", "BasculeLDAP",

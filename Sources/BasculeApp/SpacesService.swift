@@ -237,6 +237,39 @@ public struct SpacesService: Sendable {
                                      quotas: QuotaTool.state(c.support))
     }
 
+    // MARK: - Read back, for bascule verify
+
+    /// Every folder in the school's personal, class, group and subject containers, as
+    /// `bascule verify` compares them with the exports: the owner on disk and the live account
+    /// that uid was given to (a personal space), the groups its ACL names, and whether Bascule
+    /// created it (the `spaces` table) or someone else did.
+    public func observedSpaces(uai: UAI) async throws -> [ObservedSpace] {
+        let c = try await context(uai: uai, assignNumbers: false)
+        let recorded = Set(c.records.map(\.path))
+        var loginByUID: [Int: String] = [:]
+        for a in c.school.accounts where a.account.status != .deleted { loginByUID[a.uidNumber] = a.account.login }
+        let containers: [(String, ObservedSpace.Kind)] = [(SpaceTree.personal, .personal), (SpaceTree.classes, .division),
+                                                          (SpaceTree.groups, .group), (SpaceTree.subjects, .subject)]
+        var found: [(relative: String, kind: ObservedSpace.Kind, name: String, folder: ObservedFolder)] = []
+        for (container, kind) in containers {
+            let parent = "\(uai.code)/\(container)"
+            guard FileTree.stat(files.absolute(parent))?.type == .directory else { continue }
+            for name in FileTree.names(in: files.absolute(parent)).sorted() {
+                let relative = parent + "/" + name
+                guard let folder = FileTree.stat(files.absolute(relative)) else { continue }
+                // A subject's folder is named by its code; the verifier knows the subject by its group.
+                found.append((relative, kind, kind == .subject ? DesiredSpaces.subjectPrefix + name : name, folder))
+            }
+        }
+        let acls = try ACLTool.read(found.filter { $0.folder.type == .directory }.map { files.absolute($0.relative) })
+        return found.map { f in
+            let named = acls[files.absolute(f.relative)]?.entries.filter { $0.tag == .group && !$0.isDefault }.compactMap(\.id) ?? []
+            return ObservedSpace(kind: f.kind, name: f.name, path: files.absolute(f.relative), ownerUID: f.folder.uid,
+                                 ownerLogin: loginByUID[f.folder.uid], groupIDs: [f.folder.gid] + named,
+                                 createdByBascule: recorded.contains(f.relative))
+        }
+    }
+
     // MARK: - Sync
 
     public func sync(uai: UAI, date: CivilDate, dryRun: Bool = false, actor: String = PlanningService.defaultActor,

@@ -39,11 +39,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Écrit aussi le rapport dans cette page HTML autonome.")
     var html: String?
 
-    @Option(help: "Racine des espaces de fichiers : les espaces personnels RACINE/UAI/perso/* sont vérifiés (propriétaire encore un compte).")
-    var spaces: String?
 
     func run() async throws {
-        try await reportingErrors {
+        try await spacesErrors {
             let day = date?.date ?? DateOption.today()
             let calendars = CalendarStore(dataDirectory: options.data)
             let connector = try options.configuration?.connector()
@@ -55,8 +53,13 @@ struct VerifyCommand: AsyncParsableCommand {
                         warn("Attention : le calendrier prévoit la vérification à partir du \(start.french) ; le \(day.french), la bascule n'est peut-être pas finie et des écarts peuvent encore être attendus.")
                     }
                     let service = VerificationService(store: store, connector: connector, gate: options.calendarGate)
+                    // The spaces are read when bascule.yml describes them (espaces:), as sync and apply use them.
                     var observedSpaces: [ObservedSpace]?
-                    if let spaces { observedSpaces = try await PersonalSpacesScan(root: spaces).spaces(uai: school, store: store) }
+                    if let settings = try options.configuration?.spacesSettings(dataDirectory: options.data) {
+                        observedSpaces = try await SpacesService(store: store, settings: settings,
+                                                                 firstPosixNumber: try options.configuration?.firstPosixNumber ?? 100_000)
+                            .observedSpaces(uai: school)
+                    }
                     reports.append(try await service.verify(
                         uai: school, date: day, deletionWindows: try deletionWindows(calendars, school, day, calendar),
                         spaces: observedSpaces, dataOption: dataOption, embeddedSource: embeddedSource))

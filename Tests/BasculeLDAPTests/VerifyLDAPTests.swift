@@ -1,6 +1,7 @@
 import BasculeApp
 import BasculeDomain
 import BasculeLDAP
+import BasculeSpaces
 import BasculeStore
 import BasculeTesting
 import Foundation
@@ -31,6 +32,11 @@ struct VerifyLDAPTests {
         try await rig.importYear(2026, on: day2)
         try await rig.apply(day2)
         _ = try await rig.sync()
+        // The file spaces as the rentrée leaves them; not synced again after the deletions below.
+        let spaces = SpacesService(store: rig.store, settings: try SpacesSettings(root: rig.dir.path + "/espaces",
+                                                                                  archiveDirectory: rig.dir.path + "/archives"))
+        let created = try await spaces.sync(uai: uai, date: day2)
+        #expect(created.failures.isEmpty, "\(created.failures)")
 
         let service = VerificationService(store: rig.store, connector: try rig.connector())
         let clean = try await service.verify(uai: uai, date: checkDay, dataOption: "--data DONNEES")
@@ -102,19 +108,14 @@ struct VerifyLDAPTests {
         let someTeam = try #require(final.groups.filter { $0.kind == .classTeam }.map(\.name).sorted().first)
         try admin.modify(rig.layout.group(someTeam, uai: uai), [.add("memberUid", ["stagiaire"])])
 
-        // Personal spaces on disk: one per account, owned by its uidNumber, and one whose owner is gone.
-        let spacesRoot = rig.dir.path + "/espaces"
-        let scan = PersonalSpacesScan(root: spacesRoot)
-        let numbers = try await rig.store.posixNumbers(uai: uai)
-        let owned = try #require(final.accounts.first { $0.status == .active && $0.kind == .teacher })
-        for (name, uid) in [(owned.login, numbers["person:\(owned.personID)"]!), ("ancien", 4242)] {
-            let path = scan.folder(uai) + "/" + name
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            #expect(chown(path, uid_t(uid), gid_t(uid)) == 0, "the tests run as root, as scripts/test does")
-        }
-        let spaces = try await scan.spaces(uai: uai, store: rig.store)
+        // A folder made by hand among the personal spaces, owned by nobody of the school.
+        let handMade = rig.dir.path + "/espaces/\(uai.code)/perso/ancien"
+        try FileManager.default.createDirectory(atPath: handMade, withIntermediateDirectories: true)
+        #expect(chown(handMade, 4242, 4242) == 0, "the tests run as root, as scripts/test does")
+        let observed = try await spaces.observedSpaces(uai: uai)
+        let deleted = final.accounts.filter { $0.status == .deleted }.map(\.login)
 
-        let report = try await service.verify(uai: uai, date: october.adding(days: 1), spaces: spaces, dataOption: "--data DONNEES")
+        let report = try await service.verify(uai: uai, date: october.adding(days: 1), spaces: observed, dataOption: "--data DONNEES")
         let summary = report.findings.map { "\($0.kind.rawValue) \($0.who) [\($0.group ?? "")] \($0.what.french) → \($0.fix.french)" }
         #expect(Set(report.findings.map(\.kind)) == [.teacherFormerTeam, .studentFormerGroup, .handAddedMember, .formerGroup,
                                                      .departedAccountActive, .manualEntry, .spaceWithoutOwner], "\(summary)")
@@ -146,13 +147,17 @@ struct VerifyLDAPTests {
         #expect(l.what.french.contains("a quitté l'établissement le \(leftOn)"))
         #expect(l.fix.french.hasPrefix("bascule directory sync"), "the embedded directory deleted it: the sync removes it")
 
-        let m = try #require(report.findings.first { $0.kind == .manualEntry })
+        let m = try #require(report.findings.first { $0.kind == .manualEntry && $0.location?.hasPrefix("/") == false })
         #expect(DN.normalize(m.location ?? "") == DN.normalize(trainee) && m.since != nil)
         #expect(m.fix.french.hasPrefix("à retirer à la main : entrée non créée par Bascule"))
 
-        let space = try #require(report.findings.first { $0.kind == .spaceWithoutOwner })
-        #expect(space.who == "ancien" && space.what.french.contains("uid 4242"))
-        #expect(report.checked.spaces == 2)
+        // Each deleted account's personal space, which Bascule made and no spaces sync has archived yet.
+        let ownerless = report.findings.filter { $0.kind == .spaceWithoutOwner }
+        #expect(!deleted.isEmpty && Set(ownerless.map(\.who)) == Set(deleted), "\(ownerless.map(\.who))")
+        #expect(ownerless.allSatisfy { $0.fix.french.contains("bascule spaces sync --data DONNEES") })
+        let folder = try #require(report.findings.first { $0.kind == .manualEntry && $0.location == handMade })
+        #expect(folder.who == "ancien" && folder.what.french.contains("uid 4242") && folder.fix.french.hasPrefix("à déplacer ou retirer à la main"))
+        #expect(report.checked.spaces == observed.count && observed.count > deleted.count)
 
         // The sync (derive: corriger) puts back what Bascule manages; the entry it did not create stays for a person to remove.
         _ = try await rig.sync()

@@ -126,8 +126,12 @@ public struct ObservedSpace: Hashable, Sendable, Codable {
     public var ownerLogin: String?
     /// Group ids of the space's ACLs.
     public var groupIDs: [Int]
+    /// False for a folder someone made by hand where Bascule keeps its spaces.
+    public var createdByBascule: Bool
 
-    public init(kind: Kind, name: String, path: String, ownerUID: Int?, ownerLogin: String?, groupIDs: [Int] = []) {
+    public init(kind: Kind, name: String, path: String, ownerUID: Int?, ownerLogin: String?, groupIDs: [Int] = [],
+                createdByBascule: Bool = true) {
+        self.createdByBascule = createdByBascule
         self.kind = kind
         self.name = name
         self.path = path

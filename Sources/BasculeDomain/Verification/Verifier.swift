@@ -450,6 +450,17 @@ private struct Run {
         var out: [VerificationFinding] = []
         let structures = Set(input.roster.structures.map(\.code))
         for s in spaces.sorted(by: { $0.path < $1.path }) {
+            if !s.createdByBascule {
+                // Bascule never touches a folder it did not make: a person decides what becomes of it.
+                out.append(VerificationFinding(
+                    kind: .manualEntry, who: s.name, location: s.path,
+                    what: Reason("dossier « \(s.name) » fait à la main parmi les espaces de Bascule (uid \(s.ownerUID.map(String.init) ?? "?"))",
+                                 "folder “\(s.name)” made by hand among Bascule's spaces (uid \(s.ownerUID.map(String.init) ?? "?"))"),
+                    since: nil, sinceUnknown: Reason("le système de fichiers ne dit pas depuis quand", "the file system does not say since when"),
+                    fix: Reason("à déplacer ou retirer à la main : Bascule n'y touche pas (\(s.path))",
+                                "move or remove by hand: Bascule leaves it alone (\(s.path))")))
+                continue
+            }
             switch s.kind {
             case .personal:
                 if let owner = s.ownerLogin, byLogin[owner] != nil { continue }
@@ -459,8 +470,8 @@ private struct Run {
                     what: Reason("espace personnel « \(s.name) » dont le propriétaire (\(uid)\(s.ownerLogin.map { ", \($0)" } ?? "")) n'est plus aucun compte de l'annuaire",
                                  "personal space “\(s.name)” whose owner (\(s.ownerUID.map { "uid \($0)" } ?? "no uid")) is no account of the directory"),
                     since: nil, sinceUnknown: Reason("le système de fichiers ne dit pas depuis quand", "the file system does not say since when"),
-                    fix: Reason("à archiver puis retirer à la main (le compte propriétaire n'existe plus), ou à rendre à son propriétaire (chown) s'il est encore à l'établissement",
-                                "archive then remove by hand (the owner's account is gone), or give it back to its owner (chown) if they are still at school")))
+                    fix: Reason("bascule spaces sync \(data) : l'espace est archivé (avec son manifeste) puis retiré, l'archive gardée le temps prévu",
+                                "bascule spaces sync \(data): the space is archived (with its manifest) then removed, the archive kept for its retention")))
             case .division, .group, .team, .subject:
                 if structures.contains(s.name) || expected[s.name] != nil { continue }
                 out.append(VerificationFinding(

@@ -260,7 +260,7 @@ enum Migrations {
             )
             """,
         ]),
-        // 8 (file spaces) and 9 (verification) are written side by side with this one.
+        // 8 (file spaces) was written side by side with this one.
         Migration(version: 7, name: "access closures lifted early", statements: [
             """
             CREATE TABLE access_liftings (
