@@ -51,7 +51,7 @@ public struct VerificationFinding: Hashable, Sendable, Codable {
             case .unexpectedMember: Reason("Membre que les exports ne justifient pas", "Member the exports do not account for")
             case .formerGroup: Reason("Groupe de l'an passé ou vide", "Group of last year, or empty")
             case .disabledPastDeletion: Reason("Compte désactivé non supprimé après la période de suppression", "Disabled account not deleted after the deletion window")
-            case .manualEntry: Reason("Entrée de l'annuaire non créée par Bascule", "Directory entry not created by Bascule")
+            case .manualEntry: Reason("Entrée de l'annuaire ou dossier d'espace non créé par Bascule", "Directory entry or space folder not created by Bascule")
             case .spaceWithoutOwner: Reason("Espace personnel sans propriétaire", "Personal space without an owner")
             case .spaceOfFormerClass: Reason("Espace d'une classe ou d'un groupe qui n'existe plus", "Space of a class or group that no longer exists")
             }
