@@ -33,10 +33,14 @@ struct VerifyLDAPTests {
         try await rig.apply(day2)
         _ = try await rig.sync()
         // The file spaces as the rentrée leaves them; not synced again after the deletions below.
+        // Giving folders to the school's uids needs root, as in CI (scripts/test); elsewhere the spaces are left out.
+        let asRoot = getuid() == 0
         let spaces = SpacesService(store: rig.store, settings: try SpacesSettings(root: rig.dir.path + "/espaces",
                                                                                   archiveDirectory: rig.dir.path + "/archives"))
-        let created = try await spaces.sync(uai: uai, date: day2)
-        #expect(created.failures.isEmpty, "\(created.failures)")
+        if asRoot {
+            let created = try await spaces.sync(uai: uai, date: day2)
+            #expect(created.failures.isEmpty, "\(created.failures)")
+        }
 
         let service = VerificationService(store: rig.store, connector: try rig.connector())
         let clean = try await service.verify(uai: uai, date: checkDay, dataOption: "--data DONNEES")
@@ -110,15 +114,20 @@ struct VerifyLDAPTests {
 
         // A folder made by hand among the personal spaces, owned by nobody of the school.
         let handMade = rig.dir.path + "/espaces/\(uai.code)/perso/ancien"
-        try FileManager.default.createDirectory(atPath: handMade, withIntermediateDirectories: true)
-        #expect(chown(handMade, 4242, 4242) == 0, "the tests run as root, as scripts/test does")
-        let observed = try await spaces.observedSpaces(uai: uai)
+        var observed: [ObservedSpace]?
+        if asRoot {
+            try FileManager.default.createDirectory(atPath: handMade, withIntermediateDirectories: true)
+            #expect(chown(handMade, 4242, 4242) == 0)
+            observed = try await spaces.observedSpaces(uai: uai)
+        }
         let deleted = final.accounts.filter { $0.status == .deleted }.map(\.login)
 
         let report = try await service.verify(uai: uai, date: october.adding(days: 1), spaces: observed, dataOption: "--data DONNEES")
         let summary = report.findings.map { "\($0.kind.rawValue) \($0.who) [\($0.group ?? "")] \($0.what.french) → \($0.fix.french)" }
-        #expect(Set(report.findings.map(\.kind)) == [.teacherFormerTeam, .studentFormerGroup, .handAddedMember, .formerGroup,
-                                                     .departedAccountActive, .manualEntry, .spaceWithoutOwner], "\(summary)")
+        var kinds: Set<VerificationFinding.Kind> = [.teacherFormerTeam, .studentFormerGroup, .handAddedMember, .formerGroup,
+                                                    .departedAccountActive, .manualEntry]
+        if asRoot { kinds.insert(.spaceWithoutOwner) }
+        #expect(Set(report.findings.map(\.kind)) == kinds, "\(summary)")
 
         let t = try #require(report.findings.first { $0.kind == .teacherFormerTeam })
         #expect(t.login == teacher.login && t.group == oldTeam && t.who == "\(teacher.login) (\(teacher.name.full))")
@@ -152,12 +161,14 @@ struct VerifyLDAPTests {
         #expect(m.fix.french.hasPrefix("à retirer à la main : entrée non créée par Bascule"))
 
         // Each deleted account's personal space, which Bascule made and no spaces sync has archived yet.
-        let ownerless = report.findings.filter { $0.kind == .spaceWithoutOwner }
-        #expect(!deleted.isEmpty && Set(ownerless.map(\.who)) == Set(deleted), "\(ownerless.map(\.who))")
-        #expect(ownerless.allSatisfy { $0.fix.french.contains("bascule spaces sync --data DONNEES") })
-        let folder = try #require(report.findings.first { $0.kind == .manualEntry && $0.location == handMade })
-        #expect(folder.who == "ancien" && folder.what.french.contains("uid 4242") && folder.fix.french.hasPrefix("à déplacer ou retirer à la main"))
-        #expect(report.checked.spaces == observed.count && observed.count > deleted.count)
+        if let observed {
+            let ownerless = report.findings.filter { $0.kind == .spaceWithoutOwner }
+            #expect(!deleted.isEmpty && Set(ownerless.map(\.who)) == Set(deleted), "\(ownerless.map(\.who))")
+            #expect(ownerless.allSatisfy { $0.fix.french.contains("bascule spaces sync --data DONNEES") })
+            let folder = try #require(report.findings.first { $0.kind == .manualEntry && $0.location == handMade })
+            #expect(folder.who == "ancien" && folder.what.french.contains("uid 4242") && folder.fix.french.hasPrefix("à déplacer ou retirer à la main"))
+            #expect(report.checked.spaces == observed.count && observed.count > deleted.count)
+        }
 
         // The sync (derive: corriger) puts back what Bascule manages; the entry it did not create stays for a person to remove.
         _ = try await rig.sync()
