@@ -83,12 +83,22 @@ struct SpacesCommandTests {
         let (dir, data, _) = try await school { _ in "" }
         defer { dir.remove() }
         #expect(await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
-        var outcomes: [String] = []
-        for (n, delay) in stride(from: 0.02, through: 8.0, by: 0.05).enumerated() {
-            // A fresh copy each time: the store as apply left it, no folder yet.
-            let copy = dir.file("essai-\(n)").path
+        // A fresh copy each time: the store as apply left it, no folder yet.
+        func freshCopy(_ name: String) throws -> String {
+            let copy = dir.file(name).path
             try ChildProcess.run("/bin/cp", ["-a", data[1], copy])
             try "espaces:\n  racine: \(copy)/espaces\n".write(toFile: copy + "/bascule.yml", atomically: true, encoding: .utf8)
+            return copy
+        }
+        // Kills spread over the length of a whole run on this machine, whatever its speed.
+        let timed = try freshCopy("mesure")
+        let started = Date()
+        #expect(try ChildProcess.start(exe, ["spaces", "sync", "--data", timed, "--date", "2026-09-03"]).wait() == 0)
+        let whole = Date().timeIntervalSince(started)
+        try? FileManager.default.removeItem(atPath: timed)
+        var outcomes: [String] = []
+        for (n, delay) in (1...24).map({ whole * Double($0) / 25 }).enumerated() {
+            let copy = try freshCopy("essai-\(n)")
             let child = try ChildProcess.start(exe, ["spaces", "sync", "--data", copy, "--date", "2026-09-03"])
             try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
             child.kill()
@@ -106,9 +116,8 @@ struct SpacesCommandTests {
             let targets = audit.compactMap { $0["target"] as? String }
             #expect(Set(targets).count == targets.count || code == nil, "each folder created once, audited once")
             try? FileManager.default.removeItem(atPath: copy)
-            if code == 0 { break }
         }
-        print("spaces sync kills: \(outcomes)")
+        print("spaces sync kills over a \(String(format: "%.2f", whole)) s run: \(outcomes)")
         #expect(outcomes.contains { $0.contains("tué") && !$0.hasSuffix(":0") }, "some kills landed after folders were made")
     }
 
