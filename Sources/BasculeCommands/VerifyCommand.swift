@@ -44,7 +44,12 @@ struct VerifyCommand: AsyncParsableCommand {
         try await spacesErrors {
             let day = date?.date ?? DateOption.today()
             let calendars = CalendarStore(dataDirectory: options.data)
-            let connector = try options.configuration?.connector()
+            // bascule.yml is read once: the directory to read back, and the spaces when it describes them.
+            let configuration = try options.configuration
+            let connector = try configuration?.connector()
+            let spaces = try configuration.flatMap { c in
+                try c.spacesSettings(dataDirectory: options.data).map { (settings: $0, firstNumber: c.firstPosixNumber) }
+            }
             let reports = try await options.withStore { store in
                 var reports: [VerificationReport] = []
                 for school in try await schools(uai, in: store) {
@@ -53,11 +58,9 @@ struct VerifyCommand: AsyncParsableCommand {
                         warn("Attention : le calendrier prévoit la vérification à partir du \(start.french) ; le \(day.french), la bascule n'est peut-être pas finie et des écarts peuvent encore être attendus.")
                     }
                     let service = VerificationService(store: store, connector: connector, gate: options.calendarGate)
-                    // The spaces are read when bascule.yml describes them (espaces:), as sync and apply use them.
                     var observedSpaces: [ObservedSpace]?
-                    if let settings = try options.configuration?.spacesSettings(dataDirectory: options.data) {
-                        observedSpaces = try await SpacesService(store: store, settings: settings,
-                                                                 firstPosixNumber: try options.configuration?.firstPosixNumber ?? 100_000)
+                    if let spaces {
+                        observedSpaces = try await SpacesService(store: store, settings: spaces.settings, firstPosixNumber: spaces.firstNumber)
                             .observedSpaces(uai: school)
                     }
                     reports.append(try await service.verify(
