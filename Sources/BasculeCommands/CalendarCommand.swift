@@ -142,8 +142,8 @@ struct CalendarOutput: Encodable {
     struct Entry: Encodable {
         let id: String
         let kind: String
-        let from: CivilDate?
-        let until: CivilDate?
+        @NullWhenAbsent var from: CivilDate?
+        @NullWhenAbsent var until: CivilDate?
         let label: String
         let actor: String
         let roles: [String]
@@ -156,19 +156,6 @@ struct CalendarOutput: Encodable {
             label = e.labelFrench
             actor = e.actor.rawValue
             roles = CalendarRole.allCases.filter(e.roles.contains).map(\.rawValue)
-        }
-
-        enum CodingKeys: String, CodingKey { case id, kind, from, until, label, actor, roles }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(kind, forKey: .kind)
-            try c.encode(from, forKey: .from)
-            try c.encode(until, forKey: .until)
-            try c.encode(label, forKey: .label)
-            try c.encode(actor, forKey: .actor)
-            try c.encode(roles, forKey: .roles)
         }
     }
 
@@ -184,9 +171,9 @@ struct CalendarOutput: Encodable {
         let role: String
         let entry: String
         let open: Bool
-        let closedUntil: CivilDate?
-        let liftedFrom: CivilDate?
-        let liftedBy: String?
+        @NullWhenAbsent var closedUntil: CivilDate?
+        @NullWhenAbsent var liftedFrom: CivilDate?
+        @NullWhenAbsent var liftedBy: String?
 
         init(_ n: AccessNotice) {
             target = n.target.id
@@ -196,19 +183,6 @@ struct CalendarOutput: Encodable {
             closedUntil = n.closedUntil
             liftedFrom = n.lifting?.from
             liftedBy = n.lifting?.by
-        }
-
-        enum CodingKeys: String, CodingKey { case target, role, entry, open, closedUntil, liftedFrom, liftedBy }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(target, forKey: .target)
-            try c.encode(role, forKey: .role)
-            try c.encode(entry, forKey: .entry)
-            try c.encode(open, forKey: .open)
-            try c.encode(closedUntil, forKey: .closedUntil)
-            try c.encode(liftedFrom, forKey: .liftedFrom)
-            try c.encode(liftedBy, forKey: .liftedBy)
         }
     }
 
@@ -221,7 +195,7 @@ struct CalendarOutput: Encodable {
 
     let date: CivilDate
     let schoolYear: String
-    let derivedFrom: String?
+    @NullWhenAbsent var derivedFrom: String?
     let source: String
     let targets: [Target]
     /// Closures in force on the day, per profile: closed, or opened early.
@@ -242,18 +216,6 @@ struct CalendarOutput: Encodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case date, schoolYear, derivedFrom, source, targets, access, liftings }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(date, forKey: .date)
-        try c.encode(schoolYear, forKey: .schoolYear)
-        try c.encode(derivedFrom, forKey: .derivedFrom)
-        try c.encode(source, forKey: .source)
-        try c.encode(targets, forKey: .targets)
-        try c.encode(access, forKey: .access)
-        try c.encode(liftings, forKey: .liftings)
-    }
 
     static func french(_ s: CalendarStatus, source: CalendarSource, liftings: [AccessLifting] = [],
                        access: [AccessNotice] = []) -> String {

@@ -20,3 +20,17 @@ public struct Output: Sendable {
 
 func say(_ text: String) { Output.current.write(text) }
 func warn(_ text: String) { Output.current.writeError(text) }
+
+/// An optional that the JSON output writes as `null` when absent, where synthesized encoding
+/// would leave the key out: the documented keys are always there.
+@propertyWrapper
+struct NullWhenAbsent<Value: Encodable>: Encodable {
+    var wrappedValue: Value?
+
+    init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let wrappedValue { try c.encode(wrappedValue) } else { try c.encodeNil() }
+    }
+}
