@@ -109,9 +109,12 @@ public struct PlanningService: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = try encoder.encode(plan)
+        // The access notices are shown, not hashed; a plan has none outside the closure's days,
+        // and then the JSON already made is the one to hash (a large plan is not encoded twice).
         var named = plan
         named.access = []
-        let hash = SHA256.hash(data: try encoder.encode(named)).map { String(format: "%02x", $0) }.joined()
+        let hashed = plan.access.isEmpty ? data : try encoder.encode(named)
+        let hash = SHA256.hash(data: hashed).map { String(format: "%02x", $0) }.joined()
         return HashedPlan(plan: plan, hash: hash, json: String(decoding: data, as: UTF8.self))
     }
 
