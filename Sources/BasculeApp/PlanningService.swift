@@ -96,16 +96,24 @@ public struct PlanningService: Sendable {
         ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "inconnu"
     }
 
-    public func plan(uai: UAI, date: CivilDate, gate: CalendarGate? = nil) async throws -> HashedPlan {
-        guard let roster = try await roster(uai: uai) else { throw ApplyRefusal.noImports(uai) }
+    /// The day's plan alone, for who only reads it (the verifier's note); `known` spares reading
+    /// the exports again when the caller has them.
+    public func unhashedPlan(uai: UAI, date: CivilDate, gate: CalendarGate? = nil, roster known: SchoolRoster? = nil) async throws -> Plan {
+        var roster = known
+        if roster == nil { roster = try await self.roster(uai: uai) }
+        guard let roster else { throw ApplyRefusal.noImports(uai) }
         let directory = try await store.directoryState(uai: uai)
         let approvedDepartures = try await store.approvedDepartures(uai: uai)
         let declined = try await store.declinedRenames(uai: uai)
         let liftings = try await store.accessLiftings(uai: uai)
-        let plan = Planner(policy: policy).plan(.init(roster: roster, directory: directory, date: date,
-                                                      gate: try gate ?? self.gate(uai, date),
-                                                      approvedDepartures: approvedDepartures, declinedRenames: declined,
-                                                      accessLiftings: liftings))
+        return Planner(policy: policy).plan(.init(roster: roster, directory: directory, date: date,
+                                                  gate: try gate ?? self.gate(uai, date),
+                                                  approvedDepartures: approvedDepartures, declinedRenames: declined,
+                                                  accessLiftings: liftings))
+    }
+
+    public func plan(uai: UAI, date: CivilDate, gate: CalendarGate? = nil) async throws -> HashedPlan {
+        let plan = try await unhashedPlan(uai: uai, date: date, gate: gate)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = try encoder.encode(plan)

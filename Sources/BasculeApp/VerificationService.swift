@@ -55,14 +55,14 @@ public struct VerificationService: Sendable {
                                    approvedDepartures: try await store.approvedDepartures(uai: uai),
                                    spaces: spaces, dataOption: dataOption)
         var report = Verifier(policy: policy).verify(input)
-        report.notes = try await notes(uai: uai, date: date)
+        report.notes = try await notes(uai: uai, date: date, roster: roster)
         return report
     }
 
     /// What explains many findings at once: the day's plan not applied yet, a directory run cut short.
-    private func notes(uai: UAI, date: CivilDate) async throws -> [Reason] {
+    private func notes(uai: UAI, date: CivilDate, roster: SchoolRoster) async throws -> [Reason] {
         var notes: [Reason] = []
-        let plan = try await PlanningService(store: store, policy: policy, gate: gate).plan(uai: uai, date: date).plan
+        let plan = try await PlanningService(store: store, policy: policy, gate: gate).unhashedPlan(uai: uai, date: date, roster: roster)
         if plan.changesDirectory {
             let s = plan.summary
             let waiting = plan.deferred.map { " Le calendrier le retient : \($0.french)." } ?? ""
