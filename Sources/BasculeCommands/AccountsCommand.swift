@@ -49,7 +49,7 @@ struct AccountsRenameCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let day = date?.date ?? DateOption.today()
+            let day = try date.orToday()
             try await options.withStore { store in
                 let service = RenameService(planning: PlanningService(store: store, policy: policy.policy, gate: options.calendarGate))
                 if accept {

@@ -85,6 +85,9 @@ struct DeparturesCommand: AsyncParsableCommand {
         @Argument(help: "Identifiants (logins) des comptes dont le départ est validé.")
         var logins: [String]
 
+        @Option(help: "Date de la validation (AAAA-MM-JJ), par défaut aujourd'hui.")
+        var date: DateOption?
+
         func run() async throws {
             try await reportingErrors {
                 try await options.withStore { store in
@@ -98,7 +101,7 @@ struct DeparturesCommand: AsyncParsableCommand {
                         }
                         ids.append(a.personID)
                     }
-                    try await store.approveDepartures(ids, uai: school, on: DateOption.today(), by: PlanningService.defaultActor)
+                    try await store.approveDepartures(ids, uai: school, on: try date.orToday(), by: PlanningService.defaultActor)
                     say("\(ids.count) départ(s) validé(s).")
                 }
             }

@@ -42,7 +42,7 @@ struct CalendarShowCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let day = date?.date ?? DateOption.today()
+        let day = try date.orToday()
         let year = SchoolCalendar.rolloverYear(for: day)
         let loaded: LoadedCalendar
         do {
@@ -102,7 +102,7 @@ struct CalendarLiftCommand: AsyncParsableCommand {
     var cancel = false
 
     func run() async throws {
-        let day = date?.date ?? DateOption.today()
+        let day = try date.orToday()
         try await reportingErrors {
             let calendar = try CalendarStore(dataDirectory: options.data)
                 .calendar(for: SchoolCalendar.rolloverYear(for: day), school: uai).calendar

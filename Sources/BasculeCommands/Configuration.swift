@@ -111,7 +111,7 @@ struct Configuration: Decodable {
         case "signaler", "report": drift = .report
         case let other: throw ConfigurationError.invalid("annuaire.derive : « \(other) » (corriger ou signaler)")
         }
-        guard let password = ProcessInfo.processInfo.environment[Self.passwordVariable], !password.isEmpty else {
+        guard let password = CommandEnvironment.current.variable(Self.passwordVariable), !password.isEmpty else {
             throw ConfigurationError.missingSecret(Self.passwordVariable)
         }
         let tls = LDAPTLSOptions(startTLS: a.starttls ?? false, caFile: a.ca)

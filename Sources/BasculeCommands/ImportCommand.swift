@@ -32,7 +32,7 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let summary = try await options.withStore { store in
-                var service = ImportService(store: store, today: date?.date ?? DateOption.today())
+                var service = ImportService(store: store, today: try date.orToday())
                 service.archive = ImportFileArchive(dataDirectory: options.data)
                 return try await service.importFiles(files.map { URL(fileURLWithPath: $0) }, school: school)
             }
@@ -94,7 +94,7 @@ struct ImportsPurgeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let day = date?.date ?? DateOption.today()
+            let day = try date.orToday()
             let archive = ImportFileArchive(dataDirectory: options.data)
             let old = ImportFileArchive.old(try archive.list())
             let calendar = try CalendarStore(dataDirectory: options.data).calendar(for: SchoolCalendar.rolloverYear(for: day), school: nil).calendar

@@ -71,9 +71,15 @@ struct DateOption: ExpressibleByArgument {
         date = d
     }
 
-    static func today() -> CivilDate {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: .current, from: Date())
-        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+    /// Today as `CommandEnvironment` gives it: the system's local day, or none in tests.
+    static func today() throws -> CivilDate { try CommandEnvironment.current.today() }
+}
+
+extension Optional where Wrapped == DateOption {
+    /// The day given with `--date`, else today.
+    func orToday() throws -> CivilDate {
+        if let self { return self.date }
+        return try DateOption.today()
     }
 }
 

@@ -169,7 +169,7 @@ struct PasswordResetCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let day = date?.date ?? DateOption.today()
+            let day = try date.orToday()
             let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
             let done = try await options.withStore { store in
                 try await PasswordResetService(store: store, issuer: issuer).reset(uai: uai, login: login, by: by, on: day)

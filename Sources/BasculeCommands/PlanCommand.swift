@@ -37,7 +37,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let day = date?.date ?? DateOption.today()
+            let day = try date.orToday()
             let plans = try await options.withStore { store in
                 var plans: [HashedPlan] = []
                 for uai in try await schools(school, in: store) {
@@ -192,7 +192,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let day = date?.date ?? DateOption.today()
+            let day = try date.orToday()
             let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
             try await options.withStore { store in
                 let service = PlanningService(store: store, policy: policy.policy, credentials: issuer, gate: options.calendarGate)

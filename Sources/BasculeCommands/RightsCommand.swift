@@ -42,7 +42,7 @@ struct RightsCommand: AsyncParsableCommand {
             try await reportingErrors {
                 try await options.withStore { store in
                     let why = try await RightsService(store: store)
-                        .grant(uai: uai, right: right, to: login, by: by, on: date?.date ?? DateOption.today())
+                        .grant(uai: uai, right: right, to: login, by: by, on: try date.orToday())
                     say("Droit accordé : \(why.french).")
                 }
             }
@@ -73,7 +73,7 @@ struct RightsCommand: AsyncParsableCommand {
             try await reportingErrors {
                 try await options.withStore { store in
                     let why = try await RightsService(store: store)
-                        .revoke(uai: uai, right: right, from: login, by: by, on: date?.date ?? DateOption.today())
+                        .revoke(uai: uai, right: right, from: login, by: by, on: try date.orToday())
                     say("Droit retiré : \(why.french).")
                 }
             }

@@ -37,6 +37,9 @@ struct SheetsCommand: AsyncParsableCommand {
     @Flag(help: "Marque ces fiches comme remises et détruit la copie des mots de passe provisoires.")
     var handedOut = false
 
+    @Option(help: "Date de la remise (AAAA-MM-JJ) avec --handed-out, par défaut aujourd'hui.")
+    var date: DateOption?
+
     func validate() throws {
         if [division != nil, group != nil, staff].filter({ $0 }).count != 1 {
             throw ValidationError("Choisissez une seule sélection : --class, --group ou --staff.")
@@ -62,7 +65,7 @@ struct SheetsCommand: AsyncParsableCommand {
                 if handedOut {
                     let lines = try await sheets.lines(uai: uai, selection: selection, since: since?.date)
                     let pending = lines.filter { $0.temporaryPassword != nil }.map(\.personID)
-                    try await store.markHandedOut(pending, on: DateOption.today())
+                    try await store.markHandedOut(pending, on: try date.orToday())
                     say("\(pending.count) fiche(s) marquée(s) remise(s) : copies des mots de passe provisoires détruites.")
                     return
                 }

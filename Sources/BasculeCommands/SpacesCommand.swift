@@ -82,7 +82,7 @@ struct SpacesCommand: AsyncParsableCommand {
         func run() async throws {
             try await spacesErrors {
                 let settings = try spacesSettings(options)
-                let day = date?.date ?? DateOption.today()
+                let day = try date.orToday()
                 let reports = try await options.withStore { store in
                     var out: [SpacesSyncReport] = []
                     let service = SpacesService(store: store, settings: settings.settings, firstPosixNumber: settings.firstNumber)
@@ -132,7 +132,7 @@ struct SpacesCommand: AsyncParsableCommand {
         func run() async throws {
             try await spacesErrors {
                 let settings = try spacesSettings(options)
-                let day = date?.date ?? DateOption.today()
+                let day = try date.orToday()
                 let calendars = CalendarStore(dataDirectory: options.data)
                 let reports = try await options.withStore { store in
                     var out: [SpacesCleanReport] = []

@@ -42,7 +42,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await spacesErrors {
-            let day = date?.date ?? DateOption.today()
+            let day = try date.orToday()
             let calendars = CalendarStore(dataDirectory: options.data)
             // bascule.yml is read once: the directory to read back, and the spaces when it describes them.
             let configuration = try options.configuration

@@ -29,8 +29,9 @@ public struct ChildProcess: Sendable {
 
     /// Runs a tool and waits for it with `posix_spawn` and `waitpid`: Foundation's `Process` can
     /// miss the exit of a child that starts a daemon (pg_ctl), and then waits forever.
+    /// `environment`, when given, is the child's whole environment instead of the test process's.
     @discardableResult
-    public static func run(_ tool: String, _ args: [String]) throws -> String {
+    public static func run(_ tool: String, _ args: [String], environment: [String: String]? = nil) throws -> String {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-run-\(UUID().uuidString)").path
         defer { unlink(log) }
         var actions = posix_spawn_file_actions_t()
@@ -41,8 +42,10 @@ public struct ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         let argv: [UnsafeMutablePointer<CChar>?] = ([tool] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { envp?.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, tool, &actions, nil, argv, environ)
+        let spawned = envp.map { posix_spawn(&pid, tool, &actions, nil, argv, $0) } ?? posix_spawn(&pid, tool, &actions, nil, argv, environ)
         guard spawned == 0 else { throw Failure(message: "\(tool) : posix_spawn \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
@@ -57,6 +60,12 @@ public struct ChildProcess: Sendable {
 
     public func kill() { _ = Glibc.kill(pid, SIGKILL) }
 
+    /// True when the process has ended (and is then reaped: don't `wait` for it afterwards).
+    public func hasExited() -> Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == pid
+    }
+
     /// Waits for the end; the exit code, or nil when a signal ended it.
     @discardableResult
     public func wait() -> Int32? {
@@ -65,9 +74,11 @@ public struct ChildProcess: Sendable {
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : nil
     }
 
-    /// The `bascule` executable built next to the tests.
+    /// The `bascule` executable of the build the tests run from: next to the test binary, whatever
+    /// the configuration (`-c release`) or scratch path, so a test never runs a stale or missing
+    /// `.build/debug/bascule` of another build.
     public static var basculeExecutable: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/bascule").path
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("bascule").path
     }
 }

@@ -56,9 +56,20 @@ public enum PostgresServer {
             if asRoot { try ChildProcess.run("/bin/chown", ["postgres", pwfile]) }
             try runAs(asRoot, bin + "/initdb", ["-D", data, "-U", "bascule", "--pwfile=\(pwfile)", "-A", "scram-sha-256",
                                                "-E", "UTF8", "--no-locale"])
-            let port = freePort()
-            try runAs(asRoot, bin + "/pg_ctl", ["-D", data, "-l", dir.appendingPathComponent("log").path, "-w",
-                                               "-o", "-h 127.0.0.1 -p \(port) -k \(dir.path) -F", "start"])
+            // A port free when chosen may be taken before the server binds it: pg_ctl then fails (the
+            // postmaster cannot bind, and pg_ctl -w watches its own server's pid file, never the port),
+            // and the server is started again on another.
+            var port = 0
+            for attempt in 1...5 {
+                port = SlapdServer.freePort()
+                do {
+                    try runAs(asRoot, bin + "/pg_ctl", ["-D", data, "-l", dir.appendingPathComponent("log").path, "-w",
+                                                       "-o", "-h 127.0.0.1 -p \(port) -k \(dir.path) -F", "start"])
+                    break
+                } catch where attempt < 5 {
+                    continue
+                }
+            }
             atexit_paths.append((bin + "/pg_ctl", dir.path, asRoot))
             atexit { PostgresServer.stopAll() }
             return .success("postgres://bascule:bascule@127.0.0.1:\(port)")
@@ -84,11 +95,6 @@ public enum PostgresServer {
             if FileManager.default.isExecutableFile(atPath: bin + "/initdb") { return bin }
         }
         return nil
-    }
-
-    private static func freePort() -> Int {
-        // A port from the dynamic range, chosen per process so parallel test runs do not collide.
-        49152 + Int(getpid() % 10000) + Int.random(in: 0..<5000)
     }
 
     private static func runAs(_ asRoot: Bool, _ tool: String, _ args: [String]) throws {

@@ -36,25 +36,57 @@ public final class SlapdServer: @unchecked Sendable {
         guard let schema = OpenLDAPSchema.fileURL?.path else { throw LaunchError.failed("schéma de Bascule introuvable") }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-slapd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("db"), withIntermediateDirectories: true)
-        let port = Self.freePort()
-        url = "ldap://127.0.0.1:\(port)"
-        var listen = url + "/"
-        var tlsLines = ""
-        if tls {
-            let certs = try Self.makeCertificates(in: directory)
-            caFile = certs.ca
-            let securePort = Self.freePort()
-            ldapsURL = "ldaps://127.0.0.1:\(securePort)"
-            listen += " ldaps://127.0.0.1:\(securePort)/"
-            tlsLines = """
-            TLSCACertificateFile \(certs.ca)
-            TLSCertificateFile \(certs.cert)
-            TLSCertificateKeyFile \(certs.key)
-            """
-        } else {
-            caFile = nil
-            ldapsURL = nil
+        let certs = tls ? try Self.makeCertificates(in: directory) : nil
+        caFile = certs?.ca
+        // A port is free when chosen and may be taken before slapd binds it (another test's server,
+        // any process): slapd then exits, and it is started again on other ports. Ready means our
+        // own child wrote its pid file after binding, so a listener of someone else's is never taken
+        // for ours.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let port = Self.freePort()
+            let securePort = tls ? Self.freePort() : nil
+            let plain = "ldap://127.0.0.1:\(port)"
+            let secure = securePort.map { "ldaps://127.0.0.1:\($0)" }
+            let confFile = try Self.writeConfiguration(in: directory, schema: schema, base: base, adminDN: adminDN,
+                                                       adminPassword: adminPassword, certificates: certs)
+            let child = try ChildProcess.start(Self.binary, ["-f", confFile, "-h", ([plain] + (secure.map { [$0] } ?? [])).map { $0 + "/" }.joined(separator: " "), "-d", "0"])
+            if try Self.waitUntilReady(child, port: port, pidFile: directory.appendingPathComponent("slapd.pid").path) {
+                url = plain
+                ldapsURL = secure
+                process = child
+                break
+            }
+            child.kill()
+            child.wait()
+            guard attempt < 5 else { throw LaunchError.failed("aucun port libre trouvé en 5 essais") }
         }
+        let admin = try LDAPConnection(url: url)
+        try admin.bind(dn: adminDN, password: adminPassword)
+        try admin.add(base, [("objectClass", ["top", "dcObject", "organization"]), ("dc", ["bascule"]), ("o", ["Bascule (tests)"])])
+    }
+
+    deinit {
+        process.kill()
+        process.wait()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A connection bound as the directory's administrator.
+    public func adminConnection(url: String? = nil, tls: LDAPTLSOptions = .init()) throws -> LDAPConnection {
+        let c = try LDAPConnection(url: url ?? self.url, tls: tls)
+        try c.bind(dn: adminDN, password: adminPassword)
+        return c
+    }
+
+    private static func writeConfiguration(in directory: URL, schema: String, base: String, adminDN: String, adminPassword: String,
+                                           certificates: (ca: String, cert: String, key: String)?) throws -> String {
+        let tlsLines = certificates.map { """
+            TLSCACertificateFile \($0.ca)
+            TLSCertificateFile \($0.cert)
+            TLSCertificateKeyFile \($0.key)
+            """ } ?? ""
         let conf = """
         include /etc/ldap/schema/core.schema
         include /etc/ldap/schema/cosine.schema
@@ -81,35 +113,22 @@ public final class SlapdServer: @unchecked Sendable {
         access to * by self read by users read by * none
         """
         let confFile = directory.appendingPathComponent("slapd.conf")
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("slapd.pid"))
         try conf.write(to: confFile, atomically: true, encoding: .utf8)
         _ = try ChildProcess.run("/usr/sbin/slaptest", ["-u", "-f", confFile.path])
-        // -d 0 keeps slapd in the foreground, our child: killed with the test process's value.
-        process = try ChildProcess.start(Self.binary, ["-f", confFile.path, "-h", listen, "-d", "0"])
-        try waitUntilListening(port: port)
-        let admin = try LDAPConnection(url: url)
-        try admin.bind(dn: adminDN, password: adminPassword)
-        try admin.add(base, [("objectClass", ["top", "dcObject", "organization"]), ("dc", ["bascule"]), ("o", ["Bascule (tests)"])])
+        return confFile.path
     }
 
-    deinit {
-        process.kill()
-        process.wait()
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    /// A connection bound as the directory's administrator.
-    public func adminConnection(url: String? = nil, tls: LDAPTLSOptions = .init()) throws -> LDAPConnection {
-        let c = try LDAPConnection(url: url ?? self.url, tls: tls)
-        try c.bind(dn: adminDN, password: adminPassword)
-        return c
-    }
-
-    private func waitUntilListening(port: Int) throws {
-        for _ in 0..<200 {
-            if Self.canConnect(port: port) { return }
+    /// True once `child` has written its pid file (after binding its listeners) and the port answers;
+    /// false when the child ended first (its port was taken).
+    private static func waitUntilReady(_ child: ChildProcess, port: Int, pidFile: String) throws -> Bool {
+        for _ in 0..<400 {
+            if child.hasExited() { return false }
+            let written = (try? String(contentsOfFile: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if written == String(child.pid), canConnect(port: port) { return true }
             usleep(25_000)
         }
-        throw LaunchError.failed("rien n'écoute sur le port \(port) après 5 s")
+        throw LaunchError.failed("slapd ne répond pas sur le port \(port) après 10 s")
     }
 
     static func canConnect(port: Int) -> Bool {

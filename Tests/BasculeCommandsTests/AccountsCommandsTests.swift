@@ -42,7 +42,7 @@ struct AccountsCommandsTests {
         let pending = await bascule(["apply"] + data + ["--date", "2026-09-04", "--yes"])
         #expect(pending.output.contains("rien à changer"), "\(pending.output)")
 
-        let neither = await bascule(["accounts", "rename"] + data + ["--uai", uai, oldLogin])
+        let neither = await bascule(["accounts", "rename"] + data + ["--uai", uai, oldLogin, "--date", "2026-09-05"])
         #expect(neither.exitCode != 0)
         let yes = await bascule(["accounts", "rename"] + data + ["--uai", uai, oldLogin, "--accept", "--date", "2026-09-05"])
         #expect(yes.exitCode == 0, "\(yes.errors)")
@@ -151,9 +151,9 @@ struct NoClearPasswordTests {
         try FileManager.default.removeItem(atPath: dataDir + "/schools")
 
         // Rights, refusals, and two resets.
-        let refused = await t.run(["rights", "grant"] + data + ["--uai", uai, "--by", teacher, "rupn", documentalist])
+        let refused = await t.run(["rights", "grant"] + data + ["--uai", uai, "--by", teacher, "--date", "2026-10-05", "rupn", documentalist])
         #expect(refused.exitCode == 4 && refused.errors.contains("seule la direction délègue les droits"))
-        let granted = await t.run(["rights", "grant"] + data + ["--uai", uai, "--by", principal, "rupn", documentalist])
+        let granted = await t.run(["rights", "grant"] + data + ["--uai", uai, "--by", principal, "--date", "2026-10-05", "rupn", documentalist])
         #expect(granted.exitCode == 0, "\(granted.errors)")
         #expect(try jsonArray(await t.run(["rights", "list"] + data + ["--uai", uai, "--json"]).output)
             .map { "\($0["right"]!) \($0["login"]!) \($0["grantedBy"]!)" } == ["rupn \(documentalist) \(principal)"])
@@ -168,11 +168,11 @@ struct NoClearPasswordTests {
                                                                 "--password-rounds", "10000", principal])
         #expect(byRUPN.exitCode == 0, "\(byRUPN.errors)")
         #expect(byRUPN.output.contains("--staff --since 2026-10-05"))
-        #expect(await t.run(["rights", "revoke"] + data + ["--uai", uai, "--by", principal, "rupn", documentalist]).exitCode == 0)
+        #expect(await t.run(["rights", "revoke"] + data + ["--uai", uai, "--by", principal, "--date", "2026-10-05", "rupn", documentalist]).exitCode == 0)
         let revoked = await t.run(["password", "reset"] + data + ["--uai", uai, "--by", documentalist, "--date", "2026-10-05",
                                                                  "--password-rounds", "10000", teacher])
         #expect(revoked.exitCode == 4 && revoked.errors.contains("ne peut réinitialiser aucun mot de passe"))
-        let unknown = await t.run(["password", "reset"] + data + ["--uai", uai, "--by", "personne", teacher])
+        let unknown = await t.run(["password", "reset"] + data + ["--uai", uai, "--by", "personne", "--date", "2026-10-05", teacher])
         #expect(unknown.exitCode == 2 && unknown.errors.contains("Aucun compte « personne »"))
         snapshots.append(("after the resets", snapshot(dataDir)))
         var dump: Data?

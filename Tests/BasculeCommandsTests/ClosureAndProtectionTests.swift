@@ -74,14 +74,14 @@ struct ClosureAndProtectionTests {
         // Nobody's calendar says anything on another school's behalf, and a day after the end there is nothing to lift.
         let over = await bascule(["calendar", "lift"] + data + ["--uai", s.uai, "--by", s.principal, "--date", "2026-09-02"])
         #expect(over.exitCode == 4 && over.errors.contains("finit le 2026-09-01"), "\(over.errors)")
-        let wrongEntry = await bascule(["calendar", "lift"] + data + ["--uai", s.uai, "--by", s.principal, "--entry", "nettoyage-classes-commun"])
+        let wrongEntry = await bascule(["calendar", "lift"] + data + ["--uai", s.uai, "--by", s.principal, "--entry", "nettoyage-classes-commun", "--date", "2026-08-27"])
         #expect(wrongEntry.exitCode == 4 && wrongEntry.errors.contains("n'est pas une fermeture d'accès"), "\(wrongEntry.errors)")
 
-        let cancelled = await bascule(["calendar", "lift"] + data + ["--uai", s.uai, "--by", s.principal, "--cancel"])
+        let cancelled = await bascule(["calendar", "lift"] + data + ["--uai", s.uai, "--by", s.principal, "--cancel", "--date", "2026-08-27"])
         #expect(cancelled.exitCode == 0 && cancelled.output.contains("de nouveau fermé aux élèves"), "\(cancelled.errors)")
         let closedAgain = await bascule(["calendar"] + data + ["--school", s.uai, "--date", "2026-08-28", "--json"])
         #expect(closedAgain.output.contains("\"open\" : false") && !closedAgain.output.contains("\"open\" : true"))
-        let notLifted = await bascule(["calendar", "lift"] + data + ["--uai", s.uai, "--by", s.principal, "--cancel"])
+        let notLifted = await bascule(["calendar", "lift"] + data + ["--uai", s.uai, "--by", s.principal, "--cancel", "--date", "2026-08-27"])
         #expect(notLifted.exitCode == 4 && notLifted.errors.contains("n'a pas été levée"))
 
         let audit = await bascule(["audit"] + data + ["--json"])
@@ -119,10 +119,23 @@ struct ClosureAndProtectionTests {
         let disabled = try #require(later["actions"] as? [[String: Any]]).filter { $0["kind"] as? String == "disable-account" }
             .compactMap { $0["login"] as? String }
         #expect(!disabled.isEmpty && !disabled.contains(kept))
+        #expect(await bascule(["apply"] + data + ["--date", "2026-11-02", "--yes"]).exitCode == 0)
+
+        // The next deletion window: the others go, the protected one stays, still leaving.
+        let window = try #require(try jsonArray(await bascule(["plan"] + data + ["--date", "2027-09-15", "--json"]).output).first)
+        let deleted = try #require(window["actions"] as? [[String: Any]]).filter { $0["kind"] as? String == "delete-account" }
+            .compactMap { $0["login"] as? String }
+        #expect(!deleted.isEmpty && !deleted.contains(kept), "\(deleted)")
+        let windowApplied = await bascule(["apply"] + data + ["--date", "2027-09-15", "--yes"])
+        #expect(windowApplied.exitCode == 0, "\(windowApplied.errors)")
+        let survivors = try jsonArray(await bascule(["accounts"] + data + ["--json"]).output)
+        #expect(survivors.first { $0["login"] as? String == kept }.map { "\($0["status"]!) \($0["protected"]!)" } == "leaving 1",
+                "\(survivors.first { $0["login"] as? String == kept } ?? [:])")
+        #expect(survivors.filter { deleted.contains($0["login"] as? String ?? "") }.allSatisfy { $0["status"] as? String == "deleted" })
 
         let off = await bascule(["accounts", "protect"] + data + ["--uai", s.uai, "--by", s.principal, "--off", kept])
         #expect(off.exitCode == 0 && off.output.contains("Protection levée"), "\(off.errors)")
-        let again = try #require(try jsonArray(await bascule(["plan"] + data + ["--date", "2026-11-02", "--json"]).output).first)
+        let again = try #require(try jsonArray(await bascule(["plan"] + data + ["--date", "2027-09-15", "--json"]).output).first)
         #expect(try #require(again["actions"] as? [[String: Any]]).contains { $0["kind"] as? String == "disable-account" && $0["login"] as? String == kept })
         let audit = await bascule(["audit"] + data + ["--target", kept])
         #expect(audit.output.contains("compte protégé") && audit.output.contains("examen en cours") && audit.output.contains("protection levée"),

@@ -19,10 +19,13 @@ final class Capture: @unchecked Sendable {
     var errors: String { lock.withLock { err } }
 }
 
-func bascule(_ arguments: [String]) async -> CommandResult {
+/// No system clock: a command that needs a day and is given no `--date` fails, on any day of any
+/// year. Environment variables are the test's own (`environment`), never the process's.
+func bascule(_ arguments: [String], environment: [String: String] = [:]) async -> CommandResult {
     let capture = Capture()
     let output = Output(write: { capture.write($0) }, writeError: { capture.writeError($0) })
     var code: Int32 = 0
+    await CommandEnvironment.$current.withValue(.fixed(variables: environment)) {
     await Output.$current.withValue(output) {
         do {
             var command = try BasculeCommand.parseAsRoot(arguments)
@@ -37,6 +40,7 @@ func bascule(_ arguments: [String]) async -> CommandResult {
             capture.writeError(BasculeCommand.fullMessage(for: error))
             code = BasculeCommand.exitCode(for: error).rawValue
         }
+    }
     }
     return CommandResult(output: capture.output, errors: capture.errors, exitCode: code)
 }

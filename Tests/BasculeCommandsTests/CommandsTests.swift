@@ -43,7 +43,7 @@ struct CommandsTests {
             <BEE_ELEVES><PARAMETRES><UAJ>0860001X</UAJ></PARAMETRES><DONNEES><ELEVES>
             <ELEVE ELEVE_ID="1"><NOM_DE_FAMILLE>A</NOM_DE_FAMILLE><PRENOM>B</PRENOM><DATE_NAISS>01/01/2014</DATE_NAISS></ELEVE>
             """)
-        let r = await bascule(["import"] + data + [fixture("sts_emp_0860001X_2026.xml"), bad.path])
+        let r = await bascule(["import"] + data + ["--date", "2026-09-03", fixture("sts_emp_0860001X_2026.xml"), bad.path])
         #expect(r.exitCode == 2)
         #expect(r.errors.contains("ElevesSansAdresses.xml, ligne"))
         #expect(r.errors.contains("Rien n'a été enregistré"))
@@ -53,7 +53,7 @@ struct CommandsTests {
 
     @Test("--school refuses another school's export")
     func wrongSchool() async throws {
-        let r = await bascule(["import"] + data + ["--school", "0860002Y", fixture("sts_emp_0860001X_2026.xml")])
+        let r = await bascule(["import"] + data + ["--date", "2026-09-03", "--school", "0860002Y", fixture("sts_emp_0860001X_2026.xml")])
         #expect(r.exitCode == 2)
         #expect(r.errors.contains("0860001X"))
     }
@@ -61,7 +61,12 @@ struct CommandsTests {
     @Test("Options are checked before anything runs")
     func badOptions() async throws {
         let r = await bascule(["import"] + data + ["--date", "2026-02-30", fixture("sts_emp_0860001X_2026.xml")])
-        #expect(r.exitCode != 0)
+        #expect(r.exitCode == 64, "a usage error, not a failure of the import: \(r.errors)")
+        #expect(r.errors.contains("2026-02-30"), "\(r.errors)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("bascule.sqlite").path), "no store opened, nothing imported")
+        let rounds = await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10"])
+        #expect(rounds.exitCode == 64 && rounds.errors.contains("--password-rounds : au moins 10000"), "\(rounds.errors)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("bascule.sqlite").path))
     }
 }
 
@@ -156,7 +161,60 @@ struct PlanApplyCommandsTests {
         let stale = await bascule(["apply", "--data", dir.path, "--date", "2026-09-03", "--plan", String(hash.prefix(12)), "--yes"])
         #expect(stale.exitCode == 4)
         #expect(stale.errors.contains("n'est plus à jour"))
-        let override = await bascule(["apply", "--data", dir.path, "--allow-mass-change"])
-        #expect(override.exitCode != 0, "--allow-mass-change needs --reason")
+        let override = await bascule(["apply", "--data", dir.path, "--date", "2026-09-03", "--yes", "--allow-mass-change"])
+        #expect(override.exitCode == 64 && override.errors.contains("--allow-mass-change demande --reason"), "\(override.errors)")
+        let blank = await bascule(["apply", "--data", dir.path, "--date", "2026-09-03", "--yes", "--allow-mass-change", "--reason", "  "])
+        #expect(blank.exitCode == 64 && blank.errors.contains("--allow-mass-change demande --reason"), "\(blank.errors)")
+    }
+}
+
+@Suite("A plan out of the ordinary, as the RUPN meets it")
+struct MassChangeCommandsTests {
+    @Test("A students export cut to two pupils: the plan warns, apply refuses and changes nothing, --allow-mass-change --reason applies it and the audit keeps the reason")
+    func cutExport() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let exports = dir.file("exports").path, data = ["--data", dir.file("data").path]
+        #expect(await bascule(["generate", "--students", "80", "--years", "1", "--first-year", "2026", "--seed", "3", "--out", exports]).exitCode == 0)
+        #expect(await bascule(["import"] + data + ["--date", "2026-09-03"] + generatedFiles(exports, year: 2026)).exitCode == 0)
+        #expect(await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
+        let before = try jsonArray(await bascule(["accounts"] + data + ["--json"]).output)
+        let uai = try #require(before.first?["uai"] as? String)
+        let pupils = before.filter { $0["kind"] as? String == "student" }
+        #expect(pupils.count >= 80)
+
+        // The same school's students export, cut to two of its pupils: a truncated SIECLE extraction.
+        let people = try jsonArray(await bascule(["people"] + data + ["--json", "--kind", "student"]).output)
+        let kept = try people.prefix(2).map { p in
+            let born = try #require(p["birthDate"] as? String).split(separator: "-").reversed().joined(separator: "/")
+            let ine = (p["ine"] as? String).map { "<ID_NATIONAL>\($0)</ID_NATIONAL>" } ?? ""
+            return "<ELEVE ELEVE_ID=\"\(p["sourceId"]!)\">\(ine)<NOM_DE_FAMILLE>\(p["lastName"]!)</NOM_DE_FAMILLE><PRENOM>\(p["firstName"]!)</PRENOM><DATE_NAISS>\(born)</DATE_NAISS></ELEVE>"
+        }
+        let cut = dir.file("ElevesSansAdresses.xml").path
+        try """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <BEE_ELEVES><PARAMETRES><UAJ>\(uai)</UAJ><ANNEE_SCOLAIRE>2026</ANNEE_SCOLAIRE><DATE_EXPORT>20/09/2026</DATE_EXPORT></PARAMETRES><DONNEES><ELEVES>
+        \(kept.joined(separator: "\n"))
+        </ELEVES></DONNEES></BEE_ELEVES>
+        """.write(toFile: cut, atomically: true, encoding: .utf8)
+        let imported = await bascule(["import"] + data + ["--date", "2026-09-21", cut])
+        #expect(imported.exitCode == 0, "\(imported.errors)")
+
+        let plan = await bascule(["plan"] + data + ["--date", "2026-09-21"])
+        #expect(plan.output.contains("⚠"), "\(plan.output.prefix(800))")
+        let refused = await bascule(["apply"] + data + ["--date", "2026-09-21", "--yes"])
+        #expect(refused.exitCode == 4 && refused.errors.contains("Plan hors de l'ordinaire"), "\(refused.errors)")
+        let unchanged = try jsonArray(await bascule(["accounts"] + data + ["--json"]).output)
+        #expect(unchanged.map { "\($0["login"]!) \($0["status"]!)" } == before.map { "\($0["login"]!) \($0["status"]!)" },
+                "a refused plan changes no account")
+
+        let confirmed = await bascule(["apply"] + data + ["--date", "2026-09-21", "--yes", "--allow-mass-change",
+                                                          "--reason", "export partiel voulu (test)"])
+        #expect(confirmed.exitCode == 0, "\(confirmed.errors)")
+        let after = try jsonArray(await bascule(["accounts"] + data + ["--json"]).output)
+        #expect(after.filter { $0["kind"] as? String == "student" && $0["status"] as? String == "leaving" }.count == pupils.count - 2)
+        let audit = try jsonArray(await bascule(["audit"] + data + ["--event", "apply", "--json"]).output)
+        #expect(audit.count == 2)
+        #expect((audit.last?["french"] as? String)?.contains("raison donnée : export partiel voulu (test)") == true, "\(audit)")
     }
 }

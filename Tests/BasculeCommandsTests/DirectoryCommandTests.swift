@@ -3,7 +3,7 @@ import BasculeTesting
 import Foundation
 import Testing
 
-@Suite("bascule apply and bascule directory against a real slapd over StartTLS", .serialized)
+@Suite("bascule apply and bascule directory against a real slapd over StartTLS")
 struct DirectoryCommandTests {
     @Test("apply pushes the plan to the configured directory; sync then has nothing to do; the journal lists each operation")
     func applyReachesTheDirectory() async throws {
@@ -29,20 +29,19 @@ struct DirectoryCommandTests {
           derive: signaler
         """.write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8)
 
-        unsetenv("BASCULE_LDAP_PASSWORD")
         let noSecret = await bascule(["directory", "sync", "--data", data, "--dry-run"])
         #expect(noSecret.exitCode == 2)
         #expect(noSecret.errors.contains("BASCULE_LDAP_PASSWORD"))
 
-        setenv("BASCULE_LDAP_PASSWORD", slapd.adminPassword, 1)
-        defer { unsetenv("BASCULE_LDAP_PASSWORD") }
-        let applied = await bascule(["apply", "--data", data, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"])
+        let secret = ["BASCULE_LDAP_PASSWORD": slapd.adminPassword]
+        let applied = await bascule(["apply", "--data", data, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"],
+                                    environment: secret)
         #expect(applied.exitCode == 0, "\(applied.errors)")
         #expect(applied.output.contains("Annuaire \(slapd.url), établissement \(uai)"))
         let accounts = try slapd.adminConnection().search(base: "ou=\(uai),\(slapd.base)", filter: "(objectClass=basculeAccount)", attributes: ["uid"])
         #expect(accounts.count > 80)
 
-        let again = await bascule(["directory", "sync", "--data", data, "--dry-run", "--json"])
+        let again = await bascule(["directory", "sync", "--data", data, "--dry-run", "--json"], environment: secret)
         #expect(again.exitCode == 0, "\(again.errors)")
         #expect(again.output.contains("\"operations\" : [\n\n    ]") || again.output.contains("\"operations\" : []"), "\(again.output.prefix(600))")
 
@@ -53,8 +52,7 @@ struct DirectoryCommandTests {
         #expect(!journal.output.contains("\tstarted\t"))
 
         // The directory gone: the plan stays applied and the message says what to do next.
-        setenv("BASCULE_LDAP_PASSWORD", "mauvais", 1)
-        let refused = await bascule(["directory", "sync", "--data", data])
+        let refused = await bascule(["directory", "sync", "--data", data], environment: ["BASCULE_LDAP_PASSWORD": "mauvais"])
         #expect(refused.exitCode == 5)
         #expect(refused.errors.contains("Authentification refusée"))
 

@@ -19,7 +19,8 @@ struct ImportFilesTests {
         let sts = try #require(generatedFiles(exports, year: 2026).first { $0.contains("sts") })
         let bytes = try Data(contentsOf: URL(fileURLWithPath: sts))
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
-        #expect(await bascule(["import"] + data + [truncated]).exitCode == 2)
+        let refused = await bascule(["import"] + data + ["--date", "2026-08-26", truncated])
+        #expect(refused.exitCode == 2 && refused.errors.contains("tronque.xml, ligne"), "\(refused.errors)")
 
         let kept = try jsonArray(await bascule(["imports"] + data + ["--json"]).output)
         let sources = Set(kept.compactMap { $0["source"] as? String })

@@ -51,7 +51,7 @@ struct SpacesCommandTests {
         #expect(text.output.contains("1 au-dessus de leur quota") && text.output.contains("AU-DESSUS DU QUOTA"))
         #expect(text.output.contains("quotas non appliqués"))
 
-        let sync = await bascule(["spaces", "sync"] + data + ["--dry-run", "--json"])
+        let sync = await bascule(["spaces", "sync"] + data + ["--date", "2026-09-04", "--dry-run", "--json"])
         #expect(sync.exitCode == 0)
         let operations = try #require(try jsonArray(sync.output).first?["operations"] as? [Any])
         #expect(operations.isEmpty)
@@ -135,7 +135,7 @@ struct SpacesCommandTests {
         defer { dir.remove() }
         for (yaml, message) in cases {
             try yaml.write(toFile: data[1] + "/bascule.yml", atomically: true, encoding: .utf8)
-            let r = await bascule(["spaces", "sync"] + data)
+            let r = await bascule(["spaces", "sync"] + data + ["--date", "2026-09-04"])
             #expect(r.exitCode == 2 && r.errors.contains(message), "\(yaml): \(r.errors)")
         }
     }

@@ -76,9 +76,8 @@ struct VerifyCommandTests {
     }
 }
 
-/// In the directory commands' suite, serialized: its tests set and unset BASCULE_LDAP_PASSWORD,
-/// which is the process's, not the test's.
-extension DirectoryCommandTests {
+@Suite("bascule verify against a real slapd")
+struct VerifyDirectoryCommandTests {
     @Test("With bascule.yml describing a directory, verify reads slapd: clean after apply, then an entry made by hand is found (exit 6)")
     func verifyReadsTheConfiguredDirectory() async throws {
         let slapd = try SlapdServer()
@@ -96,17 +95,17 @@ extension DirectoryCommandTests {
           base: \(slapd.base)
           compte: \(slapd.adminDN)
         """.write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8)
-        setenv("BASCULE_LDAP_PASSWORD", slapd.adminPassword, 1)
-        defer { unsetenv("BASCULE_LDAP_PASSWORD") }
-        let applied = await bascule(["apply", "--data", data, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"])
+        let secret = ["BASCULE_LDAP_PASSWORD": slapd.adminPassword]
+        let applied = await bascule(["apply", "--data", data, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"],
+                                    environment: secret)
         #expect(applied.exitCode == 0, "\(applied.errors)")
 
-        let clean = await bascule(["verify", "--data", data, "--date", "2026-09-10"])
+        let clean = await bascule(["verify", "--data", data, "--date", "2026-09-10"], environment: secret)
         #expect(clean.exitCode == 0, "\(clean.output)")
         #expect(clean.output.contains("annuaire LDAP \(slapd.url), branche ou=\(uai),\(slapd.base)"))
 
         try slapd.adminConnection().add("cn=imprimante-cdi,ou=\(uai),\(slapd.base)", [("objectClass", ["device"]), ("cn", ["imprimante-cdi"])])
-        let found = await bascule(["verify", "--data", data, "--date", "2026-09-10", "--json"])
+        let found = await bascule(["verify", "--data", data, "--date", "2026-09-10", "--json"], environment: secret)
         #expect(found.exitCode == 6)
         let findings = try #require((try jsonArray(found.output).first)?["findings"] as? [[String: Any]])
         #expect(findings.map { $0["kind"] as? String } == ["manual-entry"])

@@ -40,23 +40,23 @@ struct SpacesTests {
                 == ["user::rwx", "group::---", "other::---", "default:user::rwx", "default:group::---", "default:other::---"])
 
         // The kernel checks the ACLs against the people's numbers: the host need not know them.
-        func run(_ p: ProvisionedAccount, _ command: String...) -> Bool {
+        func run(_ p: ProvisionedAccount, _ command: String...) -> Access {
             asUser(uid: p.uidNumber, gid: p.gidNumber, groups: gids(of: p.account.login, in: school), command)
         }
-        #expect(run(pupil, "/usr/bin/touch", classA + "/devoir.txt"))
-        #expect(run(teacher, "/bin/sh", "-c", "echo corrigé >> '\(classA)/devoir.txt'"), "a new file inherits the team's rights")
-        #expect(!run(other, "/usr/bin/ls", classA), "another class's student cannot even list it")
-        #expect(!run(other, "/usr/bin/cat", classA + "/devoir.txt"))
-        #expect(!run(pupil, "/usr/bin/ls", rig.path("Salle_des_profs")))
-        #expect(run(teacher, "/usr/bin/touch", rig.path("Salle_des_profs/compte-rendu.txt")))
-        #expect(run(pupil, "/usr/bin/ls", rig.path("Mediaprof")) && !run(pupil, "/usr/bin/touch", rig.path("Mediaprof/x")))
-        #expect(run(teacher, "/usr/bin/touch", rig.path("Mediaprof/video.mp4")))
-        #expect(run(pupil, "/usr/bin/touch", rig.path("Commun/affiche.txt")) && run(teacher, "/usr/bin/touch", rig.path("Commun/b")))
-        #expect(run(pupil, "/usr/bin/touch", rig.path("perso/\(pupil.account.login)/brouillon.txt")))
-        #expect(!run(other, "/usr/bin/ls", rig.path("perso/\(pupil.account.login)")), "a personal space is its owner's alone")
-        #expect(!run(pupil, "/usr/bin/ls", rig.path("perso")), "perso/ lets one through, not list everyone")
-        #expect(!run(pupil, "/usr/bin/ls", rig.path("matieres")))
-        #expect(!asUser(uid: 4242, gid: 4242, groups: [], ["/usr/bin/ls", rig.path("")]), "someone of another school sees nothing")
+        #expect(run(pupil, "/usr/bin/touch", classA + "/devoir.txt") == .allowed)
+        #expect(run(teacher, "/bin/sh", "-c", "echo corrigé >> '\(classA)/devoir.txt'") == .allowed, "a new file inherits the team's rights")
+        #expect(run(other, "/usr/bin/ls", classA) == .denied, "another class's student cannot even list it")
+        #expect(run(other, "/usr/bin/cat", classA + "/devoir.txt") == .denied)
+        #expect(run(pupil, "/usr/bin/ls", rig.path("Salle_des_profs")) == .denied)
+        #expect(run(teacher, "/usr/bin/touch", rig.path("Salle_des_profs/compte-rendu.txt")) == .allowed)
+        #expect(run(pupil, "/usr/bin/ls", rig.path("Mediaprof")) == .allowed && run(pupil, "/usr/bin/touch", rig.path("Mediaprof/x")) == .denied)
+        #expect(run(teacher, "/usr/bin/touch", rig.path("Mediaprof/video.mp4")) == .allowed)
+        #expect(run(pupil, "/usr/bin/touch", rig.path("Commun/affiche.txt")) == .allowed && run(teacher, "/usr/bin/touch", rig.path("Commun/b")) == .allowed)
+        #expect(run(pupil, "/usr/bin/touch", rig.path("perso/\(pupil.account.login)/brouillon.txt")) == .allowed)
+        #expect(run(other, "/usr/bin/ls", rig.path("perso/\(pupil.account.login)")) == .denied, "a personal space is its owner's alone")
+        #expect(run(pupil, "/usr/bin/ls", rig.path("perso")) == .denied, "perso/ lets one through, not list everyone")
+        #expect(run(pupil, "/usr/bin/ls", rig.path("matieres")) == .denied)
+        #expect(asUser(uid: 4242, gid: 4242, groups: [], ["/usr/bin/ls", rig.path("")]) == .denied, "someone of another school sees nothing")
 
         // A subject's space: its teachers', nobody else's.
         let subject = try #require(school.groups.filter { $0.group.kind == .subject }.max { $0.group.members.count < $1.group.members.count })
@@ -65,9 +65,9 @@ struct SpacesTests {
         #expect(owner(subjectSpace) == Owner(uid: 0, gid: subject.gidNumber, mode: 0o2770))
         let subjectTeacher = try #require(live.first { subject.group.members.contains($0.account.login) })
         let otherTeacher = try #require(live.first { $0.account.kind == .teacher && !subject.group.members.contains($0.account.login) })
-        #expect(run(subjectTeacher, "/usr/bin/touch", subjectSpace + "/progression.odt"))
-        #expect(!run(otherTeacher, "/usr/bin/ls", subjectSpace) && !run(pupil, "/usr/bin/ls", subjectSpace))
-        #expect(run(otherTeacher, "/usr/bin/ls", rig.path("matieres")), "teachers see which subjects have a space")
+        #expect(run(subjectTeacher, "/usr/bin/touch", subjectSpace + "/progression.odt") == .allowed)
+        #expect(run(otherTeacher, "/usr/bin/ls", subjectSpace) == .denied && run(pupil, "/usr/bin/ls", subjectSpace) == .denied)
+        #expect(run(otherTeacher, "/usr/bin/ls", rig.path("matieres")) == .allowed, "teachers see which subjects have a space")
 
         let audited = try await rig.store.auditEntries(AuditFilter(uai: rig.uai, event: "espaces-create"))
         #expect(audited.count == report.operations.count)
@@ -350,7 +350,8 @@ struct SpacesTests {
         let resumed = try await rig.sync(day)
         #expect(resumed.operations.map(\.kind) == [.move] && resumed.findings.isEmpty && resumed.failures.isEmpty)
         #expect(FileManager.default.fileExists(atPath: rig.path("perso/\(second.newLogin!)/a-moi.txt")))
-        #expect(try await rig.store.spaces(uai: rig.uai).first { $0.key == "perso:\(second.personID!)" }?.movingFrom == nil)
+        let resumedRecord = try #require(try await rig.store.spaces(uai: rig.uai).first { $0.key == "perso:\(second.personID!)" })
+        #expect(resumedRecord.path == "\(rig.uai.code)/perso/\(second.newLogin!)" && resumedRecord.movingFrom == nil)
         #expect(try await rig.sync(day).operations.isEmpty)
     }
 

@@ -92,11 +92,37 @@ func owner(_ path: String) -> Owner? {
     return Owner(uid: Int(st.st_uid), gid: Int(st.st_gid), mode: Int(st.st_mode & 0o7777))
 }
 
+/// How a command run as someone ended: done, refused by the kernel (EACCES or EPERM, as the tool
+/// reports them), or failed for any other reason, which no access check may count as a refusal.
+enum Access: Equatable, CustomStringConvertible {
+    case allowed
+    case denied
+    case failed(String)
+
+    var description: String {
+        switch self {
+        case .allowed: "allowed"
+        case .denied: "denied"
+        case .failed(let why): "failed: \(why)"
+        }
+    }
+}
+
 /// Runs `command` as `uid` with exactly `groups` (the host need not know them: the kernel checks
-/// the ACLs against these numbers). True when it succeeds.
-func asUser(uid: Int, gid: Int, groups: [Int], _ command: [String]) -> Bool {
+/// the ACLs against these numbers). The tools speak C locale, so that a refusal is recognised by
+/// strerror's own words for EACCES and EPERM, and a missing path or a setpriv error is not.
+func asUser(uid: Int, gid: Int, groups: [Int], _ command: [String]) -> Access {
     let args = ["--reuid=\(uid)", "--regid=\(gid)", "--groups=\(Set(groups + [gid]).sorted().map(String.init).joined(separator: ","))", "--"] + command
-    return (try? ChildProcess.run("/usr/bin/setpriv", args)) != nil
+    do {
+        try ChildProcess.run("/usr/bin/setpriv", args, environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"])
+        return .allowed
+    } catch let failure as ChildProcess.Failure {
+        let text = failure.message
+        if text.contains("Permission denied") || text.contains("Operation not permitted") { return .denied }
+        return .failed(text)
+    } catch {
+        return .failed("\(error)")
+    }
 }
 
 /// The groups (gids) an account belongs to in the school, as the directory says.

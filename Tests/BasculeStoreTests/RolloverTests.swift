@@ -59,7 +59,10 @@ struct RolloverTests {
 
             // The same school's export cut to a tenth of its students, a day later.
             let full = files(uai, 2025).first { $0.lastPathComponent.hasSuffix(".zip") }!
-            guard case .students(let s) = try ExportReader().read(full) else { return }
+            guard case .students(let s) = try ExportReader().read(full) else {
+                Issue.record("\(full.lastPathComponent) is not read as a students export")
+                return
+            }
             let kept = s.students.prefix(s.students.count / 10)
             var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BEE_ELEVES><PARAMETRES><UAJ>\(uai)</UAJ><ANNEE_SCOLAIRE>2025</ANNEE_SCOLAIRE><DATE_EXPORT>20/09/2025</DATE_EXPORT></PARAMETRES><DONNEES><ELEVES>\n"
             for st in kept {
