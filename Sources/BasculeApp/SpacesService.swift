@@ -280,19 +280,32 @@ public struct SpacesService: Sendable {
         var report = SpacesSyncReport(uai: uai, root: settings.root, dryRun: dryRun, quotas: c.support,
                                       operations: plan.operations, findings: plan.findings, archives: [], failures: [])
         if dryRun { return report }
-        var audit: [AuditEntry] = []
         func entry(_ event: String, _ target: String, _ reason: Reason, _ more: (String, String)? = nil) -> AuditEntry {
             AuditEntry(at: now().formatted(.iso8601), actor: actor, uai: uai, event: "espaces-\(event)", target: target,
                        french: reason.french + (more.map { " ; " + $0.0 } ?? ""), english: reason.english + (more.map { "; " + $0.1 } ?? ""),
                        planHash: nil)
         }
+        // A space's creation is audited with its record, before the folder is made; one a stopped
+        // run recorded and audited is made now without a second entry. Every other operation is
+        // audited as soon as it is done, so a stopped run loses no more than the one under way.
+        let creating = Set(try await store.spaces(uai: uai).filter(\.creating).map(\.key))
+        var made: [String] = []
         for op in plan.operations {
             do {
                 var more: (String, String)?
                 switch op.kind {
                 case .create:
-                    if op.spaceKind != .container { try await store.recordSpace(uai: uai, key: op.key, path: op.path, on: date) }
-                    try files.create(op.folder!)
+                    if op.spaceKind == .container {
+                        try files.create(op.folder!)
+                    } else {
+                        if !creating.contains(op.key) {
+                            try await store.recordSpace(uai: uai, key: op.key, path: op.path, on: date, creating: true,
+                                                        audit: [entry(op.kind.rawValue, op.path, op.reason)])
+                        }
+                        try files.create(op.folder!)
+                        made.append(op.key)
+                        continue
+                    }
                 case .move:
                     try await store.recordSpace(uai: uai, key: op.key, path: op.path, movingFrom: op.from, on: date)
                     try files.move(from: op.from!, to: op.path)
@@ -316,17 +329,18 @@ public struct SpacesService: Sendable {
                 case .forget:
                     try await store.forgetSpace(uai: uai, key: op.key)
                 }
-                audit.append(entry(op.kind.rawValue, op.path, op.reason, more))
+                try await store.audit([entry(op.kind.rawValue, op.path, op.reason, more)])
             } catch let error as SpacesError {
                 report.failures.append(SpaceFailure(operation: op.kind.rawValue, path: op.path, error: error.french))
             }
         }
-        for f in plan.findings where f.kind != .foreign {
-            audit.append(entry(f.kind.rawValue, f.path, f.reason))
-        }
-        try await store.audit(audit)
+        // Spaces a stopped run recorded and made: their folder stands, their creation is over.
+        let standing = creating.filter { key in !plan.operations.contains { $0.key == key && $0.kind == .create } }
+        try await store.spacesMade(uai: uai, keys: made + standing.sorted())
+        try await store.audit(plan.findings.filter { $0.kind != .foreign }.map { entry($0.kind.rawValue, $0.path, $0.reason) })
         return report
     }
+
 
     /// Archives a space before it is removed or emptied. An archive an earlier run made of this
     /// space, which still holds every entry the folder holds (same size and date), is used again:
@@ -371,6 +385,8 @@ public struct SpacesService: Sendable {
     static func fileSafe(_ s: String) -> String {
         String(s.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
     }
+
+    // MARK: - Report
 
     // MARK: - Report
 

@@ -8,12 +8,15 @@ public struct SpaceRow: Sendable, Hashable {
     public var path: String
     public var movingFrom: String?
     public var createdOn: CivilDate
+    /// Recorded and audited, the folder not yet seen made: a run stopped before making it.
+    public var creating: Bool
 
-    public init(key: String, path: String, movingFrom: String? = nil, createdOn: CivilDate) {
+    public init(key: String, path: String, movingFrom: String? = nil, createdOn: CivilDate, creating: Bool = false) {
         self.key = key
         self.path = path
         self.movingFrom = movingFrom
         self.createdOn = createdOn
+        self.creating = creating
     }
 }
 
@@ -59,20 +62,41 @@ extension Store {
         try await query("SELECT * FROM spaces WHERE uai = \(bind: uai.code) ORDER BY space_key", "spaces").map { r in
             SpaceRow(key: try r.decode(column: "space_key", as: String.self), path: try r.decode(column: "path", as: String.self),
                      movingFrom: try r.decode(column: "moving_from", as: String?.self),
-                     createdOn: CivilDate(parsing: try r.decode(column: "created_on", as: String.self))!)
+                     createdOn: CivilDate(parsing: try r.decode(column: "created_on", as: String.self))!,
+                     creating: try r.decode(column: "creating", as: Int.self) != 0)
         }
     }
 
     /// Records (or moves) a space: written before the folder is made or moved, so that a run
-    /// stopped in between finds the folder already Bascule's.
-    public func recordSpace(uai: UAI, key: String, path: String, movingFrom: String? = nil, on day: CivilDate) async throws {
+    /// stopped in between finds the folder already Bascule's. With `creating`, the space's
+    /// creation is audited in the same transaction (`audit`), and the record says so until
+    /// ``spacesMade(uai:keys:)``.
+    public func recordSpace(uai: UAI, key: String, path: String, movingFrom: String? = nil, on day: CivilDate,
+                            creating: Bool = false, audit: [AuditEntry] = []) async throws {
         do {
             try await transaction {
                 let existing = try await self.query("SELECT created_on FROM spaces WHERE uai = \(bind: uai.code) AND space_key = \(bind: key)", "spaces")
                 let created = try existing.first.map { try $0.decode(column: "created_on", as: String.self) } ?? day.description
                 try await self.db.raw("DELETE FROM spaces WHERE uai = \(bind: uai.code) AND space_key = \(bind: key)").run()
-                try await self.insertRows("spaces", columns: ["uai", "space_key", "path", "moving_from", "created_on"],
-                                          rows: [[uai.code, key, path, movingFrom, created]])
+                try await self.insertRows("spaces", columns: ["uai", "space_key", "path", "moving_from", "created_on", "creating"],
+                                          rows: [[uai.code, key, path, movingFrom, created, creating ? 1 : 0]])
+                try await self.appendAudit(audit)
+            }
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError.queryFailed(operation: "spaces", reason: String(reflecting: error))
+        }
+    }
+
+    /// The folders of these spaces are made: their creation, audited when recorded, is over.
+    public func spacesMade(uai: UAI, keys: [String]) async throws {
+        guard !keys.isEmpty else { return }
+        do {
+            try await transaction {
+                for key in keys {
+                    try await self.db.raw("UPDATE spaces SET creating = 0 WHERE uai = \(bind: uai.code) AND space_key = \(bind: key)").run()
+                }
             }
         } catch let e as StoreError {
             throw e

@@ -76,11 +76,11 @@ struct SpacesCommandTests {
         #expect(audit.output.contains("Commun"), "\(audit.output)")
     }
 
-    @Test("bascule spaces sync killed at various moments: the next sync finishes it, with no folder left unrecorded and nothing done twice")
+    @Test("bascule spaces sync killed at various points of its work: the next sync finishes it; every folder is made once, recorded, and audited exactly once")
     func killedSync() async throws {
         let exe = ChildProcess.basculeExecutable
-        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the bascule executable first (swift build)")
-        let (dir, data, _) = try await school { _ in "" }
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "no bascule executable next to the tests: \(exe)")
+        let (dir, data, uai) = try await school { _ in "" }
         defer { dir.remove() }
         #expect(await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
         // A fresh copy each time: the store as apply left it, no folder yet.
@@ -90,35 +90,68 @@ struct SpacesCommandTests {
             try "espaces:\n  racine: \(copy)/espaces\n".write(toFile: copy + "/bascule.yml", atomically: true, encoding: .utf8)
             return copy
         }
-        // Kills spread over the length of a whole run on this machine, whatever its speed.
-        let timed = try freshCopy("mesure")
-        let started = Date()
-        #expect(try ChildProcess.start(exe, ["spaces", "sync", "--data", timed, "--date", "2026-09-03"]).wait() == 0)
-        let whole = Date().timeIntervalSince(started)
-        try? FileManager.default.removeItem(atPath: timed)
+        /// Every folder of the school's tree, relative to the spaces' root, as the audit names them.
+        func folders(_ copy: String) -> Set<String> {
+            let root = copy + "/espaces"
+            var found: Set<String> = []
+            func walk(_ relative: String, depth: Int) {
+                guard depth < 3 else { return }
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + relative)) ?? [] {
+                    var isDirectory: ObjCBool = false
+                    let path = relative + "/" + name
+                    guard FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+                    found.insert(path)
+                    walk(path, depth: depth + 1)
+                }
+            }
+            found.insert(uai)
+            walk(uai, depth: 0)
+            return found.filter { FileManager.default.fileExists(atPath: root + "/" + $0) }
+        }
+        // The whole run once, to know how many folders it makes.
+        let whole = try freshCopy("entier")
+        #expect(await bascule(["spaces", "sync", "--data", whole, "--date", "2026-09-03"]).exitCode == 0)
+        let total = folders(whole).count
+        try #require(total > 100)
+
+        // Kills at points of the work, not of a clock: once the run has made a share of the folders.
         var outcomes: [String] = []
-        for (n, delay) in (1...24).map({ whole * Double($0) / 25 }).enumerated() {
-            let copy = try freshCopy("essai-\(n)")
+        for share in stride(from: 1, through: 11, by: 2) {
+            let copy = try freshCopy("essai-\(share)")
             let child = try ChildProcess.start(exe, ["spaces", "sync", "--data", copy, "--date", "2026-09-03"])
-            try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
-            child.kill()
-            let code = child.wait()
-            let made = (FileManager.default.enumerator(atPath: copy + "/espaces")?.allObjects.count) ?? 0
-            outcomes.append("\(String(format: "%.2f", delay))s:\(code.map(String.init) ?? "tué"):\(made)")
+            let target = total * share / 12
+            var made = 0
+            while !child.hasExited() {
+                made = folders(copy).count
+                if made >= target { child.kill(); break }
+                try await Task.sleep(nanoseconds: 1_000_000)
+            }
+            child.wait()
+            let atKill = folders(copy).count
+            outcomes.append("\(share)/12:\(atKill)/\(total)")
+
             let finish = await bascule(["spaces", "sync", "--data", copy, "--date", "2026-09-03", "--json"])
             #expect(finish.exitCode == 0, "\(finish.errors)")
             let findings = try #require(try jsonArray(finish.output).first?["findings"] as? [Any])
-            #expect(findings.isEmpty, "after a kill at \(delay) s: \(findings)")
+            #expect(findings.isEmpty, "after a kill at \(atKill) folders: \(findings)")
             let again = await bascule(["spaces", "sync", "--data", copy, "--date", "2026-09-03", "--dry-run", "--json"])
             let left = try #require(try jsonArray(again.output).first?["operations"] as? [Any])
-            #expect(left.isEmpty, "after a kill at \(delay) s, then a sync: \(left.count) operation(s) left")
+            #expect(left.isEmpty, "after a kill at \(atKill) folders, then a sync: \(left.count) operation(s) left")
+            // Each folder made once and audited once, whichever run made it.
             let audit = try jsonArray(await bascule(["audit", "--data", copy, "--event", "espaces-create", "--json"]).output)
             let targets = audit.compactMap { $0["target"] as? String }
-            #expect(Set(targets).count == targets.count || code == nil, "each folder created once, audited once")
+            #expect(targets.count == Set(targets).count, "a folder audited twice after a kill at \(atKill) folders")
+            let onDisk = folders(copy)
+            let unaudited = onDisk.subtracting(targets), unmade = Set(targets).subtracting(onDisk)
+            #expect(unaudited.isEmpty && unmade.isEmpty,
+                    "after a kill at \(atKill) folders: \(unaudited.count) made but not audited (\(unaudited.sorted().prefix(3))), \(unmade.count) audited but not made")
             try? FileManager.default.removeItem(atPath: copy)
         }
-        print("spaces sync kills over a \(String(format: "%.2f", whole)) s run: \(outcomes)")
-        #expect(outcomes.contains { $0.contains("tué") && !$0.hasSuffix(":0") }, "some kills landed after folders were made")
+        print("spaces sync kills (share of the work: folders made when killed): \(outcomes)")
+        #expect(outcomes.contains { o in
+            let made = Int(o.split(separator: ":")[1].split(separator: "/")[0])!
+            return made > 0 && made < total
+        }, "some kills landed while the run was making folders: \(outcomes)")
     }
 
     @Test("A root that is / or relative, a quota that is no size, a directory home root that differs, or no espaces section: refused with the reason (exit 2)")

@@ -319,6 +319,12 @@ enum Migrations {
             )
             """,
         ]),
+        // A space's creation is audited in the same transaction that records it, before the folder
+        // is made; `creating` stays set until the folder is seen made, so that a run killed in
+        // between is finished by the next without a second audit entry.
+        Migration(version: 9, name: "file spaces: creation audited with its record", statements: [
+            "ALTER TABLE spaces ADD COLUMN creating INTEGER NOT NULL DEFAULT 0",
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }
