@@ -112,7 +112,7 @@ let package = Package(
             "BasculeCalendarFiles",
         ]),
         .testTarget(name: "BasculeCommandsTests", dependencies: [
-            "BasculeCommands", "BasculeTesting", "BasculeCalendarFiles",
+            "BasculeCommands", "BasculeTesting", "BasculeCalendarFiles", "BasculeStore", "BasculeDomain",
         ]),
     ],
     swiftLanguageModes: [.v6]

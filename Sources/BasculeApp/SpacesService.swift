@@ -440,7 +440,9 @@ public struct SpacesService: Sendable {
     /// (`nettoyage-classes-commun`, once per school year), archives then empties class, group
     /// and Commun spaces; in the school's (`nettoyage-salle-des-profs-mediaprof`), describes the
     /// staff room and Mediaprof for it. Outside a window, says when.
-    public func clean(uai: UAI, date: CivilDate, calendar: SchoolCalendar, dryRun: Bool = false,
+    /// - Parameter following: the next rollover's calendar, to say when a window already past
+    ///   comes again.
+    public func clean(uai: UAI, date: CivilDate, calendar: SchoolCalendar, following: SchoolCalendar? = nil, dryRun: Bool = false,
                       actor: String = PlanningService.defaultActor, now: @Sendable () -> Date = { Date() }) async throws -> SpacesCleanReport {
         var report = SpacesCleanReport(uai: uai, date: date, dryRun: dryRun, windows: [], emptied: [], listings: [], purged: [], failures: [])
         var audit: [AuditEntry] = []
@@ -483,7 +485,9 @@ public struct SpacesService: Sendable {
             case (false, _) where e.window.startsAfter(date):
                 window.french = "\(e.labelFrench) : prévu \(span) (dans \(e.from!.dayNumber - date.dayNumber) jour(s)) ; Bascule \(what)."
             default:
-                window.french = "\(e.labelFrench) : fenêtre passée (\(span))\(schoolsOwn ? "" : ", pas faite pour \(calendar.year)")."
+                let next = following?.entry(e.id).flatMap { n in n.from.map { "du \($0) au \(n.until?.description ?? "…")" } }
+                window.french = "\(e.labelFrench) : fenêtre passée (\(span))\(schoolsOwn ? "" : ", pas faite pour \(calendar.year)")"
+                    + (next.map { " ; prochaine fenêtre \($0), Bascule \(what) alors." } ?? ".")
             }
             report.windows.append(window)
             guard open else { continue }

@@ -92,14 +92,14 @@ struct DeparturesCommand: AsyncParsableCommand {
             try await reportingErrors {
                 try await options.withStore { store in
                     let accounts = try await store.directoryState(uai: school).accounts
-                    var ids: [String] = []
+                    var ids: [String: String] = [:]
                     for login in logins {
                         guard let a = accounts.first(where: { $0.login == login && $0.status != .deleted }), a.kind != .student,
                               a.status == .leaving || a.status == .disabled else {
                             warn("\(login) : aucun personnel parti avec cet identifiant dans \(school).")
                             throw ExitCode(2)
                         }
-                        ids.append(a.personID)
+                        ids[a.personID] = a.login
                     }
                     try await store.approveDepartures(ids, uai: school, on: try date.orToday(), by: PlanningService.defaultActor)
                     say("\(ids.count) départ(s) validé(s).")

@@ -138,9 +138,11 @@ struct SpacesCommand: AsyncParsableCommand {
                     var out: [SpacesCleanReport] = []
                     let service = SpacesService(store: store, settings: settings.settings, firstPosixNumber: settings.firstNumber)
                     for school in try await schools(uai, in: store) {
-                        let calendar = try calendars.calendar(for: SchoolCalendar.rolloverYear(for: day), school: school).calendar
+                        let year = SchoolCalendar.rolloverYear(for: day)
+                        let calendar = try calendars.calendar(for: year, school: school).calendar
+                        let following = try calendars.calendar(for: SchoolYear(startYear: year.startYear + 1), school: school).calendar
                         if !dryRun && !yes {
-                            let preview = try await service.clean(uai: school, date: day, calendar: calendar, dryRun: true)
+                            let preview = try await service.clean(uai: school, date: day, calendar: calendar, following: following, dryRun: true)
                             if !preview.emptied.isEmpty || !preview.purged.isEmpty {
                                 say(preview.french)
                                 guard isatty(STDIN_FILENO) == 1 else {
@@ -154,7 +156,7 @@ struct SpacesCommand: AsyncParsableCommand {
                                 }
                             }
                         }
-                        out.append(try await service.clean(uai: school, date: day, calendar: calendar, dryRun: dryRun))
+                        out.append(try await service.clean(uai: school, date: day, calendar: calendar, following: following, dryRun: dryRun))
                     }
                     return out
                 }

@@ -86,16 +86,19 @@ extension Store {
 
     // MARK: - Approved departures
 
-    public func approveDepartures(_ personIDs: [String], uai: UAI, on date: CivilDate, by actor: String) async throws {
+    /// Records that the school approved these people's departure (`logins`: person id → login,
+    /// the login being what the audit names, as for every other action on an account).
+    public func approveDepartures(_ logins: [String: String], uai: UAI, on date: CivilDate, by actor: String) async throws {
         try await transaction {
-            for id in personIDs {
+            for id in logins.keys.sorted() {
                 try await self.db.raw("DELETE FROM departure_approvals WHERE person_id = \(bind: id)").run()
                 try await self.db.insert(into: "departure_approvals").columns("person_id", "uai", "approved_on", "approved_by")
                     .values(id, uai.code, date.description, actor).run()
             }
-            try await self.appendAudit(personIDs.map { id in
-                AuditEntry(at: Self.timestamp(Date()), actor: actor, uai: uai, event: "approve-departure", target: id,
-                           french: "départ validé par l'établissement", english: "departure approved by the school", planHash: nil)
+            try await self.appendAudit(logins.sorted { $0.value < $1.value }.map { id, login in
+                AuditEntry(at: Self.timestamp(Date()), actor: actor, uai: uai, event: "approve-departure", target: login,
+                           french: "départ validé par l'établissement le \(date)", english: "departure approved by the school on \(date)",
+                           planHash: nil)
             })
         }
     }

@@ -1,4 +1,6 @@
+import BasculeDomain
 import BasculeLDAP
+import BasculeStore
 import BasculeTesting
 import Foundation
 import Testing
@@ -50,6 +52,25 @@ struct DirectoryCommandTests {
         #expect(journal.output.split(separator: "\n").count == accounts.count + groups + 5)
         #expect(journal.output.contains("\tdone\tadd-account\tuid="))
         #expect(!journal.output.contains("\tstarted\t"))
+
+        // A run killed inside an operation leaves its line started: --unfinished shows that line
+        // alone; the next sync reads the directory again, says it resumed, and closes it.
+        let target = try #require(try jsonArray(await bascule(["directory", "journal", "--data", data, "--school", uai, "--json"]).output)
+            .first?["target"] as? String)
+        let store = try await Store.open(.embedded(dataDirectory: data))
+        let seq = try await store.journalStart(runID: "tue", uai: UAI(uai)!, target: target, kind: "modify-account",
+                                               dn: "uid=interrompu,ou=\(uai),\(slapd.base)", body: "{}", at: Date(timeIntervalSince1970: 0))
+        await store.close()
+        let unfinished = await bascule(["directory", "journal", "--data", data, "--school", uai, "--unfinished"])
+        #expect(unfinished.output.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) } == ["\(seq)"], "\(unfinished.output)")
+        #expect(unfinished.output.contains("\tstarted\tmodify-account\tuid=interrompu"))
+        let resumed = await bascule(["directory", "sync", "--data", data], environment: secret)
+        #expect(resumed.exitCode == 0, "\(resumed.errors)")
+        #expect(resumed.output.contains("Reprise d'une exécution interrompue : 1 opération(s) commencée(s)"), "\(resumed.output)")
+        let closed = await bascule(["directory", "journal", "--data", data, "--school", uai, "--unfinished"])
+        #expect(closed.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(closed.output)")
+        let all = await bascule(["directory", "journal", "--data", data, "--school", uai])
+        #expect(all.output.contains("\(seq)\t1970-01-01T00:00:00Z\tinterrupted\tmodify-account"), "\(all.output.suffix(300))")
 
         // The directory gone: the plan stays applied and the message says what to do next.
         let refused = await bascule(["directory", "sync", "--data", data], environment: ["BASCULE_LDAP_PASSWORD": "mauvais"])

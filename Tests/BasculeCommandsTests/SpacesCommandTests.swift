@@ -154,6 +154,34 @@ struct SpacesCommandTests {
         }, "some kills landed while the run was making folders: \(outcomes)")
     }
 
+    @Test("spaces clean outside its windows says what it will do and when, and changes nothing; a tree that cannot be made exits 7")
+    func cleanOutsideItsWindowAndFailures() async throws {
+        let (dir, data, uai) = try await school { root in "espaces:\n  racine: \(root)/espaces\n" }
+        defer { dir.remove() }
+        #expect(await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
+        let commun = "\(dir.path)/espaces/\(uai)/Commun/affiche.txt"
+        #expect(FileManager.default.createFile(atPath: commun, contents: Data("fête".utf8)))
+        let division = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(dir.path)/espaces/\(uai)/classes").sorted().first)
+        let work = "\(dir.path)/espaces/\(uai)/classes/\(division)/devoir.odt"
+        #expect(FileManager.default.createFile(atPath: work, contents: Data("travail".utf8)))
+
+        let outside = await bascule(["spaces", "clean"] + data + ["--date", "2026-10-15", "--yes"])
+        #expect(outside.exitCode == 0, "\(outside.errors)")
+        #expect(outside.output.contains("2027-07-15"), "says when the department's clean-up will come: \(outside.output)")
+        #expect(FileManager.default.fileExists(atPath: commun) && FileManager.default.fileExists(atPath: work), "nothing emptied")
+        #expect(!FileManager.default.fileExists(atPath: "\(data[1])/archives/\(uai)"), "nothing archived")
+        let audit = try jsonArray(await bascule(["audit"] + data + ["--event", "espaces-archive-empty", "--json"]).output)
+        #expect(audit.isEmpty)
+
+        // A root where the school's tree cannot be made: the failure is said, with exit 7.
+        let blocked = dir.file("pas-un-dossier").path
+        #expect(FileManager.default.createFile(atPath: blocked, contents: Data("x".utf8)))
+        try "espaces:\n  racine: \(blocked)\n".write(toFile: data[1] + "/bascule.yml", atomically: true, encoding: .utf8)
+        let failed = await bascule(["spaces", "sync"] + data + ["--date", "2026-10-15"])
+        #expect(failed.exitCode == 7, "\(failed.output) \(failed.errors)")
+        #expect(!(failed.output + failed.errors).isEmpty)
+    }
+
     @Test("A root that is / or relative, a quota that is no size, a directory home root that differs, or no espaces section: refused with the reason (exit 2)")
     func badConfiguration() async throws {
         let cases: [(String, String)] = [

@@ -43,6 +43,9 @@ struct VerifyCommandTests {
         #expect(found.output.contains("\"checked\" : {"))
         let again = await bascule(["verify"] + data + ["--date", "2026-09-10", "--json"])
         #expect(again.output == found.output, "the same data give the same JSON")
+        #expect(unsortedKeys(in: found.output).isEmpty, "keys sorted in every object: \(unsortedKeys(in: found.output).prefix(3))")
+        let order = findings.map { "\($0["kind"] as? String ?? "")\u{1}\($0["who"] as? String ?? "")" }
+        #expect(findings.count > 1 && order == order.sorted(), "findings by kind, then who")
 
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.hasPrefix("<!DOCTYPE html>\n<html lang=\"fr\">"))
@@ -111,4 +114,24 @@ struct VerifyDirectoryCommandTests {
         #expect(findings.map { $0["kind"] as? String } == ["manual-entry"])
         #expect(findings.first?["who"] as? String == "imprimante-cdi")
     }
+}
+
+/// The keys of pretty-printed JSON that come after a greater one in the same object.
+func unsortedKeys(in json: String) -> [String] {
+    var open: [(indent: Int, last: String)] = []
+    var wrong: [String] = []
+    for line in json.split(separator: "\n", omittingEmptySubsequences: false) {
+        let indent = line.prefix { $0 == " " }.count
+        let body = line.dropFirst(indent)
+        open.removeAll { $0.indent > indent }
+        guard body.hasPrefix("\""), let end = body.dropFirst().firstIndex(of: "\""), body[end...].hasPrefix("\" : ") else { continue }
+        let key = String(body[body.index(after: body.startIndex)..<end])
+        if let i = open.lastIndex(where: { $0.indent == indent }) {
+            if key <= open[i].last { wrong.append("\(open[i].last) before \(key)") }
+            open[i].last = key
+        } else {
+            open.append((indent, key))
+        }
+    }
+    return wrong
 }

@@ -124,7 +124,14 @@ struct ProvisioningTests {
         defer { Task { await rig.close() } }
         try await rig.importYear(2025, on: day1)
         try await rig.apply(day1)
+        // A division of year one that year two's exports no longer have (a class closed), applied
+        // and pushed like any other.
+        var planted = try await rig.store.directoryState(uai: uai)
+        let closed = try #require(planted.groups.first { $0.kind == .division })
+        planted.groups.append(DirectoryGroup(name: "5Z", kind: .division, members: Set(closed.members.sorted().prefix(3))))
+        try await rig.store.replaceDirectory(uai: uai, with: planted, appliedPlan: nil, at: Date(timeIntervalSince1970: 0))
         _ = try await rig.sync()
+        #expect(try rig.entries("(&(objectClass=basculeGroup)(cn=5Z))").count == 1)
         let before = try await rig.store.directoryState(uai: uai)
         let credentials = try await rig.store.credentials(uai: uai)
 
@@ -134,6 +141,14 @@ struct ProvisioningTests {
         #expect(report.failures.isEmpty)
         let after = try await rig.store.directoryState(uai: uai)
         let people = try rig.entries("(objectClass=basculeAccount)")
+        // Groups of year one that year two has no more (emptied by the rollover) are gone from slapd;
+        // the branch holds exactly the embedded directory's groups.
+        let gone = Set(before.groups.map(\.name)).subtracting(after.groups.map(\.name))
+        #expect(gone.contains("5Z"), "year two drops the closed class: \(gone)")
+        #expect(report.operations.filter { $0.kind == .deleteGroup }.count == gone.count)
+        let groupsInBranch = Set(try rig.entries("(objectClass=basculeGroup)").compactMap { $0.first("cn") })
+        #expect(groupsInBranch.isDisjoint(with: gone), "\(groupsInBranch.intersection(gone))")
+        #expect(groupsInBranch == Set(after.groups.map(\.name)))
         // A student who changed class: their entry says so and their groups follow.
         let moved = try #require(after.accounts.first { a in
             a.kind == .student && a.status == .active

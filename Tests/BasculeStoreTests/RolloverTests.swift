@@ -115,7 +115,7 @@ struct AuditAndDeparturesTests {
             let september = CivilDate(year: 2027, month: 9, day: 10)!
             let before = try await planning.plan(uai: uai, date: september)
             #expect(!before.plan.actions.contains { $0.kind == .deleteAccount && $0.personKind == .teacher })
-            try await store.approveDepartures([leavingStaff[0].personID], uai: uai, on: september, by: "principal")
+            try await store.approveDepartures([leavingStaff[0].personID: leavingStaff[0].login], uai: uai, on: september, by: "principal")
             let after = try await planning.plan(uai: uai, date: september)
             let deleted = after.plan.actions.filter { $0.kind == .deleteAccount && $0.personKind == .teacher }
             #expect(deleted.map(\.personID) == [leavingStaff[0].personID])
