@@ -11,60 +11,97 @@ struct CrashTests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let exports = dir.file("exports").path
-        let database = dir.file("bascule.sqlite").path
         _ = await bascule(["generate", "--students", "300", "--years", "1", "--first-year", "2026", "--seed", "9", "--out", exports])
         let files = FileManager.default.enumerator(atPath: exports)!.compactMap { $0 as? String }
             .filter { $0.hasSuffix(".xml") || $0.hasSuffix(".zip") }.map { exports + "/" + $0 }
-        #expect(await bascule(["import", "--data", dir.path, "--date", "2026-09-03"] + files).exitCode == 0)
-        let planned = await bascule(["plan", "--data", dir.path, "--date", "2026-09-03", "--json"])
+        let data = dir.file("data").path
+        #expect(await bascule(["import", "--data", data, "--date", "2026-09-03"] + files).exitCode == 0)
+        let planned = await bascule(["plan", "--data", data, "--date", "2026-09-03", "--json"])
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(planned.output.utf8)) as? [[String: Any]])
         let actions = try #require(plan.first?["actions"] as? [Any]).count
         let created = try #require((plan.first?["summary"] as? [String: Int])?["accountsCreated"])
-        func accounts() async -> Int {
-            let listed = await bascule(["accounts", "--data", dir.path, "--json"])
+        func accounts(_ data: String) async -> Int {
+            let listed = await bascule(["accounts", "--data", data, "--json"])
             return (try? JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [Any])?.count ?? -1
         }
 
-        // Each run is killed once it is seen writing, after a further pause that grows from run to
-        // run, so the kills fall at different points of the transaction. No clock decides whether a
-        // kill landed inside: the lock, read just before the kill, does.
+        // Each run works on a copy of the imported store, is killed once it is seen writing, after a
+        // further pause that grows from run to run, so the kills fall at different points of the
+        // transaction. No clock decides whether a kill landed inside: the lock, read just before the
+        // kill, does. The watching runs on a thread of its own, not in the tests' busy task pool.
         var outcomes: [String] = []
-        var insideTransaction = 0
+        var killedInside: [String] = []
         for pause in [0, 1, 3, 6, 10, 15, 25, 40] {
-            let child = try ChildProcess.start(exe, ["apply", "--data", dir.path, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"])
-            var writing = false
-            for _ in 0..<120_000 where !writing {
-                if SQLiteWriteLock.holder(database: database) == child.pid { writing = true; break }
-                if child.hasExited() { break }
-                try await Task.sleep(nanoseconds: 500_000)
-            }
-            guard writing else {
-                outcomes.append("+\(pause)ms:ended before writing")
-                child.wait()
-                break
-            }
-            try await Task.sleep(nanoseconds: UInt64(pause) * 1_000_000)
-            let stillWriting = SQLiteWriteLock.holder(database: database) == child.pid
-            child.kill()
-            child.wait()
+            let copy = dir.file("essai-\(pause)").path
+            try ChildProcess.run("/bin/cp", ["-a", data, copy])
+            let child = try ChildProcess.start(exe, ["apply", "--data", copy, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"])
+            let moment = await KillWatch.kill(child, whileWriting: copy + "/bascule.sqlite", after: pause)
+            let count = await accounts(copy)
             // Whatever the moment, the directory holds no account or all of them, never a part.
-            let count = await accounts()
-            #expect(count == 0 || count == created, "after a kill \(pause) ms into a write: \(count) accounts")
-            if stillWriting && count == 0 { insideTransaction += 1 }
-            outcomes.append("+\(pause)ms:\(stillWriting ? "inside" : "after"):\(count)")
-            if count == created { break }
+            #expect(count == 0 || count == created, "after a kill \(moment): \(count) accounts")
+            if moment == .inside && count == 0 { killedInside.append(copy) }
+            outcomes.append("+\(pause)ms:\(moment):\(count)")
         }
         print("kills: \(outcomes)")
-        #expect(insideTransaction > 0, "no kill landed while apply held the write lock: \(outcomes)")
+        let resumed = try #require(killedInside.first, "no kill landed while apply held the write lock: \(outcomes)")
 
-        let finish = await bascule(["apply", "--data", dir.path, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"])
+        let finish = await bascule(["apply", "--data", resumed, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"])
         #expect(finish.exitCode == 0, "\(finish.errors)")
-        #expect(await accounts() == created)
+        #expect(await accounts(resumed) == created)
         // Exactly once: each action of the plan is in the audit once, under one applied plan.
-        let audit = await bascule(["audit", "--data", dir.path, "--json"])
+        let audit = await bascule(["audit", "--data", resumed, "--json"])
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(audit.output.utf8)) as? [[String: Any]])
         #expect(entries.filter { $0["event"] as? String == "apply" }.count == 1, "\(outcomes)")
         #expect(entries.count == actions + 1)
-        #expect(await bascule(["plan", "--data", dir.path, "--date", "2026-09-03"]).output.contains("Rien à changer."))
+        #expect(await bascule(["plan", "--data", resumed, "--date", "2026-09-03"]).output.contains("Rien à changer."))
+    }
+}
+
+/// Kills a child at a point of its work, watched from a thread of its own: the tests' task pool
+/// can be too busy to look often enough.
+enum KillWatch {
+    /// Kills `child` as soon as `condition` holds; false when the child ended first.
+    static func kill(_ child: ChildProcess, once condition: @escaping @Sendable () -> Bool) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var killed = false
+                while !child.hasExited() {
+                    if condition() {
+                        child.kill()
+                        child.wait()
+                        killed = true
+                        break
+                    }
+                    usleep(200)
+                }
+                continuation.resume(returning: killed)
+            }
+        }
+    }
+
+    enum Moment: String, CustomStringConvertible, Sendable {
+        case inside, after, neverWrote = "never wrote"
+        var description: String { rawValue }
+    }
+
+    static func kill(_ child: ChildProcess, whileWriting database: String, after pause: Int) async -> Moment {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var moment = Moment.neverWrote
+                var exited = false
+                while !exited {
+                    if SQLiteWriteLock.holder(database: database) == child.pid {
+                        usleep(useconds_t(pause * 1_000))
+                        moment = SQLiteWriteLock.holder(database: database) == child.pid ? .inside : .after
+                        child.kill()
+                        break
+                    }
+                    exited = child.hasExited()
+                    usleep(200)
+                }
+                if !exited { child.wait() }
+                continuation.resume(returning: moment)
+            }
+        }
     }
 }

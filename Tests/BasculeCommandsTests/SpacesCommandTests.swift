@@ -91,7 +91,7 @@ struct SpacesCommandTests {
             return copy
         }
         /// Every folder of the school's tree, relative to the spaces' root, as the audit names them.
-        func folders(_ copy: String) -> Set<String> {
+        @Sendable func folders(_ copy: String) -> Set<String> {
             let root = copy + "/espaces"
             var found: Set<String> = []
             func walk(_ relative: String, depth: Int) {
@@ -120,13 +120,7 @@ struct SpacesCommandTests {
             let copy = try freshCopy("essai-\(share)")
             let child = try ChildProcess.start(exe, ["spaces", "sync", "--data", copy, "--date", "2026-09-03"])
             let target = total * share / 12
-            var made = 0
-            while !child.hasExited() {
-                made = folders(copy).count
-                if made >= target { child.kill(); break }
-                try await Task.sleep(nanoseconds: 1_000_000)
-            }
-            child.wait()
+            _ = await KillWatch.kill(child, once: { folders(copy).count >= target })
             let atKill = folders(copy).count
             outcomes.append("\(share)/12:\(atKill)/\(total)")
 
