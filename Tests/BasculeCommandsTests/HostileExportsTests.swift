@@ -1,0 +1,116 @@
+import BasculeTesting
+import Foundation
+import Testing
+
+/// A Siècle-BEE students export written by hand, for what the generator never writes: `students`
+/// are `<ELEVE>` elements, `links` the `<STRUCTURES_ELEVE>` elements.
+func handWrittenStudents(_ students: [String], links: [String], uai: String = "0860001X", exported: String = "01/09/2026") -> String {
+    """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <BEE_ELEVES VERSION="3.1">
+      <PARAMETRES>
+        <UAJ>\(uai)</UAJ>
+        <ANNEE_SCOLAIRE>2026</ANNEE_SCOLAIRE>
+        <DATE_EXPORT>\(exported)</DATE_EXPORT>
+      </PARAMETRES>
+      <DONNEES>
+        <ELEVES>
+    \(students.joined(separator: "\n"))
+        </ELEVES>
+        <STRUCTURES>
+    \(links.joined(separator: "\n"))
+        </STRUCTURES>
+      </DONNEES>
+    </BEE_ELEVES>
+
+    """
+}
+
+func handWrittenStudent(_ id: String, family: String, first: String, birth: String = "01/02/2014", ine: String? = nil) -> String {
+    """
+          <ELEVE ELEVE_ID="\(id)">
+            \(ine.map { "<ID_NATIONAL>\($0)</ID_NATIONAL>" } ?? "")
+            <NOM_DE_FAMILLE>\(family)</NOM_DE_FAMILLE>
+            <PRENOM>\(first)</PRENOM>
+            <DATE_NAISS>\(birth)</DATE_NAISS>
+          </ELEVE>
+    """
+}
+
+func handWrittenLink(_ id: String, division: String, groups: [String] = []) -> String {
+    let structures = [(division, "D")] + groups.map { ($0, "G") }
+    return "      <STRUCTURES_ELEVE ELEVE_ID=\"\(id)\">"
+        + structures.map { "<STRUCTURE><CODE_STRUCTURE>\($0.0)</CODE_STRUCTURE><TYPE_STRUCTURE>\($0.1)</TYPE_STRUCTURE></STRUCTURE>" }.joined()
+        + "</STRUCTURES_ELEVE>"
+}
+
+@Suite("Exports are hostile input: what their author can make the CLI do")
+struct HostileExportsTests {
+    @Test("Names that a spreadsheet would run as formulas are neutralised in the sheets' CSV, and a line break in a name stays in its cell")
+    func csvInjection() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let data = ["--data", dir.file("data").path]
+        // XML escapes what must be: the cell holds exactly these characters once read.
+        let names: [(family: String, first: String)] = [
+            ("=HYPERLINK(&quot;http://example.invalid/&quot;;&quot;clic&quot;)", "Léa"),
+            ("+33 DURAND", "Paul"), ("-2+3 MARTIN", "Zoé"), ("@SUM(A1) PETIT", "Hugo"),
+            ("&#9;=1+1 ROUX", "Emma"), ("&#13;=1+1 BLANC", "Louis"), ("MOREAU&#10;=2+2", "Jade"),
+        ]
+        let file = try dir.write("ElevesSansAdresses.xml", text: handWrittenStudents(
+            names.enumerated().map { handWrittenStudent("\($0.offset + 1)", family: $0.element.family, first: $0.element.first) },
+            links: names.indices.map { handWrittenLink("\($0 + 1)", division: "6A") }))
+        let imported = await bascule(["import"] + data + ["--date", "2026-09-03", file.path])
+        #expect(imported.exitCode == 0, "\(imported.errors)")
+        let applied = await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000"])
+        #expect(applied.exitCode == 0, "\(applied.errors)")
+        let sheets = await bascule(["sheets"] + data + ["--class", "6A"])
+        #expect(sheets.exitCode == 0, "\(sheets.errors)")
+        let csvPath = try #require(sheets.output.split(separator: "\n").map(String.init).first { $0.hasSuffix(".csv") })
+        let csv = String(decoding: try Data(contentsOf: URL(fileURLWithPath: csvPath)).dropFirst(3), as: UTF8.self)
+
+        let rows = Self.parseCSV(csv)
+        #expect(rows.count == names.count + 1, "one row per student, whatever their name holds: \(csv.debugDescription)")
+        for row in rows.dropFirst() {
+            #expect(row.count == 6, "\(row)")
+            for cell in row {
+                #expect(!Self.formulaTriggers.contains(cell.unicodeScalars.first ?? " "), "a formula cell: \(cell.debugDescription)")
+            }
+        }
+        let families = Set(rows.dropFirst().map { $0[0] })
+        #expect(families.contains("'=HYPERLINK(\"http://example.invalid/\";\"clic\")"), "\(families)")
+        #expect(families.contains("'+33 DURAND") && families.contains("'-2+3 MARTIN") && families.contains("'@SUM(A1) PETIT"))
+        #expect(families.contains("MOREAU\n=2+2"), "a line break inside a cell is quoted, not a new row")
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://example.invalid/\"\";\"\"clic\"\")\""))
+    }
+
+    static let formulaTriggers: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// RFC 4180 with `;`: how a spreadsheet splits the file into rows and cells.
+    static func parseCSV(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], cell = "", quoted = false
+        var scalars = Array(text.unicodeScalars)[...]
+        while let c = scalars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if scalars.first == "\"" { cell.unicodeScalars.append("\""); scalars.removeFirst() } else { quoted = false }
+                } else {
+                    cell.unicodeScalars.append(c)
+                }
+            } else if c == "\"" && cell.isEmpty {
+                quoted = true
+            } else if c == ";" {
+                row.append(cell); cell = ""
+            } else if c == "\r" && scalars.first == "\n" {
+                scalars.removeFirst()
+                row.append(cell); rows.append(row); row = []; cell = ""
+            } else if c == "\n" || c == "\r" {
+                row.append(cell); rows.append(row); row = []; cell = ""
+            } else {
+                cell.unicodeScalars.append(c)
+            }
+        }
+        if !cell.isEmpty || !row.isEmpty { row.append(cell); rows.append(row) }
+        return rows
+    }
+}
