@@ -84,6 +84,56 @@ struct HostileExportsTests {
         #expect(csv.contains("\"'=HYPERLINK(\"\"http://example.invalid/\"\";\"\"clic\"\")\""))
     }
 
+    @Test("An ELEVE_ID the base gives again to another child never hands over the previous child's account: a new account, and the import says why")
+    func reusedStudentID() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let data = ["--data", dir.file("data").path]
+        let first = try dir.write("2025.xml", text: handWrittenStudents(
+            [handWrittenStudent("7", family: "DUPONT", first: "Léa", birth: "01/02/2013", ine: "1111111111A"),
+             handWrittenStudent("8", family: "MOREAU", first: "Jade", birth: "03/04/2013", ine: "3333333333C")],
+            links: [handWrittenLink("7", division: "5A"), handWrittenLink("8", division: "5A")], exported: "01/09/2025"))
+        #expect(await bascule(["import"] + data + ["--date", "2025-09-03", first.path]).exitCode == 0)
+        #expect(await bascule(["apply"] + data + ["--date", "2025-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
+        let before = try jsonArray(await bascule(["accounts"] + data + ["--json"]).output)
+        #expect(before.first { $0["login"] as? String == "ldupont" }?["sourceId"] as? String == "7")
+
+        // A year later, ELEVE_ID 7 is another child: another INE, first name and birth date.
+        let second = try dir.write("2026.xml", text: handWrittenStudents(
+            [handWrittenStudent("7", family: "MARTIN", first: "Paul", birth: "05/06/2015", ine: "2222222222B"),
+             handWrittenStudent("8", family: "MOREAU", first: "Jade", birth: "03/04/2013", ine: "3333333333C")],
+            links: [handWrittenLink("7", division: "6B"), handWrittenLink("8", division: "4A")], exported: "01/09/2026"))
+        let imported = await bascule(["import"] + data + ["--date", "2026-09-03", second.path])
+        #expect(imported.exitCode == 0, "\(imported.errors)")
+        #expect(imported.output.contains("2026.xml:10: L'ELEVE_ID 7 de Paul MARTIN était celui d'un autre élève (INE 1111111111A, maintenant 2222222222B)"),
+                "\(imported.output)")
+        #expect(imported.output.contains("1 nouvelle(s) personne(s)"), "\(imported.output)")
+
+        let plan = try #require(try jsonArray(await bascule(["plan"] + data + ["--date", "2026-09-03", "--json"]).output).first)
+        let actions = try #require(plan["actions"] as? [[String: Any]])
+        func kinds(_ login: String) -> Set<String> { Set(actions.filter { $0["login"] as? String == login }.compactMap { $0["kind"] as? String }) }
+        #expect(kinds("ldupont").contains("mark-leaving"), "Léa left: \(actions)")
+        #expect(!kinds("ldupont").contains("update-account") && !kinds("ldupont").contains("propose-rename"), "\(kinds("ldupont"))")
+        #expect(kinds("pmartin").contains("create-account"), "Paul gets an account of his own: \(actions)")
+        let created = actions.first { $0["kind"] as? String == "create-account" }?["personID"] as? String
+        let leaving = actions.first { $0["kind"] as? String == "mark-leaving" }?["personID"] as? String
+        #expect(created != nil && leaving != nil && created != leaving)
+        // One account of two leaving is a mass change for the guard: confirmed here.
+        let applied = await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000",
+                                                        "--allow-mass-change", "--reason", "ELEVE_ID 7 redonné"])
+        #expect(applied.exitCode == 0, "\(applied.errors)")
+        let after = try jsonArray(await bascule(["accounts"] + data + ["--json"]).output)
+        #expect(after.first { $0["login"] as? String == "ldupont" }?["status"] as? String == "leaving")
+        #expect(after.first { $0["login"] as? String == "pmartin" }?["sourceId"] as? String == "7")
+
+        // The next export with ELEVE_ID 7 is Paul's again: no new notice, nobody new.
+        let third = try dir.write("2026b.xml", text: handWrittenStudents(
+            [handWrittenStudent("7", family: "MARTIN", first: "Paul", birth: "05/06/2015", ine: "2222222222B")],
+            links: [handWrittenLink("7", division: "6B")], exported: "15/09/2026"))
+        let again = await bascule(["import"] + data + ["--date", "2026-09-16", third.path])
+        #expect(again.exitCode == 0 && again.output.contains("0 nouvelle(s) personne(s)") && !again.output.contains("ELEVE_ID 7"), "\(again.output)")
+    }
+
     static let formulaTriggers: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
 
     /// RFC 4180 with `;`: how a spreadsheet splits the file into rows and cells.
