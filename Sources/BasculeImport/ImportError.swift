@@ -14,6 +14,9 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownRoot(file: String, element: String)
     case missingField(file: String, line: Int, record: String, field: String)
     case invalidValue(file: String, line: Int, record: String, field: String, value: String)
+    /// A class or group code that cannot name a group, a folder or a directory entry
+    /// (``StructureCodes``): refused before anything is planned.
+    case unusableCode(file: String, line: Int, record: String, field: String, value: String, problem: StructureCodeProblem)
     case duplicateID(file: String, line: Int, record: String, field: String, firstLine: Int)
     case danglingReference(file: String, line: Int, record: String, reference: String)
     case schoolMismatch(file: String, expected: String, found: String)
@@ -25,7 +28,8 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .unreadable(let f, _), .notAnArchive(let f, _), .noXMLInArchive(let f), .unsupportedEncoding(let f, _),
              .doctypeForbidden(let f, _), .malformed(let f, _, _, _), .truncated(let f, _), .unknownRoot(let f, _),
-             .missingField(let f, _, _, _), .invalidValue(let f, _, _, _, _), .duplicateID(let f, _, _, _, _),
+             .missingField(let f, _, _, _), .invalidValue(let f, _, _, _, _), .unusableCode(let f, _, _, _, _, _),
+             .duplicateID(let f, _, _, _, _),
              .danglingReference(let f, _, _, _), .schoolMismatch(let f, _, _), .staleExport(let f, _, _, _):
             f
         }
@@ -34,7 +38,8 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     public var line: Int? {
         switch self {
         case .doctypeForbidden(_, let l), .malformed(_, let l, _, _), .truncated(_, let l),
-             .missingField(_, let l, _, _), .invalidValue(_, let l, _, _, _), .duplicateID(_, let l, _, _, _),
+             .missingField(_, let l, _, _), .invalidValue(_, let l, _, _, _), .unusableCode(_, let l, _, _, _, _),
+             .duplicateID(_, let l, _, _, _),
              .danglingReference(_, let l, _, _):
             l
         default: nil
@@ -56,6 +61,8 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(f) : élément racine <\(e)> inconnu (attendus : BEE_ELEVES, BEE_RESPONSABLES ou STS_EDT)."
         case .missingField(let f, let l, let rec, let field): "\(f), ligne \(l), \(rec) : champ obligatoire \(field) absent ou vide."
         case .invalidValue(let f, let l, let rec, let field, let v): "\(f), ligne \(l), \(rec) : valeur « \(v) » invalide pour \(field)."
+        case .unusableCode(let f, let l, let rec, let field, let v, let problem):
+            "\(f), ligne \(l), \(rec) : le code « \(Self.visible(v)) » (\(field)) ne peut pas nommer une classe ou un groupe : \(problem.french). Corrigez-le dans Siècle-BEE ou STS-Web puis refaites l'export."
         case .duplicateID(let f, let l, let rec, let field, let first):
             "\(f), ligne \(l), \(rec) : \(field) déjà présent ligne \(first) (identifiant en double)."
         case .danglingReference(let f, let l, let rec, let ref): "\(f), ligne \(l), \(rec) : \(ref) absent du fichier."
@@ -78,11 +85,26 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownRoot(let f, let e): "\(f): unknown root element <\(e)>"
         case .missingField(let f, let l, let rec, let field): "\(f):\(l): \(rec): missing mandatory \(field)"
         case .invalidValue(let f, let l, let rec, let field, let v): "\(f):\(l): \(rec): invalid \(field) '\(v)'"
+        case .unusableCode(let f, let l, let rec, let field, let v, let problem):
+            "\(f):\(l): \(rec): code '\(Self.visible(v))' (\(field)) cannot name a class or group: \(problem.english)"
         case .duplicateID(let f, let l, let rec, let field, let first): "\(f):\(l): \(rec): duplicate \(field), first at line \(first)"
         case .danglingReference(let f, let l, let rec, let ref): "\(f):\(l): \(rec): \(ref) not in the file"
         case .schoolMismatch(let f, let expected, let found): "\(f): export of school \(found), expected \(expected)"
         case .staleExport(let f, let exported, let newest, let newestFile):
             "\(f): exported \(exported), older than the newest import \(newestFile) of \(newest)"
         }
+    }
+
+    /// A value as a message can show it: control characters written out (`\n`, `\u{0}`), so that
+    /// a code holding a line break cannot forge a second line of the message.
+    static func visible(_ value: String) -> String {
+        var out = ""
+        for s in value.unicodeScalars {
+            switch s.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator: out += s.escaped(asASCII: true)
+            default: out.unicodeScalars.append(s)
+            }
+        }
+        return out
     }
 }

@@ -46,6 +46,24 @@ func handWrittenLink(_ id: String, division: String, groups: [String] = []) -> S
 
 @Suite("Exports are hostile input: what their author can make the CLI do")
 struct HostileExportsTests {
+    @Test("A class coded profs is refused at import, naming the code, the file and the line: its students never enter the teachers' group")
+    func classNamedLikeARole() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let data = ["--data", dir.file("data").path]
+        let file = try dir.write("ElevesSansAdresses.xml", text: handWrittenStudents(
+            [handWrittenStudent("1", family: "DUPONT", first: "Léa"), handWrittenStudent("2", family: "MARTIN", first: "Paul")],
+            links: [handWrittenLink("1", division: "6A"), handWrittenLink("2", division: "profs")]))
+        let refused = await bascule(["import"] + data + ["--date", "2026-09-03", file.path])
+        #expect(refused.exitCode == 2)
+        #expect(refused.errors.contains("ElevesSansAdresses.xml, ligne 25, STRUCTURES_ELEVE ELEVE_ID=2 : le code « profs » (CODE_STRUCTURE) ne peut pas nommer une classe ou un groupe"),
+                "\(refused.errors)")
+        #expect(refused.errors.contains("groupe « profs » de Bascule"))
+        // Nothing was stored: no plan puts anyone anywhere.
+        let people = await bascule(["people"] + data + ["--json"])
+        #expect((try? jsonArray(people.output))?.isEmpty ?? true, "\(people.output)")
+    }
+
     @Test("Names that a spreadsheet would run as formulas are neutralised in the sheets' CSV, and a line break in a name stays in its cell")
     func csvInjection() async throws {
         let dir = try TemporaryDirectory()

@@ -114,6 +114,64 @@ struct BadInputTests {
         #expect(line == 17)
     }
 
+    @Test("A class or group code that would name a role, a team, a subject, a system group, a path or an option is refused with the file, the line and the code",
+          arguments: ["profs", "Eleves", "ÉLÈVES", "administratifs", "equipe-6A", "matiere-ANGL1", "root", "sudo", "adm", "wheel", "users",
+                      "..", ".hidden", "6/A", "6A\\B", "-rf", "6A&#9;B", "6A&#xA;B", "6A\u{200B}", String(repeating: "6", count: 25)])
+    func hostileStructureCode(_ code: String) throws {
+        let url = try dir.write("codes.xml", text: studentsXML(body: student("1"), structures: """
+            <STRUCTURES_ELEVE ELEVE_ID="1"><STRUCTURE><CODE_STRUCTURE>6A</CODE_STRUCTURE><TYPE_STRUCTURE>D</TYPE_STRUCTURE></STRUCTURE>
+            <STRUCTURE><CODE_STRUCTURE>\(code)</CODE_STRUCTURE><TYPE_STRUCTURE>G</TYPE_STRUCTURE></STRUCTURE></STRUCTURES_ELEVE>
+            """))
+        guard case .unusableCode(let file, let line, let record, let field, _, _)? = refusal(url) else {
+            Issue.record("\(code) not refused"); return
+        }
+        #expect(file == "codes.xml" && line == 18 && record == "STRUCTURES_ELEVE ELEVE_ID=1" && field == "CODE_STRUCTURE")
+        #expect(refusal(url)?.french.contains("codes.xml, ligne 18") == true)
+        #expect(refusal(url)?.french.contains("\n") == false, "a line break in a code is written out, never printed")
+    }
+
+    @Test("SIECLE's pseudo-division Inactifs and ordinary codes are read")
+    func ordinaryCodes() throws {
+        let url = try dir.write("ok.xml", text: studentsXML(body: student("1") + student("2"), structures: """
+            <STRUCTURES_ELEVE ELEVE_ID="1"><STRUCTURE><CODE_STRUCTURE>Inactifs</CODE_STRUCTURE><TYPE_STRUCTURE>D</TYPE_STRUCTURE></STRUCTURE></STRUCTURES_ELEVE>
+            <STRUCTURES_ELEVE ELEVE_ID="2"><STRUCTURE><CODE_STRUCTURE>4°1</CODE_STRUCTURE><TYPE_STRUCTURE>D</TYPE_STRUCTURE></STRUCTURE>
+            <STRUCTURE><CODE_STRUCTURE>3 LAT_GR-1</CODE_STRUCTURE><TYPE_STRUCTURE>G</TYPE_STRUCTURE></STRUCTURE>
+            <STRUCTURE><CODE_STRUCTURE>professeurs-bis</CODE_STRUCTURE><TYPE_STRUCTURE>G</TYPE_STRUCTURE></STRUCTURE></STRUCTURES_ELEVE>
+            """))
+        let e = try students(ExportReader().read(url))
+        #expect(e.students.map(\.division) == ["Inactifs", "4°1"])
+        #expect(e.students[1].groups == ["3 LAT_GR-1", "professeurs-bis"])
+    }
+
+    @Test("STS-Web: a division, a group or a group's division coded like a role or a system group is refused with its line")
+    func hostileSTSCodes() throws {
+        func sts(_ structure: String) -> String {
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <STS_EDT><PARAMETRES><UAJ CODE="0860001X"/></PARAMETRES><DONNEES><INDIVIDUS>
+            <INDIVIDU ID="9"><NOM_USAGE>A</NOM_USAGE><PRENOM>B</PRENOM></INDIVIDU></INDIVIDUS>
+            <STRUCTURE>
+            \(structure)
+            </STRUCTURE></DONNEES></STS_EDT>
+            """
+        }
+        let division = try dir.write("d.xml", text: sts("<DIVISIONS><DIVISION CODE=\"profs\"><SERVICES/></DIVISION></DIVISIONS>"))
+        guard case .unusableCode(_, 5, "DIVISION CODE=profs", "DIVISION@CODE", "profs", .roleGroup("profs"))? = refusal(division) else {
+            Issue.record("division profs: \(String(describing: refusal(division)))"); return
+        }
+        let group = try dir.write("g.xml", text: sts("<GROUPES><GROUPE CODE=\"sudo\"><SERVICES/></GROUPE></GROUPES>"))
+        guard case .unusableCode(_, 5, _, "GROUPE@CODE", "sudo", .systemGroup("sudo"))? = refusal(group) else {
+            Issue.record("group sudo: \(String(describing: refusal(group)))"); return
+        }
+        let member = try dir.write("m.xml", text: sts("""
+            <GROUPES><GROUPE CODE="4ESP1">
+            <DIVISIONS_APPARTENANCE><DIVISION_APPARTENANCE CODE="../x"/></DIVISIONS_APPARTENANCE></GROUPE></GROUPES>
+            """))
+        guard case .unusableCode(_, 6, _, "CODE", "../x", .forbiddenCharacter("/"))? = refusal(member) else {
+            Issue.record("division of a group: \(String(describing: refusal(member)))"); return
+        }
+    }
+
     @Test("A service naming a teacher the file does not contain is refused")
     func danglingTeacher() throws {
         let text = """
