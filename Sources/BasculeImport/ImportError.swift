@@ -9,6 +9,9 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     case noXMLInArchive(file: String)
     case unsupportedEncoding(file: String, declared: String)
     case doctypeForbidden(file: String, line: Int)
+    /// A reference to an entity other than the five XML predefines (`&e;`): never resolved, never
+    /// dropped, refused.
+    case entityForbidden(file: String, line: Int, name: String)
     case malformed(file: String, line: Int, column: Int, reason: String)
     case truncated(file: String, line: Int)
     case unknownRoot(file: String, element: String)
@@ -27,7 +30,7 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String {
         switch self {
         case .unreadable(let f, _), .notAnArchive(let f, _), .noXMLInArchive(let f), .unsupportedEncoding(let f, _),
-             .doctypeForbidden(let f, _), .malformed(let f, _, _, _), .truncated(let f, _), .unknownRoot(let f, _),
+             .doctypeForbidden(let f, _), .entityForbidden(let f, _, _), .malformed(let f, _, _, _), .truncated(let f, _), .unknownRoot(let f, _),
              .missingField(let f, _, _, _), .invalidValue(let f, _, _, _, _), .unusableCode(let f, _, _, _, _, _),
              .duplicateID(let f, _, _, _, _),
              .danglingReference(let f, _, _, _), .schoolMismatch(let f, _, _), .staleExport(let f, _, _, _):
@@ -37,7 +40,7 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var line: Int? {
         switch self {
-        case .doctypeForbidden(_, let l), .malformed(_, let l, _, _), .truncated(_, let l),
+        case .doctypeForbidden(_, let l), .entityForbidden(_, let l, _), .malformed(_, let l, _, _), .truncated(_, let l),
              .missingField(_, let l, _, _), .invalidValue(_, let l, _, _, _), .unusableCode(_, let l, _, _, _, _),
              .duplicateID(_, let l, _, _, _),
              .danglingReference(_, let l, _, _):
@@ -55,6 +58,8 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(f) : encodage « \(e) » non pris en charge (attendus : ISO-8859-15, ISO-8859-1 ou UTF-8)."
         case .doctypeForbidden(let f, let l):
             "\(f), ligne \(l) : déclaration DOCTYPE refusée (les exports SIECLE et STS-Web n'en ont pas ; les entités externes ne sont jamais résolues)."
+        case .entityForbidden(let f, let l, let n):
+            "\(f), ligne \(l) : référence à l'entité « &\(Self.visible(n)); » refusée (seules &amp; &lt; &gt; &quot; &apos; et les références de caractère comme &#233; sont lues) : elle ne sera ni remplacée ni effacée."
         case .malformed(let f, let l, let c, let r): "\(f), ligne \(l), colonne \(c) : XML mal formé (\(r))."
         case .truncated(let f, let l): "\(f), ligne \(l) : le fichier s'arrête avant la fin du document (export tronqué ?)."
         case .unknownRoot(let f, let e):
@@ -80,6 +85,7 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noXMLInArchive(let f): "\(f): the archive holds no XML file"
         case .unsupportedEncoding(let f, let e): "\(f): unsupported encoding \(e)"
         case .doctypeForbidden(let f, let l): "\(f):\(l): DOCTYPE refused"
+        case .entityForbidden(let f, let l, let n): "\(f):\(l): reference to entity &\(Self.visible(n)); refused (only the five predefined entities and character references are read)"
         case .malformed(let f, let l, let c, let r): "\(f):\(l):\(c): malformed XML (\(r))"
         case .truncated(let f, let l): "\(f):\(l): truncated document"
         case .unknownRoot(let f, let e): "\(f): unknown root element <\(e)>"
