@@ -7,6 +7,9 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     case notAnArchive(file: String, reason: String)
     case noXMLInArchive(file: String)
+    /// A ZIP whose XML inflates past the limit (``ExportReader/maxExtractedBytes``, and
+    /// ``ExportReader/maxExpansion`` times the archive): a ZIP bomb, or a broken archive.
+    case tooLarge(file: String, limit: Int64, archiveBytes: Int64)
     case unsupportedEncoding(file: String, declared: String)
     case doctypeForbidden(file: String, line: Int)
     /// A reference to an entity other than the five XML predefines (`&e;`): never resolved, never
@@ -29,7 +32,7 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var file: String {
         switch self {
-        case .unreadable(let f, _), .notAnArchive(let f, _), .noXMLInArchive(let f), .unsupportedEncoding(let f, _),
+        case .unreadable(let f, _), .notAnArchive(let f, _), .noXMLInArchive(let f), .tooLarge(let f, _, _), .unsupportedEncoding(let f, _),
              .doctypeForbidden(let f, _), .entityForbidden(let f, _, _), .malformed(let f, _, _, _), .truncated(let f, _), .unknownRoot(let f, _),
              .missingField(let f, _, _, _), .invalidValue(let f, _, _, _, _), .unusableCode(let f, _, _, _, _, _),
              .duplicateID(let f, _, _, _, _),
@@ -54,6 +57,8 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreadable(let f, let r): "\(f) : fichier illisible (\(r))."
         case .notAnArchive(let f, let r): "\(f) : archive ZIP illisible (\(r))."
         case .noXMLInArchive(let f): "\(f) : l'archive ne contient aucun fichier XML."
+        case .tooLarge(let f, let limit, let archive):
+            "\(f) : une fois décompressé, ce fichier dépasserait \(Self.bytes(limit)) (au plus 2 Gio, et 200 fois l'archive, qui fait \(Self.bytes(archive))) : archive piégée (« bombe ZIP ») ou abîmée ? La décompression a été arrêtée et rien n'est importé."
         case .unsupportedEncoding(let f, let e):
             "\(f) : encodage « \(e) » non pris en charge (attendus : ISO-8859-15, ISO-8859-1 ou UTF-8)."
         case .doctypeForbidden(let f, let l):
@@ -83,6 +88,8 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreadable(let f, let r): "\(f): cannot read the file (\(r))"
         case .notAnArchive(let f, let r): "\(f): unreadable ZIP archive (\(r))"
         case .noXMLInArchive(let f): "\(f): the archive holds no XML file"
+        case .tooLarge(let f, let limit, let archive):
+            "\(f): inflates past \(limit) bytes (at most 2 GiB, and 200 times the \(archive)-byte archive): ZIP bomb or broken archive; extraction stopped"
         case .unsupportedEncoding(let f, let e): "\(f): unsupported encoding \(e)"
         case .doctypeForbidden(let f, let l): "\(f):\(l): DOCTYPE refused"
         case .entityForbidden(let f, let l, let n): "\(f):\(l): reference to entity &\(Self.visible(n)); refused (only the five predefined entities and character references are read)"
@@ -112,5 +119,16 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
             }
         }
         return out
+    }
+
+    /// A size as people read it: `3,1 Mio`, `2 Gio` (powers of 1,024, French decimal comma).
+    static func bytes(_ n: Int64) -> String {
+        let units = ["octets", "Kio", "Mio", "Gio", "Tio"]
+        var value = Double(n), unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        if unit == 0 { return "\(n) octets" }
+        let rounded = (value * 10).rounded() / 10
+        let text = rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded).replacingOccurrences(of: ".", with: ",")
+        return "\(text) \(units[unit])"
     }
 }

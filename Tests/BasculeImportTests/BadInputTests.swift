@@ -306,6 +306,58 @@ struct BadInputTests {
         #expect(refusal(noXML) == .noXMLInArchive(file: "empty.zip"))
     }
 
+    /// A ZIP as SIECLE delivers it, around `xml` (written as `ElevesSansAdresses.xml`).
+    func zipped(_ xml: String, as name: String) throws -> URL {
+        let folder = dir.file("zip-\(name)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(xml.utf8).write(to: folder.appendingPathComponent("ElevesSansAdresses.xml"))
+        let zip = dir.file(name)
+        try Archive(url: zip, accessMode: .create).addEntry(with: "ElevesSansAdresses.xml", relativeTo: folder, compressionMethod: .deflate)
+        return zip
+    }
+
+    /// A valid export padded with `megabytes` MiB of empty comments: hundreds of times smaller
+    /// zipped, and read without complaint by the parser once inflated.
+    func bomb(megabytes: Int) -> String {
+        studentsXML(body: String(repeating: "<!---->", count: (megabytes << 20) / 7) + "\n" + student("1"))
+    }
+
+    @Test("A ZIP that inflates to more than 200 times its size is refused while it is read, naming the file inside")
+    func zipBomb() throws {
+        let zip = try zipped(bomb(megabytes: 16), as: "bombe.zip")
+        let size = Int64(try Data(contentsOf: zip).count)
+        #expect(size < 100_000, "\(size) bytes")
+        #expect(refusal(zip) == .tooLarge(file: "bombe.zip!ElevesSansAdresses.xml", limit: 200 * size, archiveBytes: size))
+        #expect(refusal(zip)?.french.contains("bombe ZIP") == true)
+
+        // The archive lies about the size of its file: the bytes are counted as they inflate.
+        var bytes = [UInt8](try Data(contentsOf: zip))
+        var patched = 0
+        for i in 0..<(bytes.count - 30) {
+            let signature = bytes[i..<i + 4]
+            if signature.elementsEqual([0x50, 0x4B, 0x03, 0x04]) { bytes.replaceSubrange(i + 22..<i + 26, with: [0xE8, 0x03, 0, 0]); patched += 1 }
+            if signature.elementsEqual([0x50, 0x4B, 0x01, 0x02]) { bytes.replaceSubrange(i + 24..<i + 28, with: [0xE8, 0x03, 0, 0]); patched += 1 }
+        }
+        #expect(patched == 2)
+        let liar = try dir.write("menteuse.zip", bytes: bytes)
+        #expect(Array(try Archive(url: liar, accessMode: .read)).first?.uncompressedSize == 1000)
+        #expect(refusal(liar) == .tooLarge(file: "menteuse.zip!ElevesSansAdresses.xml", limit: 200 * size, archiveBytes: size))
+    }
+
+    @Test("A ZIP is refused past the absolute cap too, and read below both")
+    func zipCap() throws {
+        let body = (1...300).map { student("\($0)", first: "Prénom\($0 * 7919 % 1000)", family: "NOM\($0 * 104729 % 10000)") }.joined(separator: "\n")
+        let zip = try zipped(studentsXML(body: body), as: "eleves.zip")
+        #expect(try students(ExportReader().read(zip)).students.count == 300)
+        let capped = ExportReader(maxExtractedBytes: 20_000)
+        do {
+            _ = try capped.read(zip)
+            Issue.record("read past the cap")
+        } catch {
+            #expect(error == .tooLarge(file: "eleves.zip!ElevesSansAdresses.xml", limit: 20_000, archiveBytes: Int64(try Data(contentsOf: zip).count)))
+        }
+    }
+
     @Test("A file that is not there is refused by name")
     func missingFile() throws {
         guard case .unreadable(let f, _)? = refusal(dir.file("nowhere.xml")) else { Issue.record("not refused"); return }
