@@ -231,7 +231,8 @@ final class StreamingXMLReader {
 
     /// libxml2 answers the predefined entities itself and asks for anything else: refused.
     private func entity(_ entityName: UnsafePointer<xmlChar>?) -> xmlEntityPtr? {
-        let n = name(entityName)
+        // Not through the names' cache: only element and attribute names are known to be interned.
+        let n = entityName.map { String(cString: $0) } ?? ""
         if Self.predefinedEntities.contains(n), let predefined = xmlGetPredefinedEntity(entityName) { return predefined }
         // Not stopped here: libxml2 is inside an attribute value or a text run; the undeclared
         // entity it reports next disables every callback.
@@ -241,7 +242,7 @@ final class StreamingXMLReader {
 
     /// A parameter entity can only stand in a DTD, which is refused first: a second lock.
     private func parameterEntity(_ entityName: UnsafePointer<xmlChar>?) {
-        fail(.entityForbidden(file: displayName, line: line, name: "%" + name(entityName)), stop: false)
+        fail(.entityForbidden(file: displayName, line: line, name: "%" + (entityName.map { String(cString: $0) } ?? "")), stop: false)
     }
 
     // libxml2 reports an error at the right line, and could recover and go on: the first error
