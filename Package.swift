@@ -23,9 +23,12 @@ let package = Package(
     targets: [
         // Pure model and rules: no I/O, no dependencies.
         .target(name: "BasculeDomain"),
+        // libxml2's SAX2 push parser, as the system installs it (libxml2-dev).
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         // Streaming readers of the SIECLE and STS-Web exports.
         .target(name: "BasculeImport", dependencies: [
-            "BasculeDomain",
+            "BasculeDomain", "CLibXML2",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -50,7 +50,15 @@ struct ImportBatch {
         written[Self.key(write.info.uai, write.info.source)] = write
         var k = known[write.info.uai] ?? []
         let index = Dictionary(k.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for p in write.persons.map(\.person) {
+        for w in write.persons {
+            let p = w.person
+            // As the store does: a newcomer takes a source id given again; its former holder keeps
+            // a name no export gives.
+            if w.isNew {
+                for i in k.indices where k[i].kind == p.kind && k[i].sourceID == p.sourceID && k[i].id != p.id {
+                    k[i].sourceID += "#\(k[i].id)"
+                }
+            }
             let person = KnownPerson(id: p.id, kind: p.kind, sourceID: p.sourceID, ine: p.ine,
                                      firstName: p.name.firstName, birthDate: p.birthDate)
             if let i = index[p.id] { k[i] = person } else { k.append(person) }

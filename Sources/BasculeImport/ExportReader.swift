@@ -13,7 +13,22 @@ public struct ReadExport: Sendable {
 /// Reads one export file, whatever its kind, as SIECLE and STS-Web deliver it: a bare XML file or
 /// a ZIP holding one. The kind comes from the root element, never from the file name.
 public struct ExportReader: Sendable {
-    public init() {}
+    /// The most a zipped export may inflate to, whatever its size: 2 GiB. A whole académie's
+    /// students export is a few hundred megabytes; past that, an archive is a bomb or broken.
+    public static let defaultMaxExtractedBytes: Int64 = 2 << 30
+    /// The most a zipped export may inflate to, relative to the archive on disk: 200 times. XML
+    /// exports compress 10 to 30 times; a ZIP bomb, about 1,000 times (deflate's limit).
+    public static let defaultMaxExpansion: Int64 = 200
+
+    /// The cap on what one ZIP may inflate to is the smaller of these two.
+    public var maxExtractedBytes: Int64
+    public var maxExpansion: Int64
+
+    public init(maxExtractedBytes: Int64 = ExportReader.defaultMaxExtractedBytes,
+                maxExpansion: Int64 = ExportReader.defaultMaxExpansion) {
+        self.maxExtractedBytes = maxExtractedBytes
+        self.maxExpansion = maxExpansion
+    }
 
     /// Parses `url`. `displayName` is how errors name the file (defaults to its last path component).
     public func read(_ url: URL, displayName: String? = nil) throws(ImportError) -> ParsedExport {
@@ -80,9 +95,29 @@ public struct ExportReader: Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let target = dir.appendingPathComponent("export.xml")
+        let archiveBytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0
+        let limit = min(maxExtractedBytes, maxExpansion * max(archiveBytes, 1))
+        // The size the archive declares is the attacker's word: checked first because it costs
+        // nothing, then the bytes actually inflated are counted as they come, and the extraction
+        // stops at the limit, so that the disk never holds more than the limit and one chunk.
+        if Int64(clamping: entry.uncompressedSize) > limit {
+            throw .tooLarge(file: inner, limit: limit, archiveBytes: archiveBytes)
+        }
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            _ = try archive.extract(entry, to: target)
+            guard FileManager.default.createFile(atPath: target.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw CocoaError(.fileWriteUnknown)
+            }
+            let out = try FileHandle(forWritingTo: target)
+            defer { try? out.close() }
+            var inflated: Int64 = 0
+            _ = try archive.extract(entry) { chunk in
+                inflated += Int64(chunk.count)
+                if inflated > limit { throw ExtractionLimitReached() }
+                try out.write(contentsOf: chunk)
+            }
+        } catch is ExtractionLimitReached {
+            throw .tooLarge(file: inner, limit: limit, archiveBytes: archiveBytes)
         } catch {
             throw .notAnArchive(file: inner, reason: "\(error)")
         }
@@ -98,3 +133,6 @@ public struct ExportReader: Sendable {
         return magic.elementsEqual([0x50, 0x4B, 0x03, 0x04])
     }
 }
+
+/// Thrown from inside the extraction to stop it at the limit.
+private struct ExtractionLimitReached: Error {}

@@ -139,7 +139,11 @@ extension SchoolDirectory {
                 "basculeStatusSince": [a.statusSince.description],
             ]))
         }
-        for g in groups.sorted(by: { $0.group.name < $1.group.name }) {
+        // A class or group whose code the domain refuses (a system group's name such as `sudo`,
+        // whose members servers would trust; `..`; a control character) is never written, even
+        // from a store filled before the readers refused such codes.
+        for g in groups.sorted(by: { $0.group.name < $1.group.name })
+        where StructureCodes.problem(group: g.group.name, kind: g.group.kind) == nil {
             let members = g.group.members.sorted().filter { dnByLogin[$0] != nil }
             out.append(DesiredEntry(key: "group:\(g.group.name)", dn: layout.group(g.group.name, uai: uai), attributes: [
                 "objectClass": ["top", "posixGroup", "basculeGroup"],

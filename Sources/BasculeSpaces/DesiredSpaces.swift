@@ -130,6 +130,14 @@ public struct DesiredSpaces: Sendable {
                 continue
             }
             let path = "\(uai)/\(parent)/\(folderName)"
+            // The domain's one rule for codes from the exports (`..`, `/`, a leading `-`, control
+            // characters, a role's or a system group's name), then the folder's own limits.
+            if let problem = StructureCodes.problem(group: g.name, kind: g.kind, roleGroups: Array(settings.roleGroups.values)) {
+                findings.append(.init(kind: .unusableName, path: path, reason: Reason(
+                    "le nom « \(folderName) » ne peut pas nommer un dossier : \(problem.french)",
+                    "\(folderName) cannot name a folder: \(problem.english)")))
+                continue
+            }
             guard Self.usable(folderName) else {
                 findings.append(.init(kind: .unusableName, path: path, reason: Reason(
                     "le nom « \(folderName) » ne peut pas nommer un dossier", "\(folderName) cannot name a folder")))

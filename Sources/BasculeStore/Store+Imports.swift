@@ -25,6 +25,17 @@ extension Store {
                     i.formatVersion, i.fileName, i.fileSHA256, i.importedAt, i.recordCount)
             .run()
         let newPersons = s.persons.filter(\.isNew).map(\.person)
+        // A newcomer whose source id a known person still holds (an ELEVE_ID the base gave again,
+        // see `IdentityResolver.reusedSourceID`): the id goes to the newcomer, the other person
+        // keeps their row under a name no export can give (`<id>#<person>`), so the next export
+        // with that id finds the newcomer and never the person who left.
+        for p in newPersons {
+            try await db.raw("""
+                UPDATE persons SET source_id = source_id || '#' || id
+                WHERE uai = \(bind: p.uai.code) AND source = \(bind: p.source.rawValue)
+                AND source_id = \(bind: p.sourceID) AND id <> \(bind: p.id)
+                """).run()
+        }
         try await insertRows("persons",
             columns: ["id", "uai", "source", "source_id", "kind", "ine", "family_name", "usage_name", "first_name",
                       "birth_date", "first_import", "last_import"],

@@ -75,6 +75,36 @@ struct IdentityResolverTests {
         #expect(a.allSatisfy { $0.personID != nil })
     }
 
+    @Test("An ELEVE_ID given again to a child with another INE is a new person, and the reuse is reported")
+    func reusedSourceIDOtherINE() {
+        let r = resolver.resolveStudents([record("100", ine: "2222222222B", first: "Paul", line: 7)],
+                                         known: [known("p1", source: "100", ine: "1111111111A")])
+        #expect(r.resolutions == [Resolution(personID: nil, claimedINE: "2222222222B")])
+        #expect(r.notices.map(\.code) == [.sourceIDReused])
+        #expect(r.notices.first?.location?.line == 7)
+        #expect(r.notices.first?.french.contains("ELEVE_ID 100") == true)
+        #expect(r.notices.first?.french.contains("1111111111A") == true)
+    }
+
+    @Test("An ELEVE_ID given again to a child with another first name and birth date is a new person, INE or not")
+    func reusedSourceIDOtherChild() {
+        let r = resolver.resolveStudents([record("100", ine: nil, first: "Paul", birth: CivilDate(year: 2015, month: 6, day: 1))],
+                                         known: [known("p1", source: "100", ine: nil)])
+        #expect(r.resolutions == [Resolution(personID: nil, claimedINE: nil)])
+        #expect(r.notices.map(\.code) == [.sourceIDReused])
+    }
+
+    @Test("The same ELEVE_ID with one of first name or birth date corrected is the same person")
+    func sourceIDWithOneCorrection() {
+        let known = [known("p1", source: "100", ine: "1111111111A")]
+        let firstName = resolver.resolveStudents([record("100", ine: nil, first: "Léah")], known: known)
+        let birth = resolver.resolveStudents([record("100", ine: "1111111111A", first: "Lea", birth: CivilDate(year: 2014, month: 9, day: 3))],
+                                             known: known)
+        #expect(firstName.resolutions.map(\.personID) == ["p1"])
+        #expect(birth.resolutions.map(\.personID) == ["p1"])
+        #expect(firstName.notices.isEmpty && birth.notices.isEmpty)
+    }
+
     @Test("Staff and parents are their source id")
     func bySourceID() {
         let k = [KnownPerson(id: "t1", kind: .teacher, sourceID: "15001", ine: nil, firstName: "A", birthDate: nil),

@@ -46,6 +46,26 @@ struct PlannerTests {
          student("s4", "Jean-Étienne", "D'ALEMBERT", "3A")]
     }
 
+    @Test("A class or group coded like a role, a team, a subject or a system group never merges its students into it")
+    func hostileCodes() {
+        let students = [student("s1", "Marie", "DUPONT", "profs", groups: ["sudo", "matiere-FRANC"]),
+                        student("s2", "Mathis", "Dupont", "equipe-6A", groups: ["../../etc"]),
+                        student("s3", "Zoé", "Martin", "6A", groups: ["-rf"])]
+        var r = roster(students)
+        r.services.append(service("profs", .division, "t1"))
+        let plan = planner.plan(.init(roster: r, directory: DirectoryState(), date: rentree))
+        let members = plan.actions.filter { $0.kind == .addMember }.reduce(into: [String: Set<String>]()) { $0[$1.group!, default: []].insert($1.login!) }
+        #expect(members["profs"] == ["hlecoeur", "pdurand"], "only teachers in profs: \(members["profs"] ?? [])")
+        #expect(members["equipe-6A"] == ["hlecoeur", "pdurand"], "the team of 6A is its teachers only")
+        #expect(members["matiere-FRANC"] == ["hlecoeur", "pdurand"])
+        #expect(members["6A"] == ["zmartin"])
+        let created = Set(plan.actions.filter { $0.kind == .createGroup }.compactMap(\.group))
+        for refused in ["sudo", "../../etc", "-rf", "equipe-profs", "equipe-equipe-6A"] { #expect(!created.contains(refused), "\(refused)") }
+        #expect(plan.actions.filter { $0.kind == .createGroup && $0.group == "profs" }.map(\.groupKind) == [.role])
+        // The verifier reads the same groups: it expects nobody in a group the planner refused.
+        #expect(planner.expectedGroups(r)["profs"]?.members == ["t1", "t2"])
+    }
+
     @Test("An empty directory: every account, class, group, team and role is created, with reasons")
     func fromScratch() {
         let plan = planner.plan(.init(roster: roster(year1), directory: DirectoryState(), date: rentree))

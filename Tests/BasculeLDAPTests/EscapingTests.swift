@@ -1,3 +1,4 @@
+import BasculeDomain
 import BasculeLDAP
 import Testing
 
@@ -30,5 +31,20 @@ import Testing
         #expect(DN.normalize("uid=a,ou=x") != DN.normalize("uid=a\\,ou=x"))
         #expect(DN.parent("cn=a\\,b,ou=groupes,dc=x") == "ou=groupes,dc=x")
         #expect(DN.firstValue("cn=6A\\2cou\\3dadmin,ou=g") == "6A,ou=admin")
+    }
+}
+
+@Suite struct HostileGroupNamesTests {
+    @Test("A class or group named like a system group, or unusable as a name, is never written to the directory; role groups are")
+    func neverWritten() {
+        let uai = UAI("0860001X")!
+        let groups: [(String, GroupKind)] = [("6A", .division), ("sudo", .division), ("wheel", .group), ("..", .group),
+                                             ("-x", .division), ("6A\u{0}", .division), ("equipe-root", .classTeam),
+                                             ("equipe-6A", .classTeam), ("profs", .role), ("eleves", .role)]
+        let school = SchoolDirectory(uai: uai, accounts: [], groups: groups.enumerated().map {
+            ProvisionedGroup(group: DirectoryGroup(name: $0.element.0, kind: $0.element.1), gidNumber: 5000 + $0.offset)
+        })
+        let written = Set(school.entries(in: DirectoryLayout(base: "dc=x")).filter { $0.key.hasPrefix("group:") }.map(\.key))
+        #expect(written == ["group:6A", "group:equipe-6A", "group:profs", "group:eleves"])
     }
 }

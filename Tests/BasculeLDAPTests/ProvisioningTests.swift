@@ -231,7 +231,9 @@ struct ProvisioningTests {
                               status: .active, statusSince: day1)
         let school = SchoolDirectory(uai: uai, accounts: [ProvisionedAccount(account: account, division: hostileGroup, uidNumber: 100_001, gidNumber: 100_000)],
                                      groups: [ProvisionedGroup(group: DirectoryGroup(name: hostileGroup, kind: .division, members: ["zuid"]), gidNumber: 100_002),
-                                              ProvisionedGroup(group: DirectoryGroup(name: "#1 \"x\"; <y> ", kind: .group), gidNumber: 100_003)])
+                                              ProvisionedGroup(group: DirectoryGroup(name: "#1 x;+y=z", kind: .group), gidNumber: 100_003),
+                                              // Quotes, <, > and a trailing blank: a code no folder can carry, never written.
+                                              ProvisionedGroup(group: DirectoryGroup(name: "#1 \"x\"; <y> ", kind: .group), gidNumber: 100_004)])
         let connector = try rig.connector()
         let plan = try connector.plan(school, written: [:], passwords: [:])
         for op in plan.operations { try connector.execute(op) }
@@ -243,6 +245,7 @@ struct ProvisioningTests {
         let person = try #require(try admin.search(base: rig.layout.school(uai), filter: "(sn=\(LDAPEscape.filterValue(name.familyName)))").first)
         #expect(person.first("uid") == "zuid")
         #expect(person.first("givenName") == "Zoé\\,+")
+        #expect(try admin.search(base: rig.layout.groups(uai), filter: "(cn=\(LDAPEscape.filterValue("#1 x;+y=z")))").count == 1)
         #expect(try admin.search(base: rig.layout.school(uai), filter: "(objectClass=basculeGroup)").count == 2)
     }
 

@@ -103,6 +103,28 @@ struct DesiredSpacesTests {
         #expect(!d.folders.contains { $0.path.hasSuffix("/..") || $0.path.hasSuffix("5C") })
     }
 
+    @Test("A class or group named like a role, a system group, or an option or a path for the system tools gets no folder")
+    func hostileCodes() {
+        var school = Tiny.school
+        let hostile: [(String, GroupKind)] = [("-rf", .division), ("sudo", .division), ("Profs", .group), ("equipe-6A", .group),
+                                              (".cache", .group), ("6A\nB", .division), ("matiere-..", .subject),
+                                              (String(repeating: "6", count: 40), .division)]
+        for (i, (name, kind)) in hostile.enumerated() {
+            school.groups.append(ProvisionedGroup(group: DirectoryGroup(name: name, kind: kind, members: ["alice"]), gidNumber: 3000 + i))
+        }
+        let d = DesiredSpaces(school: school, settings: Tiny.settings)
+        let refused = d.findings.filter { $0.kind == .unusableName }
+        #expect(refused.count == hostile.count, "\(refused.map(\.path))")
+        for (name, _) in hostile {
+            let code = name.hasPrefix("matiere-") ? ".." : name
+            #expect(!d.folders.contains { $0.name == code || $0.key.hasSuffix(":\(name)") }, "\(name) made a folder")
+        }
+        #expect(refused.contains { $0.path == "0860001X/classes/sudo" && $0.reason.french.contains("groupe du système") })
+        #expect(refused.contains { $0.path == "0860001X/classes/-rf" && $0.reason.french.contains("tiret") })
+        // The school's own spaces are still there.
+        #expect(d.folders.contains { $0.path == "0860001X/classes/6A" } && d.folders.contains { $0.path == "0860001X/Salle_des_profs" })
+    }
+
     @Test("The root must be absolute and not /, and the archives outside it")
     func roots() {
         #expect(throws: SpacesError.self) { try SpacesSettings(root: "/", archiveDirectory: "/a") }

@@ -164,4 +164,31 @@ struct StoreImportTests {
             #expect(after[0].firstName == "Hélène")
         }
     }
+
+    @Test("An ELEVE_ID given again to another child makes a new person; the id follows the newcomer, the other keeps theirs",
+          arguments: Backend.allCases)
+    func reusedStudentID(backend: Backend) async throws {
+        try await withStore(backend) { store, dir in
+            func export(_ ine: String, _ first: String, _ birth: String, _ date: String) throws -> URL {
+                try dir.write("e-\(date).xml", text: """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <BEE_ELEVES><PARAMETRES><UAJ>0860001X</UAJ><DATE_EXPORT>\(date)</DATE_EXPORT></PARAMETRES><DONNEES><ELEVES>
+                    <ELEVE ELEVE_ID="7"><ID_NATIONAL>\(ine)</ID_NATIONAL><NOM_DE_FAMILLE>ANDRE</NOM_DE_FAMILLE><PRENOM>\(first)</PRENOM><DATE_NAISS>\(birth)</DATE_NAISS></ELEVE>
+                    </ELEVES></DONNEES></BEE_ELEVES>
+                    """)
+            }
+            let service = ImportService(store: store, today: rentree2026)
+            _ = try await service.importFiles([try export("1111111111A", "Hélène", "01/01/2014", "01/09/2025")])
+            let reused = try await service.importFiles([try export("2222222222B", "Paul", "05/06/2016", "01/09/2026")])
+            #expect(reused.files[0].newPeople == 1)
+            #expect(reused.notices.map(\.code).contains(.sourceIDReused))
+            // A third export with the same child: the newcomer, nobody new.
+            let again = try await service.importFiles([try export("2222222222B", "Paul", "05/06/2016", "02/09/2026")])
+            #expect(again.files[0].newPeople == 0 && !again.notices.map(\.code).contains(.sourceIDReused))
+            let known = try await store.knownPeople(uai: UAI("0860001X")!).sorted { $0.firstName < $1.firstName }
+            #expect(known.map(\.firstName) == ["Hélène", "Paul"])
+            #expect(known[1].sourceID == "7" && known[1].ine == "2222222222B")
+            #expect(known[0].sourceID == "7#\(known[0].id)" && known[0].ine == "1111111111A")
+        }
+    }
 }

@@ -141,14 +141,25 @@ public struct SheetsService: Sendable {
     }
 
     public static func csv(_ lines: [Line]) -> String {
-        func field(_ s: String) -> String {
-            s.contains(";") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
         var out = "Nom;Prénom;Classe;Identifiant réseau;Identifiant ENT;Mot de passe provisoire\r\n"
         for l in lines {
             out += [l.familyName, l.firstName, l.division, l.login, l.entLogin, l.temporaryPassword ?? "(déjà remis)"]
-                .map(field).joined(separator: ";") + "\r\n"
+                .map(csvField).joined(separator: ";") + "\r\n"
         }
         return out
+    }
+
+    /// Characters that make a spreadsheet read a cell as a formula when they come first (OWASP's
+    /// list for CSV injection): a name from an export is text, and `=HYPERLINK(…)` in a family
+    /// name must not become a link on the RUPN's screen.
+    static let formulaTriggers: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// One CSV cell: a leading `'` (the cell then reads as text, never as a formula) before a formula
+    /// trigger, and quotes around a cell holding `;`, `"`, CR or LF, so that a line break inside a
+    /// name never starts a new row. Scalars, not Characters: `\r\n` is one Character in Swift.
+    static func csvField(_ s: String) -> String {
+        let value = s.unicodeScalars.first.map(formulaTriggers.contains) == true ? "'" + s : s
+        let quoted = value.unicodeScalars.contains { $0 == ";" || $0 == "\"" || $0 == "\r" || $0 == "\n" }
+        return quoted ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
     }
 }

@@ -67,7 +67,19 @@ public struct IdentityResolver: Sendable {
             var match: KnownPerson?
             var claim = usableINE
             let sourceMatch = bySource[r.sourceID]
+            // An ELEVE_ID is the school base's number, and a base can give it again: where it is
+            // the only key, it names the known student only when nothing says otherwise.
+            func matchedBySourceID() -> KnownPerson? {
+                guard let p = sourceMatch else { return nil }
+                guard let conflict = Self.reusedSourceID(p, r) else { return p }
+                notices.append(ImportNotice(.sourceIDReused,
+                    french: "L'ELEVE_ID \(r.sourceID) de \(r.name.full) était celui d'un autre élève (\(conflict.french)) : ce n'est pas la même personne, un nouveau compte lui sera créé et celui de l'autre élève ne lui est pas transmis. À vérifier dans Siècle-BEE.",
+                    english: "ELEVE_ID \(r.sourceID) of \(r.name.full) belonged to another student (\(conflict.english)): not the same person, a new account will be made and the other student's is not handed over. To be checked in SIECLE.",
+                    location: r.location))
+                return nil
+            }
             if let ine = usableINE, let p = byINE[ine] {
+                // The same INE and the same ELEVE_ID: a correction of one person's first name and birth date.
                 if Self.agrees(p, r) || sourceMatch?.id == p.id {
                     match = p
                 } else {
@@ -75,18 +87,11 @@ public struct IdentityResolver: Sendable {
                         french: "L'INE \(ine) de l'élève \(r.name.full) (ELEVE_ID \(r.sourceID)) est déjà celui d'un autre élève dont le prénom ou la date de naissance diffère : à vérifier.",
                         english: "INE \(ine) of \(r.name.full) already belongs to a student whose first name or birth date differs: to be checked.",
                         location: r.location))
-                    match = sourceMatch
+                    match = matchedBySourceID()
                     claim = nil
                 }
-            } else if let p = sourceMatch {
-                match = p
-                if let ine = usableINE, let old = p.ine, old != ine {
-                    notices.append(ImportNotice(.ineConflict,
-                        french: "L'élève ELEVE_ID \(r.sourceID) avait l'INE \(old) et porte maintenant \(ine) : à vérifier.",
-                        english: "Student ELEVE_ID \(r.sourceID) had INE \(old) and now carries \(ine): to be checked.",
-                        location: r.location))
-                    claim = old
-                }
+            } else {
+                match = matchedBySourceID()
             }
             if let m = match, claimed.contains(m.id) {
                 match = nil
@@ -111,6 +116,22 @@ public struct IdentityResolver: Sendable {
         let index = Dictionary(known.filter { kinds.contains($0.kind) }.map { ($0.sourceID, $0.id) },
                                uniquingKeysWith: { a, b in min(a, b) })
         return sourceIDs.map { Resolution(personID: index[$0], claimedINE: nil) }
+    }
+
+    /// Why a record that shares a known student's `ELEVE_ID` is someone else, or nil when nothing
+    /// says so: their INEs differ (an INE is for life), or both their first name and their birth
+    /// date differ (one of them corrected is a typo fixed; both at once, another child). Without
+    /// this, a base that gives a departed child's number to a newcomer would hand the newcomer the
+    /// departed child's account, login, password and personal space.
+    static func reusedSourceID(_ p: KnownPerson, _ r: StudentRecord) -> Reason? {
+        if let known = p.ine, let incoming = r.ine, known != incoming {
+            return Reason("INE \(known), maintenant \(incoming)", "INE \(known), now \(incoming)")
+        }
+        if let born = p.birthDate, born != r.birthDate, NameFolding.key(p.firstName) != NameFolding.key(r.name.firstName) {
+            return Reason("\(p.firstName), né·e le \(born), maintenant \(r.name.firstName), né·e le \(r.birthDate)",
+                          "\(p.firstName) born \(born), now \(r.name.firstName) born \(r.birthDate)")
+        }
+        return nil
     }
 
     /// The same person by INE: the first name and birth date agree. First names get their accents

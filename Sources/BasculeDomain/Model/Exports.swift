@@ -12,6 +12,8 @@ public struct ImportNotice: Hashable, Sendable, Codable, CustomStringConvertible
         case alreadyImported = "already-imported"
         case nonNationalUAI = "non-national-uai"
         case sourceIDChanged = "source-id-changed"
+        /// An `ELEVE_ID` the base gave again to another child: a new person, never the old account.
+        case sourceIDReused = "source-id-reused"
         case exportShrank = "export-shrank"
     }
 

@@ -250,9 +250,20 @@ public struct Planner: Sendable {
             if let member { g.members.insert(member) }
             groups[name] = g
         }
+        // Class and group codes come from the exports: one that would name a role, a team, a
+        // subject or a system group, or that cannot name a folder, makes no group (the readers
+        // refuse such a file; a store filled before they did must not reach a plan either).
+        let roleNames = Array(policy.roleGroupNames.values)
+        var checked: [String: Bool] = [:]
+        func usable(_ code: String) -> Bool {
+            if let known = checked[code] { return known }
+            let ok = StructureCodes.problem(code, roleGroups: roleNames) == nil
+            checked[code] = ok
+            return ok
+        }
         for s in present where s.kind == .student {
-            if let d = s.division { add(d, .division, s.personID) }
-            for g in s.groups { add(g, .group, s.personID) }
+            if let d = s.division, usable(d) { add(d, .division, s.personID) }
+            for g in s.groups where usable(g) { add(g, .group, s.personID) }
         }
         for (kind, name) in policy.roleGroupNames {
             add(name, .role, nil)
@@ -267,8 +278,10 @@ public struct Planner: Sendable {
         let subjects = Dictionary(roster.subjects.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         for (service, teacher) in roster.services where presentStaff.contains(teacher) {
             let divisions = service.structureKind == .division ? [service.structureCode] : groupDivisions[service.structureCode] ?? []
-            for d in divisions { add(policy.classTeamName(d), .classTeam, teacher) }
-            if service.structureKind == .group { add(policy.classTeamName(service.structureCode), .classTeam, teacher) }
+            for d in divisions where usable(d) { add(policy.classTeamName(d), .classTeam, teacher) }
+            if service.structureKind == .group, usable(service.structureCode) {
+                add(policy.classTeamName(service.structureCode), .classTeam, teacher)
+            }
             let subject = subjects[service.subjectCode]
                 ?? SubjectRecord(code: service.subjectCode, managementCode: nil, shortLabel: nil, longLabel: nil)
             add(policy.subjectGroupName(subject), .subject, teacher)

@@ -40,7 +40,13 @@ final class STSReader: ExportElementHandler {
             let record = s.label(idAttribute: "CODE")
             switch name {
             case "MEF_APPARTENANCE": if let c = attributes["CODE"]?.trimmingSpaces, !c.isEmpty { mefs.append(c) }
-            case "DIVISION_APPARTENANCE": if let c = attributes["CODE"]?.trimmingSpaces, !c.isEmpty { memberships.append(c) }
+            case "DIVISION_APPARTENANCE":
+                guard let c = attributes["CODE"]?.trimmingSpaces, !c.isEmpty else { break }
+                // The divisions a group draws from name their teams (`equipe-<division>`).
+                if let problem = StructureCodes.problem(c) {
+                    throw .unusableCode(file: file, line: line, record: "\(record) DIVISION_APPARTENANCE", field: "CODE", value: c, problem: problem)
+                }
+                memberships.append(c)
             case "SERVICE":
                 guard let subject = attributes["CODE_MATIERE"]?.trimmingSpaces, !subject.isEmpty else {
                     throw .missingField(file: file, line: line, record: "\(record) SERVICE", field: "CODE_MATIERE")
@@ -106,6 +112,9 @@ final class STSReader: ExportElementHandler {
     private func finishStructure(_ s: RecordFields) throws(ImportError) {
         let record = s.label(idAttribute: "CODE")
         guard let code = s.attribute("CODE") else { throw .missingField(file: file, line: s.line, record: record, field: "CODE") }
+        if let problem = StructureCodes.problem(code) {
+            throw .unusableCode(file: file, line: s.line, record: record, field: "\(s.element)@CODE", value: code, problem: problem)
+        }
         try structureIDs.insert("\(s.element) \(code)", line: s.line, file: file, record: record, field: "\(s.element)@CODE")
         structures.append(StructureRecord(code: code, kind: s.element == "DIVISION" ? .division : .group,
                                           label: s.value("LIBELLE_LONG") ?? s.value("LIBELLE_COURT"),

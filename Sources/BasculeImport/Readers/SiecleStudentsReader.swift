@@ -86,6 +86,10 @@ final class SiecleStudentsReader: ExportElementHandler {
         }
         let code = try s.required("CODE_STRUCTURE", file: file, record: record)
         let type = try s.required("TYPE_STRUCTURE", file: file, record: record).uppercased()
+        // `Inactifs` is SIECLE's own pseudo-division for students who left: it names no group.
+        if code != inactiveDivisionCode, let problem = StructureCodes.problem(code) {
+            throw .unusableCode(file: file, line: s.line, record: record, field: "CODE_STRUCTURE", value: code, problem: problem)
+        }
         var entry = structures[id] ?? (nil, [], owner.line)
         switch type {
         case "D": if entry.division == nil || entry.division == inactiveDivisionCode { entry.division = code }

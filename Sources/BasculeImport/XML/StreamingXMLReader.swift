@@ -1,7 +1,5 @@
+import CLibXML2
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// Receives the elements of one export as the parser streams them. Implementations keep only the
 /// record they are reading and the compact values already read, never a tree.
@@ -12,18 +10,50 @@ protocol ExportElementHandler: AnyObject {
     func end(_ name: String, text: String, path: [String], line: Int) throws(ImportError)
 }
 
-/// Drives FoundationXML's streaming parser over a file. `XMLParser(stream:)` is used, never
-/// `XMLParser(data:)`, which on Linux fails on files past about 10 MB; and `parserError` is always
-/// checked, because `parse()` can report success on a truncated file.
-final class StreamingXMLReader: NSObject, XMLParserDelegate {
+/// Streams an export through libxml2's SAX2 push parser, chunk by chunk: memory holds the record
+/// being read, never the document.
+///
+/// libxml2 is driven directly rather than through FoundationXML's `XMLParser` because the parser
+/// itself is the only place that sees a DOCTYPE or an entity wherever it stands and whatever the
+/// encoding (it decodes before it parses): `XMLParser` tells its delegate nothing of a DOCTYPE, and
+/// silently drops a reference to an entity the DOCTYPE declared (`Zo&e;` read as `Zo`). Here:
+/// - any DOCTYPE is refused at its line (`internalSubset` is called for every one, with or without
+///   an internal subset; a DOCTYPE anywhere else is a well-formedness error);
+/// - any declaration (entity, element, attribute, notation) is refused, a second lock;
+/// - any entity reference but the five predefined ones is refused with its name and line
+///   (libxml2 answers `&amp; &lt; &gt; &quot; &apos;` and character references itself, and asks
+///   `getEntity` for anything else, in text and in attribute values);
+/// - the encoding the file declares, and the one libxml2 detected from its first bytes, must be
+///   one SIECLE and STS-Web write.
+/// No entity is ever loaded: nothing is declared, `getEntity` never answers one, and neither the
+/// network (`XML_PARSE_NONET`) nor an external subset (no `XML_PARSE_DTDLOAD`) is reachable.
+final class StreamingXMLReader {
+    static let acceptedEncodings: Set<String> = [
+        "UTF-8", "UTF8", "ISO-8859-1", "ISO8859-1", "LATIN1", "LATIN-1", "ISO-8859-15", "ISO8859-15",
+        "LATIN-9", "LATIN9", "WINDOWS-1252", "CP1252", "US-ASCII", "ASCII",
+    ]
+
+    /// The five entities XML predefines; everything else is refused.
+    static let predefinedEntities: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
+
+    private static let chunkSize = 1 << 18
+
+    /// libxml2's global set-up, once per process before any parser is made (it is not safe to race).
+    private static let libraryReady: Void = { xmlInitParser() }()
+
     private let displayName: String
     private let makeHandler: (String, [String: String]) throws(ImportError) -> any ExportElementHandler
     private var handler: (any ExportElementHandler)?
     private var path: [String] = []
-    private var text = ""
+    private var text: [UInt8] = []
     private var failure: ImportError?
     private var rootClosed = false
-    private weak var parser: XMLParser?
+    private var finishing = false
+    private var documentStarted = false
+    private var context: xmlParserCtxtPtr?
+    /// Element and attribute names, by the address of libxml2's interned copy: each name is made
+    /// a Swift string once per file, not once per element.
+    private var names: [UnsafeRawPointer: String] = [:]
 
     init(displayName: String,
          makeHandler: @escaping (String, [String: String]) throws(ImportError) -> any ExportElementHandler) {
@@ -32,30 +62,78 @@ final class StreamingXMLReader: NSObject, XMLParserDelegate {
     }
 
     func read(_ url: URL) throws(ImportError) {
-        try XMLPrescan.check(url, displayName: displayName)
-        guard let stream = InputStream(url: url) else {
+        _ = Self.libraryReady
+        guard let file = try? FileHandle(forReadingFrom: url) else {
             throw .unreadable(file: displayName, reason: "ouverture impossible")
         }
-        let parser = XMLParser(stream: stream)
-        parser.shouldResolveExternalEntities = false
-        parser.shouldProcessNamespaces = false
-        parser.delegate = self
-        self.parser = parser
-        let ok = parser.parse()
-        if let failure { throw failure }
-        if let error = parser.parserError as NSError? {
-            let line = parser.lineNumber
-            switch error.code {
-            case 5: throw .truncated(file: displayName, line: line)
-            case 4: throw .malformed(file: displayName, line: line, column: parser.columnNumber, reason: "document vide")
-            default:
-                throw .malformed(file: displayName, line: line, column: parser.columnNumber,
-                                 reason: Self.reason(for: error.code))
-            }
+        defer { try? file.close() }
+        var first = Data()
+        do { first = try file.read(upToCount: Self.chunkSize) ?? Data() } catch {
+            throw .unreadable(file: displayName, reason: "lecture impossible")
         }
-        if !ok { throw .malformed(file: displayName, line: parser.lineNumber, column: parser.columnNumber, reason: "erreur d'analyse") }
+        if first.isEmpty { throw .malformed(file: displayName, line: 1, column: 1, reason: "document vide") }
+        var sax = Self.saxHandler()
+        // The first bytes go with the context: libxml2 detects the encoding from them.
+        let head = min(4, first.count)
+        let created = first.prefix(head).withUnsafeBytes { raw in
+            xmlCreatePushParserCtxt(&sax, Unmanaged.passUnretained(self).toOpaque(),
+                                    raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(head), nil)
+        }
+        guard let ctxt = created else { throw .unreadable(file: displayName, reason: "analyseur XML indisponible") }
+        context = ctxt
+        // Errors libxml2 raises outside the parser (a decoder failing on the declared encoding)
+        // come here too rather than to standard error; the setting is the thread's, put back after.
+        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(self).toOpaque(), { ctx, error in StreamingXMLReader.reader(ctx).parseError(error) })
+        defer {
+            xmlSetStructuredErrorFunc(nil, nil)
+            context = nil
+            xmlFreeParserCtxt(ctxt)
+        }
+        // NOENT: the predefined entities and character references arrive decoded, in attribute
+        // values too; it can substitute nothing else, since nothing else is ever declared.
+        xmlCtxtUseOptions(ctxt, Int32(bitPattern: XML_PARSE_NOENT.rawValue | XML_PARSE_NONET.rawValue))
+
+        var chunk = first.dropFirst(head)
+        while failure == nil {
+            if chunk.isEmpty {
+                do { chunk = try file.read(upToCount: Self.chunkSize) ?? Data() } catch {
+                    throw .unreadable(file: displayName, reason: "lecture impossible")
+                }
+                if chunk.isEmpty { break }
+            }
+            _ = chunk.withUnsafeBytes { raw in
+                xmlParseChunk(ctxt, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), 0)
+            }
+            chunk = Data()
+        }
+        if failure == nil {
+            finishing = true
+            _ = xmlParseChunk(ctxt, nil, 0, 1)
+        }
+        if let failure { throw failure }
         if handler == nil { throw .malformed(file: displayName, line: 1, column: 1, reason: "aucun élément") }
-        if !rootClosed { throw .truncated(file: displayName, line: parser.lineNumber) }
+        if !rootClosed { throw .truncated(file: displayName, line: line) }
+    }
+
+    private var line: Int { context.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) } ?? 1 }
+    private var column: Int { context.map { Int(xmlSAX2GetColumnNumber(UnsafeMutableRawPointer($0))) } ?? 1 }
+
+    /// Keeps the first refusal and stops the parser: nothing after it is read. From an error
+    /// callback the parser is not stopped (`stop: false`): libxml2 may be in the middle of
+    /// switching decoders, whose buffers stopping frees; after a fatal error it delivers nothing
+    /// more anyway, and every callback here ignores what follows a refusal.
+    private func fail(_ error: ImportError, stop: Bool = true) {
+        if failure == nil { failure = error }
+        if stop, let context { xmlStopParser(context) }
+    }
+
+    private func name(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        let key = UnsafeRawPointer(pointer)
+        if let known = names[key] { return known }
+        let made = String(cString: pointer)
+        names[key] = made
+        return made
     }
 
     /// Most leaf texts have no surrounding blanks and container texts are only blanks: both are
@@ -81,64 +159,152 @@ final class StreamingXMLReader: NSObject, XMLParserDelegate {
         }
     }
 
-    private func fail(_ error: ImportError) {
-        if failure == nil { failure = error }
-        parser?.abortParsing()
+    // MARK: - What libxml2 tells
+
+    private func startDocument() {
+        documentStarted = true
+        checkEncodings()
     }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    private func checkEncodings(stop: Bool = true) {
+        guard let ctxt = context else { return }
+        // The declared encoding (`encoding="…"`), and the decoder libxml2 chose (from a BOM or the
+        // first bytes: UTF-16, UCS-4, EBCDIC), must both be one SIECLE and STS-Web write.
+        let declared = (ctxt.pointee.encoding ?? ctxt.pointee.input?.pointee.encoding).map { String(cString: $0) }
+        let detected = bascule_xml_decoder_name(ctxt).map { String(cString: $0) }
+        for encoding in [declared, detected].compactMap({ $0 }) where !Self.acceptedEncodings.contains(encoding.uppercased()) {
+            fail(.unsupportedEncoding(file: displayName, declared: encoding), stop: stop)
+            return
+        }
+    }
+
+    private func startElement(_ localname: UnsafePointer<xmlChar>?, _ prefix: UnsafePointer<xmlChar>?, count: Int32,
+                              attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         guard failure == nil else { return }
+        var elementName = name(localname)
+        if prefix != nil { elementName = name(prefix) + ":" + elementName }
+        var attributeDict: [String: String] = [:]
+        if let attributes, count > 0 {
+            for i in 0..<Int(count) {
+                // localname, prefix, URI, value, end of value
+                let base = i * 5
+                var key = name(attributes[base])
+                if attributes[base + 1] != nil { key = name(attributes[base + 1]) + ":" + key }
+                if let value = attributes[base + 3], let end = attributes[base + 4] {
+                    attributeDict[key] = String(decoding: UnsafeBufferPointer(start: value, count: end - value), as: UTF8.self)
+                } else {
+                    attributeDict[key] = ""
+                }
+            }
+        }
         path.append(elementName)
-        text = ""
+        text.removeAll(keepingCapacity: true)
         do throws(ImportError) {
             if handler == nil { handler = try makeHandler(elementName, attributeDict) }
-            try handler?.start(elementName, attributes: attributeDict, path: path, line: parser.lineNumber)
+            try handler?.start(elementName, attributes: attributeDict, path: path, line: line)
         } catch {
             fail(error)
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        text += string
+    private func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int32) {
+        guard failure == nil, let bytes, count > 0 else { return }
+        text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
     }
 
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        text += String(decoding: CDATABlock, as: UTF8.self)
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-        guard failure == nil else { return }
+    private func endElement(_ localname: UnsafePointer<xmlChar>?, _ prefix: UnsafePointer<xmlChar>?) {
+        guard failure == nil, let elementName = path.last else { return }
         do throws(ImportError) {
-            try handler?.end(elementName, text: Self.trimmed(text), path: path,
-                             line: parser.lineNumber)
+            try handler?.end(elementName, text: Self.trimmed(String(decoding: text, as: UTF8.self)), path: path, line: line)
         } catch {
             fail(error)
         }
         path.removeLast()
-        text = ""
+        text.removeAll(keepingCapacity: true)
         if path.isEmpty { rootClosed = true }
     }
 
-    // libxml2 reports an error here, at the right line, and then recovers and goes on delivering
-    // elements: the first error must stop everything, or a broken file would half-import.
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-        let code = (parseError as NSError).code
-        if code == 5 {
-            fail(.truncated(file: displayName, line: parser.lineNumber))
+    /// Every DOCTYPE, and every declaration a DTD could hold.
+    private func doctype() {
+        fail(.doctypeForbidden(file: displayName, line: line))
+    }
+
+    /// libxml2 answers the predefined entities itself and asks for anything else: refused.
+    private func entity(_ entityName: UnsafePointer<xmlChar>?) -> xmlEntityPtr? {
+        // Not through the names' cache: only element and attribute names are known to be interned.
+        let n = entityName.map { String(cString: $0) } ?? ""
+        if Self.predefinedEntities.contains(n), let predefined = xmlGetPredefinedEntity(entityName) { return predefined }
+        // Not stopped here: libxml2 is inside an attribute value or a text run; the undeclared
+        // entity it reports next disables every callback.
+        fail(.entityForbidden(file: displayName, line: line, name: n), stop: false)
+        return nil
+    }
+
+    /// A parameter entity can only stand in a DTD, which is refused first: a second lock.
+    private func parameterEntity(_ entityName: UnsafePointer<xmlChar>?) {
+        fail(.entityForbidden(file: displayName, line: line, name: "%" + (entityName.map { String(cString: $0) } ?? "")), stop: false)
+    }
+
+    // libxml2 reports an error at the right line, and could recover and go on: the first error
+    // stops everything, or a broken file would half-import. Warnings (a namespace URI that is not
+    // absolute) are not errors.
+    private func parseError(_ error: xmlErrorPtr?) {
+        guard let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue, failure == nil else { return }
+        // libxml2 switches to the declared encoding while it reads the declaration, before the
+        // document starts: an encoding it cannot decode fails there, and is named as such.
+        if !documentStarted {
+            checkEncodings(stop: false)
+            if failure != nil { return }
+        }
+        let code = Int(error.pointee.code)
+        let at = error.pointee.line > 0 ? Int(error.pointee.line) : line
+        if code == Int(XML_ERR_USER_STOP.rawValue) { return }
+        // Premature end of the data: what a file cut short gives when its end is reached.
+        if code == Int(XML_ERR_DOCUMENT_END.rawValue) || (finishing && !rootClosed && code == Int(XML_ERR_TAG_NOT_FINISHED.rawValue)) {
+            fail(.truncated(file: displayName, line: at), stop: false)
+        } else if code == Int(XML_ERR_DOCUMENT_EMPTY.rawValue) {
+            fail(.malformed(file: displayName, line: at, column: Int(error.pointee.int2), reason: "document vide"), stop: false)
         } else {
-            fail(.malformed(file: displayName, line: parser.lineNumber, column: parser.columnNumber,
-                            reason: Self.reason(for: code)))
+            fail(.malformed(file: displayName, line: at, column: error.pointee.int2 > 0 ? Int(error.pointee.int2) : column,
+                            reason: Self.reason(for: code)), stop: false)
         }
     }
 
-    // An entity declaration can only come from a DOCTYPE, which the prescan refuses; this is the
-    // second lock on that door.
-    func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
-        fail(.doctypeForbidden(file: displayName, line: parser.lineNumber))
+    // MARK: - The SAX2 handler
+
+    private static func reader(_ ctx: UnsafeMutableRawPointer?) -> StreamingXMLReader {
+        Unmanaged<StreamingXMLReader>.fromOpaque(ctx!).takeUnretainedValue()
     }
 
-    func parser(_ parser: XMLParser, foundExternalEntityDeclarationWithName name: String, publicID: String?, systemID: String?) {
-        fail(.doctypeForbidden(file: displayName, line: parser.lineNumber))
+    /// C callbacks capture nothing: each finds its reader through libxml2's user data.
+    private static func saxHandler() -> xmlSAXHandler {
+        var sax = xmlSAXHandler()
+        sax.initialized = UInt32(XML_SAX2_MAGIC)
+        sax.startDocument = { ctx in StreamingXMLReader.reader(ctx).startDocument() }
+        sax.startElementNs = { ctx, localname, prefix, _, _, _, count, _, attributes in
+            StreamingXMLReader.reader(ctx).startElement(localname, prefix, count: count, attributes: attributes)
+        }
+        sax.endElementNs = { ctx, localname, prefix, _ in StreamingXMLReader.reader(ctx).endElement(localname, prefix) }
+        sax.characters = { ctx, bytes, count in StreamingXMLReader.reader(ctx).characters(bytes, count) }
+        sax.ignorableWhitespace = { ctx, bytes, count in StreamingXMLReader.reader(ctx).characters(bytes, count) }
+        sax.cdataBlock = { ctx, bytes, count in StreamingXMLReader.reader(ctx).characters(bytes, count) }
+        sax.internalSubset = { ctx, _, _, _ in StreamingXMLReader.reader(ctx).doctype() }
+        sax.externalSubset = { ctx, _, _, _ in StreamingXMLReader.reader(ctx).doctype() }
+        sax.entityDecl = { ctx, _, _, _, _, _ in StreamingXMLReader.reader(ctx).doctype() }
+        sax.unparsedEntityDecl = { ctx, _, _, _, _ in StreamingXMLReader.reader(ctx).doctype() }
+        sax.notationDecl = { ctx, _, _, _ in StreamingXMLReader.reader(ctx).doctype() }
+        sax.elementDecl = { ctx, _, _, _ in StreamingXMLReader.reader(ctx).doctype() }
+        sax.attributeDecl = { ctx, _, _, _, _, _, tree in
+            xmlFreeEnumeration(tree)
+            StreamingXMLReader.reader(ctx).doctype()
+        }
+        sax.getEntity = { ctx, entityName in StreamingXMLReader.reader(ctx).entity(entityName) }
+        sax.getParameterEntity = { ctx, entityName in
+            StreamingXMLReader.reader(ctx).parameterEntity(entityName)
+            return nil
+        }
+        sax.reference = { ctx, entityName in _ = StreamingXMLReader.reader(ctx).entity(entityName) }
+        sax.serror = { ctx, error in StreamingXMLReader.reader(ctx).parseError(error) }
+        return sax
     }
 }
