@@ -68,7 +68,8 @@ public struct ImportService: Sendable {
             let info = ImportInfo(id: makeID(), seq: seq, uai: header.uai, source: header.source,
                                   schoolYear: header.schoolYear, exportDate: header.exportDate,
                                   formatVersion: header.formatVersion, fileName: url.lastPathComponent,
-                                  fileSHA256: sha, importedAt: Self.timestamp(now), recordCount: export.recordCount)
+                                  fileSHA256: sha, importedAt: Self.timestamp(now), importedOn: today,
+                                  recordCount: export.recordCount)
             seq += 1
             var write = try await batch.snapshot(export, info: info, today: today, makeID: makeID)
             write.notices = export.notices + write.notices

@@ -81,14 +81,29 @@ public struct PlanningService: Sendable {
         if staffImports.count > 1 {
             for p in try await store.snapshotPeople(importID: staffImports[staffImports.count - 2].id) { previous[p.kind, default: 0] += 1 }
         }
+        let presentNow = Set((students + staff).filter { !$0.hasLeft }.map(\.personID))
+        var departures: [String: DepartureFacts] = [:]
+        for (source, imports) in [(SourceKind.siecleStudents, studentImports), (.sts, staffImports)] where !imports.isEmpty {
+            let bySeq = Dictionary(imports.map { ($0.seq, $0) }, uniquingKeysWith: { a, _ in a })
+            for (person, seq) in try await store.lastPresence(uai: uai, source: source) where !presentNow.contains(person) {
+                let next = imports.first { $0.seq > seq }
+                departures[person] = DepartureFacts(
+                    lastSeenYear: bySeq[seq]?.schoolYear,
+                    firstMissedOn: next.flatMap { $0.importedOn ?? CivilDate(parsing: String($0.importedAt.prefix(10))) },
+                    firstMissedExport: next?.exportDate)
+            }
+        }
         return SchoolRoster(uai: uai, students: students, staff: staff, structures: structures, services: services,
-                            subjects: subjects, previousCounts: previous)
+                            subjects: subjects, previousCounts: previous, studentsYear: studentImports.last?.schoolYear,
+                            staffYear: staffImports.last?.schoolYear, departures: departures)
     }
 
     /// Without a calendar: deletions of former students and staff happen in September, as the
     /// 2026-2027 memo says, and nothing is paused. The CLI passes the school's calendar instead.
     public static func defaultGate(on date: CivilDate) -> CalendarGate {
-        CalendarGate(deletionOpen: date.month == 9 ? [.student, .teacher, .staff] : [])
+        let september = DayWindow(from: CivilDate(year: date.year, month: 9, day: 1), until: CivilDate(year: date.year, month: 9, day: 30))
+        return CalendarGate(deletionOpen: date.month == 9 ? [.student, .teacher, .staff] : [],
+                            deletionWindows: [.student: september, .teacher: september, .staff: september])
     }
 
     /// Who acts, for the audit log: the system user, unless the caller says otherwise.
@@ -117,11 +132,12 @@ public struct PlanningService: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = try encoder.encode(plan)
-        // The access notices are shown, not hashed; a plan has none outside the closure's days,
+        // The access notices and deletions to come are shown, not hashed; a plan often has none,
         // and then the JSON already made is the one to hash (a large plan is not encoded twice).
         var named = plan
         named.access = []
-        let hashed = plan.access.isEmpty ? data : try encoder.encode(named)
+        named.deletions = []
+        let hashed = plan.access.isEmpty && plan.deletions.isEmpty ? data : try encoder.encode(named)
         let hash = SHA256.hash(data: hashed).map { String(format: "%02x", $0) }.joined()
         return HashedPlan(plan: plan, hash: hash, json: String(decoding: data, as: UTF8.self))
     }
@@ -147,14 +163,14 @@ public struct PlanningService: Sendable {
         let issued = try credentials?.issue(for: created, on: date) ?? []
         try await store.savePlan(hash: hashed.hash, uai: uai, date: date, body: hashed.json, at: now)
         let stamp = now.formatted(.iso8601)
-        var audit = [AuditEntry(at: stamp, actor: actor, uai: uai, event: "apply", target: nil,
+        var audit = [AuditEntry(at: stamp, day: date, actor: actor, uai: uai, event: "apply", target: nil,
                                 french: "plan du \(date) appliqué (\(hashed.plan.actions.count) action(s))"
                                     + (hashed.plan.safety.needsConfirmation ? " malgré : " + hashed.plan.safety.reasons.map(\.french).joined(separator: " ; ") + " — raison donnée : \(reason ?? "")" : ""),
                                 english: "plan of \(date) applied (\(hashed.plan.actions.count) actions)"
                                     + (hashed.plan.safety.needsConfirmation ? ", confirmed: \(reason ?? "")" : ""),
                                 planHash: hashed.hash)]
         audit += hashed.plan.actions.map { a in
-            AuditEntry(at: stamp, actor: actor, uai: uai, event: a.kind.rawValue, target: a.login ?? a.group,
+            AuditEntry(at: stamp, day: date, actor: actor, uai: uai, event: a.kind.rawValue, target: a.login ?? a.group,
                        french: (a.group.map { a.login != nil ? "\($0) : " : "" } ?? "") + a.reason.french,
                        english: a.reason.english, planHash: hashed.hash)
         }

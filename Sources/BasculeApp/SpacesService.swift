@@ -281,7 +281,7 @@ public struct SpacesService: Sendable {
                                       operations: plan.operations, findings: plan.findings, archives: [], failures: [])
         if dryRun { return report }
         func entry(_ event: String, _ target: String, _ reason: Reason, _ more: (String, String)? = nil) -> AuditEntry {
-            AuditEntry(at: now().formatted(.iso8601), actor: actor, uai: uai, event: "espaces-\(event)", target: target,
+            AuditEntry(at: now().formatted(.iso8601), day: date, actor: actor, uai: uai, event: "espaces-\(event)", target: target,
                        french: reason.french + (more.map { " ; " + $0.0 } ?? ""), english: reason.english + (more.map { "; " + $0.1 } ?? ""),
                        planHash: nil)
         }
@@ -366,7 +366,7 @@ public struct SpacesService: Sendable {
         let name = "\(date)_\(kind.rawValue)-\(Self.fileSafe(String(path.split(separator: "/").last ?? "")))"
         guard let made = try Archiver.archive(folder: folder, into: "\(settings.archiveDirectory)/\(uai.code)", name: name, uai: uai,
                                               key: key, kind: kind, reason: reason, on: date, at: now) else { return nil }
-        let purgeOn = date.adding(days: settings.archiveRetentionDays)
+        let purgeOn = date.adding(days: kind == .personal ? settings.personalArchiveRetentionDays : settings.archiveRetentionDays)
         try await store.recordArchive(SpaceArchiveRow(
             id: UUID().uuidString, uai: uai.code, spaceKey: key, spacePath: folder, reason: reason.french,
             archivePath: made.archivePath, manifestPath: made.manifestPath, manifestSHA256: made.manifestSHA256,
@@ -447,7 +447,7 @@ public struct SpacesService: Sendable {
         var report = SpacesCleanReport(uai: uai, date: date, dryRun: dryRun, windows: [], emptied: [], listings: [], purged: [], failures: [])
         var audit: [AuditEntry] = []
         func entry(_ event: String, _ target: String, _ french: String, _ english: String) -> AuditEntry {
-            AuditEntry(at: now().formatted(.iso8601), actor: actor, uai: uai, event: "espaces-\(event)", target: target,
+            AuditEntry(at: now().formatted(.iso8601), day: date, actor: actor, uai: uai, event: "espaces-\(event)", target: target,
                        french: french, english: english, planHash: nil)
         }
         // Archives past their retention.

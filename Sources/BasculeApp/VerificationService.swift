@@ -38,7 +38,8 @@ public struct VerificationService: Sendable {
     ///   - spaces: the file spaces read back; nil when nothing reads them.
     ///   - dataOption: how the user names the data (`--data DIR`), written into each fix.
     ///   - embeddedSource: how the report names the embedded directory when it is the one read.
-    public func verify(uai: UAI, date: CivilDate, deletionWindows: [PersonKind: DayWindow] = [:], spaces: [ObservedSpace]? = nil,
+    public func verify(uai: UAI, date: CivilDate, deletionWindows: [PersonKind: DayWindow] = [:],
+                       approvalRequired: Set<PersonKind> = [], spaces: [ObservedSpace]? = nil,
                        dataOption: String = "--data DIR", embeddedSource: String = "annuaire intégré de Bascule") async throws -> VerificationReport {
         guard let roster = try await PlanningService(store: store, policy: policy).roster(uai: uai) else {
             throw VerificationError.noImports(uai)
@@ -53,7 +54,7 @@ public struct VerificationService: Sendable {
         let input = Verifier.Input(roster: roster, observed: observed, embedded: embedded, history: try await history(uai: uai),
                                    date: date, deletionWindows: deletionWindows,
                                    approvedDepartures: try await store.approvedDepartures(uai: uai),
-                                   spaces: spaces, dataOption: dataOption)
+                                   approvalRequired: approvalRequired, spaces: spaces, dataOption: dataOption)
         var report = Verifier(policy: policy).verify(input)
         report.notes = try await notes(uai: uai, date: date, roster: roster)
         return report

@@ -51,7 +51,7 @@ struct AccountsRenameCommand: AsyncParsableCommand {
         try await reportingErrors {
             let day = try date.orToday()
             try await options.withStore { store in
-                let service = RenameService(planning: PlanningService(store: store, policy: policy.policy, gate: options.calendarGate))
+                let service = RenameService(planning: PlanningService(store: store, policy: try policy.policy(options), gate: options.calendarGate))
                 if accept {
                     let done = try await service.accept(uai: uai, login: login, date: day)
                     let ent = done.newEntLogin.map { " ; identifiant ENT : \(done.oldEntLogin) → \($0)" } ?? " ; identifiant ENT inchangé (\(done.oldEntLogin))"

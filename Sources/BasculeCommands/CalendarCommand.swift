@@ -59,10 +59,22 @@ struct CalendarShowCommand: AsyncParsableCommand {
             }
         }
         let access = loaded.calendar.accessNotices(on: day, liftings: liftings)
+        var policy = PlanningPolicy.default
+        var deletions: [DeletionForecast]?
+        try await reportingErrors {
+            policy = try options.policy
+            if let school, options.database != nil || FileManager.default.fileExists(atPath: options.location.description) {
+                deletions = try await options.withStore { store in
+                    try await PlanningService(store: store, policy: policy, gate: options.calendarGate).roster(uai: school) == nil ? nil
+                        : try await PlanningService(store: store, policy: policy, gate: options.calendarGate).unhashedPlan(uai: school, date: day).deletions
+                }
+            }
+        }
         if json {
-            say(try renderJSON(CalendarOutput(status, source: loaded.source, liftings: liftings, access: access)))
+            say(try renderJSON(CalendarOutput(status, source: loaded.source, liftings: liftings, access: access, policy: policy,
+                                              deletions: deletions ?? [])))
         } else {
-            say(CalendarOutput.french(status, source: loaded.source, liftings: liftings, access: access))
+            say(CalendarOutput.french(status, source: loaded.source, liftings: liftings, access: access, policy: policy, deletions: deletions))
         }
     }
 }
@@ -202,8 +214,28 @@ struct CalendarOutput: Encodable {
     let access: [Access]
     /// Every early opening the school recorded for this year's calendar.
     let liftings: [Lifting]
+    /// How long a departed person's account lasts, per role, as `bascule.yml` (or the memo) sets it.
+    let lifecycle: Lifecycle
+    /// With --school: the accounts of people who left that plans will delete, and when.
+    let deletions: [DeletionForecast]
 
-    init(_ s: CalendarStatus, source: CalendarSource, liftings: [AccessLifting] = [], access: [AccessNotice] = []) {
+    struct Lifecycle: Encodable {
+        let graceDays: [String: Int]
+        let settlingDays: [String: Int]
+        let maximumRetentionDays: Int
+
+        init(_ p: PlanningPolicy) {
+            let kinds: [PersonKind] = [.student, .teacher, .staff]
+            graceDays = Dictionary(uniqueKeysWithValues: kinds.map { ($0.rawValue, p.graceDays[$0] ?? 0) })
+            settlingDays = Dictionary(uniqueKeysWithValues: kinds.map { ($0.rawValue, p.settlingDays[$0] ?? 0) })
+            maximumRetentionDays = p.maximumRetentionDays
+        }
+    }
+
+    init(_ s: CalendarStatus, source: CalendarSource, liftings: [AccessLifting] = [], access: [AccessNotice] = [],
+         policy: PlanningPolicy = .default, deletions: [DeletionForecast] = []) {
+        lifecycle = Lifecycle(policy)
+        self.deletions = deletions
         self.access = access.map(Access.init)
         self.liftings = liftings.map { Lifting(entry: $0.entryID, role: $0.role.rawValue, from: $0.from, by: $0.by) }
         date = s.date
@@ -218,7 +250,7 @@ struct CalendarOutput: Encodable {
 
 
     static func french(_ s: CalendarStatus, source: CalendarSource, liftings: [AccessLifting] = [],
-                       access: [AccessNotice] = []) -> String {
+                       access: [AccessNotice] = [], policy: PlanningPolicy = .default, deletions: [DeletionForecast]? = nil) -> String {
         var out = ["== Calendrier de bascule \(s.year) au \(s.date) ==", "Source : \(source.french)"]
         if let base = s.derivedFrom {
             out.append("Attention : calendrier \(s.year) déduit de celui de \(base) (mêmes jours et mois, décalés de \(s.year.startYear - base.startYear) an(s)) ; à vérifier avec le mémo de l'année.")
@@ -243,6 +275,21 @@ struct CalendarOutput: Encodable {
             out.append("")
             out.append("Levées anticipées à venir :")
             for l in later { out.append("  - [\(l.entryID)] \(l.role.label) à partir du \(l.from), décision de \(l.by)") }
+        }
+        out.append("")
+        out.append("Comptes des personnes parties (bascule.yml, « comptes : », sinon les valeurs par défaut) :")
+        for (kind, label) in [(PersonKind.student, "élèves"), (.teacher, "enseignants"), (.staff, "administratifs")] {
+            out.append("  - \(label) : utilisables \(policy.graceDays[kind] ?? 0) jour(s) après le départ, puis désactivés ; anciens supprimés dans la période de suppression du calendrier \(policy.settlingDays[kind] ?? 0) jour(s) après le premier import qui les omet")
+        }
+        out.append("  - tous : supprimés au plus tard \(policy.maximumRetentionDays) jours après le départ (arrêté ENT, art. 6 : trois mois au plus)")
+        if let deletions {
+            out.append("")
+            if deletions.isEmpty {
+                out.append("Suppressions à venir : aucune.")
+            } else {
+                out.append("Suppressions à venir :")
+                out += PlanOutput.deadlines(deletions).dropFirst()
+            }
         }
         return out.joined(separator: "\n")
     }

@@ -22,7 +22,16 @@ import Yams
 ///       racine: /srv/bascule/espaces           # <racine>/<UAI>/perso/<login>, classes/…, Commun…
 ///       quotas: { perso_eleve: 1Go, classe: 20Go }   # les valeurs du mémo par défaut
 ///       archives: /srv/bascule/archives        # par défaut <données>/archives
-///       conservation_archives: 365             # jours avant la purge d'une archive
+///       conservation_archives: 365             # jours avant la purge d'une archive (classes, Commun…)
+///       conservation_archives_perso: 90        # jours, l'espace personnel d'une personne partie
+///
+///     comptes:                                 # facultatif : les valeurs du mémo par défaut
+///       delai_de_grace: { eleves: 30, enseignants: 60, administratifs: 60 }
+///       delai_de_confirmation: { eleves: 7, enseignants: 7, administratifs: 7 }
+///       conservation_maximale: 90              # jours après le départ, 90 au plus (arrêté ENT, art. 6)
+///
+///     audit:
+///       conservation_mois: 12                  # mois (CNIL, recommandation 2021-122 : 6 à 12)
 struct Configuration: Decodable {
     struct Directory: Decodable {
         var url: String
@@ -43,10 +52,62 @@ struct Configuration: Decodable {
         var archives: String?
         /// Days an archive is kept.
         var conservation_archives: Int?
+        /// Days a departed person's personal-space archive is kept.
+        var conservation_archives_perso: Int?
+    }
+
+    /// The accounts' lifecycle: per role (`eleves`, `enseignants`, `administratifs`), days.
+    struct Accounts: Decodable {
+        var delai_de_grace: [String: Int]?
+        var delai_de_confirmation: [String: Int]?
+        var conservation_maximale: Int?
+    }
+
+    struct Audit: Decodable {
+        var conservation_mois: Int?
     }
 
     var annuaire: Directory?
     var espaces: Spaces?
+    var comptes: Accounts?
+    var audit: Audit?
+
+    /// The roles as `comptes:` names them.
+    static let roleKeys: [String: PersonKind] = ["eleves": .student, "enseignants": .teacher, "administratifs": .staff]
+
+    /// The planning policy the file sets (the memo's values where it says nothing).
+    func policy(burntLoginYears: Int? = PlanningPolicy.defaultBurntLoginYears) throws -> PlanningPolicy {
+        let base = PlanningPolicy.default
+        func perRole(_ name: String, _ values: [String: Int]?, _ defaults: [PersonKind: Int], max: Int) throws -> [PersonKind: Int] {
+            var out = defaults
+            for (key, days) in (values ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard let kind = Self.roleKeys[key] else {
+                    throw ConfigurationError.invalid("comptes.\(name) : « \(key) » inconnu (attendu : eleves, enseignants, administratifs)")
+                }
+                guard (0...max).contains(days) else {
+                    throw ConfigurationError.invalid("comptes.\(name).\(key) : \(days) jours (attendu : de 0 à \(max))")
+                }
+                out[kind] = days
+            }
+            return out
+        }
+        let retention = comptes?.conservation_maximale ?? PlanningPolicy.legalRetentionDays
+        guard (1...PlanningPolicy.legalRetentionDays).contains(retention) else {
+            throw ConfigurationError.invalid("comptes.conservation_maximale : \(retention) jours ; au plus \(PlanningPolicy.legalRetentionDays) (arrêté ENT du 30 novembre 2006, art. 6 : aucun compte ne survit plus de trois mois au départ de son titulaire)")
+        }
+        return PlanningPolicy(graceDays: try perRole("delai_de_grace", comptes?.delai_de_grace, base.graceDays, max: retention),
+                              settlingDays: try perRole("delai_de_confirmation", comptes?.delai_de_confirmation, base.settlingDays, max: 60),
+                              maximumRetentionDays: retention, burntLoginYears: burntLoginYears)
+    }
+
+    /// Months the audit log is kept (6 to 12, CNIL recommendation 2021-122 on logging).
+    func auditRetentionMonths() throws -> Int {
+        let months = audit?.conservation_mois ?? 12
+        guard (6...12).contains(months) else {
+            throw ConfigurationError.invalid("audit.conservation_mois : \(months) ; de 6 à 12 mois (CNIL, recommandation 2021-122 sur la journalisation)")
+        }
+        return months
+    }
 
     static let passwordVariable = "BASCULE_LDAP_PASSWORD"
     static let defaultSpacesRoot = "/srv/bascule/espaces"
@@ -96,7 +157,8 @@ struct Configuration: Decodable {
         let data = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
         do {
             return try SpacesSettings(root: e.racine, quotas: quotas, archiveDirectory: e.archives ?? data + "/archives",
-                                      archiveRetentionDays: e.conservation_archives ?? SpacesSettings.defaultRetentionDays)
+                                      archiveRetentionDays: e.conservation_archives ?? SpacesSettings.defaultRetentionDays,
+                                      personalArchiveRetentionDays: e.conservation_archives_perso ?? SpacesSettings.defaultPersonalRetentionDays)
         } catch {
             throw ConfigurationError.invalid(error.french)
         }

@@ -22,6 +22,11 @@ struct DataOptions: ParsableArguments {
         get throws { try Configuration.load(config ?? (data as NSString).appendingPathComponent("bascule.yml")) }
     }
 
+    /// The planning policy `bascule.yml` sets, for commands without `--burnt-login-years`.
+    var policy: PlanningPolicy {
+        get throws { try (configuration ?? Configuration()).policy() }
+    }
+
     var location: StoreLocation {
         if let database { return StoreLocation.parse(database) }
         return .embedded(dataDirectory: data)
@@ -60,7 +65,10 @@ struct PolicyOptions: ParsableArguments {
         guard burntLoginYears >= 1 else { throw ValidationError("--burnt-login-years : au moins 1 an.") }
     }
 
-    var policy: PlanningPolicy { PlanningPolicy(burntLoginYears: burntLoginYears) }
+    /// The policy `bascule.yml` sets (`comptes:`), with these options.
+    func policy(_ options: DataOptions) throws -> PlanningPolicy {
+        try (options.configuration ?? Configuration()).policy(burntLoginYears: burntLoginYears)
+    }
 }
 
 /// Dates on the command line are `YYYY-MM-DD`; the default is today.

@@ -41,7 +41,7 @@ struct PlanCommand: AsyncParsableCommand {
             let plans = try await options.withStore { store in
                 var plans: [HashedPlan] = []
                 for uai in try await schools(school, in: store) {
-                    let hashed = try await PlanningService(store: store, policy: policy.policy, gate: options.calendarGate)
+                    let hashed = try await PlanningService(store: store, policy: try policy.policy(options), gate: options.calendarGate)
                         .plan(uai: uai, date: day)
                     try await store.savePlan(hash: hashed.hash, uai: uai, date: day, body: hashed.json, at: Date())
                     plans.append(hashed)
@@ -68,10 +68,12 @@ struct PlanOutput: Encodable {
     let deferred: Reason?
     let access: [CalendarOutput.Access]
     let actions: [PlanAction]
+    /// Accounts of people who left that later plans delete, and when (outside the hash).
+    let deletions: [DeletionForecast]
 
     private let plan: Plan
 
-    enum CodingKeys: String, CodingKey { case hash, uai, date, summary, safety, deferred, access, actions }
+    enum CodingKeys: String, CodingKey { case hash, uai, date, summary, safety, deferred, access, actions, deletions }
 
     init(_ h: HashedPlan) {
         plan = h.plan
@@ -83,6 +85,7 @@ struct PlanOutput: Encodable {
         safety = h.plan.safety
         deferred = h.plan.deferred
         actions = h.plan.actions
+        deletions = h.plan.deletions
     }
 
     var french: String {
@@ -102,7 +105,29 @@ struct PlanOutput: Encodable {
             }
             out.append("  " + a.french)
         }
-        return out.joined(separator: "\n")
+        return (out + Self.deadlines(deletions)).joined(separator: "\n")
+    }
+
+    /// The deletions to come, by day: when each window closes and whom it deletes, and the legal
+    /// limit of the others.
+    static func deadlines(_ deletions: [DeletionForecast]) -> [String] {
+        guard !deletions.isEmpty else { return [] }
+        var out = ["-- suppressions à venir (\(deletions.count))"]
+        let waiting = deletions.filter(\.awaitsApproval)
+        if !waiting.isEmpty {
+            out.append("  ⏳ attendent la validation de l'établissement (bascule departures approve) : " + waiting.map(\.login).joined(separator: ", "))
+        }
+        for (day, group) in Dictionary(grouping: deletions, by: \.deleteOn).sorted(by: { $0.key < $1.key }) {
+            let byWindow = group.filter { $0.rule == "window" }
+            if let window = byWindow.first?.window {
+                out.append("  le \(day) (période de suppression du \(window.from?.description ?? "…") au \(window.until?.description ?? "…"), fermée après le \(window.until?.description ?? "…")) : " + byWindow.map(\.login).joined(separator: ", "))
+            }
+            let byLaw = group.filter { $0.rule != "window" }
+            if !byLaw.isEmpty {
+                out.append("  le \(day) au plus tard (trois mois après le départ) : " + byLaw.map { "\($0.login) (parti·e le \($0.departure))" }.joined(separator: ", "))
+            }
+        }
+        return out
     }
 }
 
@@ -195,7 +220,7 @@ struct ApplyCommand: AsyncParsableCommand {
             let day = try date.orToday()
             let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
             try await options.withStore { store in
-                let service = PlanningService(store: store, policy: policy.policy, credentials: issuer, gate: options.calendarGate)
+                let service = PlanningService(store: store, policy: try policy.policy(options), credentials: issuer, gate: options.calendarGate)
                 for uai in try await schools(school, in: store) {
                     if !yes {
                         let preview = try await service.plan(uai: uai, date: day)
@@ -238,7 +263,7 @@ struct ApplyCommand: AsyncParsableCommand {
 struct AccountsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "Liste les comptes gérés par Bascule (créés par « bascule apply ») ; c'est aussi « bascule accounts » seul.")
+        abstract: "Liste les comptes gérés par Bascule tels qu'ils sont appliqués (statut, classe, groupes de l'annuaire) ; c'est aussi « bascule accounts » seul.")
 
     @OptionGroup var options: DataOptions
 
@@ -270,10 +295,22 @@ struct AccountsListCommand: AsyncParsableCommand {
                 let people = Dictionary(try await PeopleQuery(store: store).people(uai: school).map { ($0.id, $0) },
                                         uniquingKeysWith: { a, _ in a })
                 for uai in try await schools(school, in: store) {
-                    for a in try await store.directoryState(uai: uai).accounts {
+                    // What is applied, not what the newest import says: a pending change is the plan's to show.
+                    let state = try await store.directoryState(uai: uai)
+                    var division: [String: String] = [:], groups: [String: [String]] = [:]
+                    for g in state.groups.sorted(by: { $0.name < $1.name }) {
+                        for login in g.members {
+                            switch g.kind {
+                            case .division: division[login] = g.name
+                            case .group: groups[login, default: []].append(g.name)
+                            default: break
+                            }
+                        }
+                    }
+                    for a in state.accounts {
                         let p = people[a.personID]
                         rows.append(Row(uai: uai, kind: a.kind, sourceId: p?.sourceId ?? "", firstName: a.name.firstName,
-                                        lastName: a.name.displayFamilyName, division: p?.division, groups: p?.groups ?? [],
+                                        lastName: a.name.displayFamilyName, division: division[a.login], groups: groups[a.login] ?? [],
                                         login: a.login, entLogin: a.entLogin, status: a.status, statusSince: a.statusSince,
                                         protected: a.protected))
                     }

@@ -57,7 +57,7 @@ struct VerifyCommand: AsyncParsableCommand {
                     if let start = calendar.verificationStart, day < start {
                         warn("Attention : le calendrier prévoit la vérification à partir du \(start.french) ; le \(day.french), la bascule n'est peut-être pas finie et des écarts peuvent encore être attendus.")
                     }
-                    let service = VerificationService(store: store, connector: connector, gate: options.calendarGate)
+                    let service = VerificationService(store: store, policy: try options.policy, connector: connector, gate: options.calendarGate)
                     var observedSpaces: [ObservedSpace]?
                     if let spaces {
                         observedSpaces = try await SpacesService(store: store, settings: spaces.settings, firstPosixNumber: spaces.firstNumber)
@@ -65,11 +65,15 @@ struct VerifyCommand: AsyncParsableCommand {
                     }
                     reports.append(try await service.verify(
                         uai: school, date: day, deletionWindows: try deletionWindows(calendars, school, day, calendar),
+                        approvalRequired: CalendarGate(calendar: calendar, on: day).approvalRequired,
                         spaces: observedSpaces, dataOption: dataOption, embeddedSource: embeddedSource))
                 }
                 return reports
             }
-            if reports.isEmpty { say("Aucun établissement : importez d'abord des exports (bascule import).") }
+            if reports.isEmpty {
+                warn("Aucun établissement : rien à vérifier ; importez d'abord des exports (bascule import).")
+                throw ExitCode(2)
+            }
             if let html {
                 try VerificationPage.html(reports).write(toFile: html, atomically: true, encoding: .utf8)
             }

@@ -217,15 +217,21 @@ public struct SpacesSettings: Hashable, Sendable {
     public var quotas: SpaceQuotas
     /// Where archives go, `<archives>/<UAI>/…`.
     public var archiveDirectory: String
-    /// Days an archive is kept before `bascule spaces clean` purges it.
+    /// Days an archive of a class, group or Commun space is kept before `bascule spaces clean`
+    /// purges it.
     public var archiveRetentionDays: Int
+    /// Days the archive of a departed person's personal space is kept: 90 by default, like the
+    /// account itself (no personal data outlives a departure by more than three months).
+    public var personalArchiveRetentionDays: Int
     /// The role groups' names (students, teachers, administrative staff).
     public var roleGroups: [PersonKind: String]
 
     public static let defaultRetentionDays = 365
+    public static let defaultPersonalRetentionDays = 90
 
     public init(root: String, quotas: SpaceQuotas = .memo, archiveDirectory: String,
                 archiveRetentionDays: Int = SpacesSettings.defaultRetentionDays,
+                personalArchiveRetentionDays: Int = SpacesSettings.defaultPersonalRetentionDays,
                 roleGroups: [PersonKind: String] = PlanningPolicy.default.roleGroupNames) throws(SpacesError) {
         guard root.hasPrefix("/") else { throw .unsafeRoot(root, "le chemin n'est pas absolu") }
         let trimmed = SpaceTree.trimmed(root)
@@ -239,6 +245,10 @@ public struct SpacesSettings: Hashable, Sendable {
             throw .unsafeRoot(archiveDirectory, "le dossier des archives ne peut être ni « / » ni sous la racine des espaces (\(trimmed))")
         }
         guard archiveRetentionDays >= 1 else { throw .invalidSetting("conservation des archives : au moins 1 jour") }
+        guard (1...PlanningPolicy.legalRetentionDays).contains(personalArchiveRetentionDays) else {
+            throw .invalidSetting("conservation des archives des espaces personnels : de 1 à \(PlanningPolicy.legalRetentionDays) jours (trois mois au plus après le départ)")
+        }
+        self.personalArchiveRetentionDays = personalArchiveRetentionDays
         self.root = trimmed
         self.quotas = quotas
         self.archiveDirectory = archives

@@ -13,10 +13,14 @@ public struct ImportInfo: Sendable, Hashable, Codable {
     public var fileSHA256: String
     /// ISO 8601 timestamp of the import.
     public var importedAt: String
+    /// The day the import acted as of (`import --date`): what a departure's settling counts from.
+    public var importedOn: CivilDate?
     public var recordCount: Int
 
     public init(id: String, seq: Int, uai: UAI, source: SourceKind, schoolYear: SchoolYear?, exportDate: CivilDate?,
-                formatVersion: String?, fileName: String, fileSHA256: String, importedAt: String, recordCount: Int) {
+                formatVersion: String?, fileName: String, fileSHA256: String, importedAt: String, importedOn: CivilDate? = nil,
+                recordCount: Int) {
+        self.importedOn = importedOn
         self.id = id
         self.seq = seq
         self.uai = uai

@@ -5,8 +5,11 @@ import SQLKit
 /// One line of the append-only audit log: who did what, when, to what, and why.
 public struct AuditEntry: Sendable, Hashable, Codable {
     public var seq: Int
-    /// ISO 8601 timestamp.
+    /// ISO 8601 timestamp: when it happened.
     public var at: String
+    /// The day the action acted as of (`--date`); what its retention counts from. The timestamp's
+    /// day when not given.
+    public var day: CivilDate?
     public var actor: String
     public var uai: UAI
     /// What happened: a plan action's kind (`create-account`...), `apply`, `approve-departure`, `sheets-handed-out`.
@@ -17,10 +20,11 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var english: String
     public var planHash: String?
 
-    public init(seq: Int = 0, at: String, actor: String, uai: UAI, event: String, target: String?, french: String,
+    public init(seq: Int = 0, at: String, day: CivilDate? = nil, actor: String, uai: UAI, event: String, target: String?, french: String,
                 english: String, planHash: String?) {
         self.seq = seq
         self.at = at
+        self.day = day ?? CivilDate(parsing: String(at.prefix(10)))
         self.actor = actor
         self.uai = uai
         self.event = event
@@ -53,10 +57,10 @@ extension Store {
         guard !entries.isEmpty else { return }
         var seq = try await maxInteger("seq", in: "audit_log", "audit") ?? 0
         try await insertRows("audit_log",
-            columns: ["seq", "at", "actor", "uai", "event", "target", "detail_fr", "detail_en", "plan_hash"],
+            columns: ["seq", "at", "day", "actor", "uai", "event", "target", "detail_fr", "detail_en", "plan_hash"],
             rows: entries.map { e in
                 seq += 1
-                return [seq, e.at, e.actor, e.uai.code, e.event, e.target, e.french, e.english, e.planHash]
+                return [seq, e.at, (e.day?.description ?? String(e.at.prefix(10))), e.actor, e.uai.code, e.event, e.target, e.french, e.english, e.planHash]
             })
     }
 
@@ -74,6 +78,7 @@ extension Store {
         sql.appendInterpolation(unsafeRaw: " ORDER BY seq")
         return try await query(sql, "audit").map { r in
             AuditEntry(seq: try r.decode(column: "seq", as: Int.self), at: try r.decode(column: "at", as: String.self),
+                       day: try r.decode(column: "day", as: String?.self).flatMap(CivilDate.init(parsing:)),
                        actor: try r.decode(column: "actor", as: String.self),
                        uai: UAI(try r.decode(column: "uai", as: String.self))!,
                        event: try r.decode(column: "event", as: String.self),
@@ -81,6 +86,32 @@ extension Store {
                        french: try r.decode(column: "detail_fr", as: String.self),
                        english: try r.decode(column: "detail_en", as: String.self),
                        planHash: try r.decode(column: "plan_hash", as: String?.self))
+        }
+    }
+
+    /// Removes the entries of `seqs` (a retention purge) and appends `record`, in one transaction:
+    /// the log says itself that it was purged, and how much, without the purged content.
+    public func purgeAudit(_ seqs: [Int], record: AuditEntry) async throws {
+        do {
+            try await transaction {
+                var start = 0
+                while start < seqs.count {
+                    let chunk = seqs[start..<min(start + 400, seqs.count)]
+                    var sql: SQLQueryString = "DELETE FROM audit_log WHERE seq IN ("
+                    for (i, seq) in chunk.enumerated() {
+                        if i > 0 { sql.appendInterpolation(unsafeRaw: ", ") }
+                        sql.appendInterpolation(bind: seq)
+                    }
+                    sql.appendInterpolation(unsafeRaw: ")")
+                    try await self.db.raw(sql).run()
+                    start += 400
+                }
+                try await self.appendAudit([record])
+            }
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError.queryFailed(operation: "audit", reason: String(reflecting: error))
         }
     }
 
@@ -96,7 +127,7 @@ extension Store {
                     .values(id, uai.code, date.description, actor).run()
             }
             try await self.appendAudit(logins.sorted { $0.value < $1.value }.map { id, login in
-                AuditEntry(at: Self.timestamp(Date()), actor: actor, uai: uai, event: "approve-departure", target: login,
+                AuditEntry(at: Self.timestamp(Date()), day: date, actor: actor, uai: uai, event: "approve-departure", target: login,
                            french: "départ validé par l'établissement le \(date)", english: "departure approved by the school on \(date)",
                            planHash: nil)
             })

@@ -20,9 +20,9 @@ extension Store {
         let i = s.info
         try await db.insert(into: "imports")
             .columns("id", "seq", "uai", "source", "school_year", "export_date", "format_version", "file_name",
-                     "file_sha256", "imported_at", "record_count")
+                     "file_sha256", "imported_at", "imported_on", "record_count")
             .values(i.id, i.seq, i.uai.code, i.source.rawValue, i.schoolYear?.startYear, i.exportDate?.description,
-                    i.formatVersion, i.fileName, i.fileSHA256, i.importedAt, i.recordCount)
+                    i.formatVersion, i.fileName, i.fileSHA256, i.importedAt, i.importedOn?.description, i.recordCount)
             .run()
         let newPersons = s.persons.filter(\.isNew).map(\.person)
         // A newcomer whose source id a known person still holds (an ELEVE_ID the base gave again,
@@ -142,7 +142,21 @@ extension Store {
             fileName: try r.decode(column: "file_name", as: String.self),
             fileSHA256: try r.decode(column: "file_sha256", as: String.self),
             importedAt: try r.decode(column: "imported_at", as: String.self),
+            importedOn: try r.decode(column: "imported_on", as: String?.self).flatMap(CivilDate.init(parsing:)),
             recordCount: try r.decode(column: "record_count", as: Int.self))
+    }
+
+    /// For everyone of the school ever present in an export of `source`: the import (its seq) of
+    /// the newest export that had them present, departed ones excluded.
+    public func lastPresence(uai: UAI, source: SourceKind) async throws -> [String: Int] {
+        let rows = try await query("""
+            SELECT sp.person_id AS person_id, MAX(i.seq) AS last_seq FROM snapshot_people sp JOIN imports i ON i.id = sp.import_id
+            WHERE i.uai = \(bind: uai.code) AND i.source = \(bind: source.rawValue) AND sp.has_left = 0
+            GROUP BY sp.person_id
+            """, "presence")
+        var out: [String: Int] = [:]
+        for r in rows { out[try r.decode(column: "person_id", as: String.self)] = try r.decode(column: "last_seq", as: Int.self) }
+        return out
     }
 
     /// People already known for a school, as identity matching sees them.

@@ -52,11 +52,11 @@ struct CalendarCommandTests {
         // Cleanups.
         #expect(c.entry("nettoyage-classes-commun")?.window == DayWindow(from: d("2026-07-15"), until: d("2026-08-31")))
         #expect(c.entry("nettoyage-salle-des-profs-mediaprof")?.actor == .school)
-        // Deletions in September; staff deletion waits for the school's validation.
+        // Deletions in September, staff without the school's validation (the 2026 memo).
         #expect(c.isOpen("suppression-anciens-eleves", on: d("2026-09-15")))
         #expect(!c.isOpen("suppression-anciens-eleves", on: d("2026-08-31")))
         #expect(!c.isOpen("suppression-anciens-eleves", on: d("2026-10-01")))
-        #expect(c.entry("suppression-anciens-personnels")?.requiresSchoolApproval == true)
+        #expect(c.entry("suppression-anciens-personnels")?.requiresSchoolApproval == false)
         #expect(c.entry("suppression-anciens-eleves")?.requiresSchoolApproval == false)
         #expect(c.isOpen(.deletion, role: .staff, on: d("2026-09-30")))
         // GAR/TNE licences valid until 2026-08-15.

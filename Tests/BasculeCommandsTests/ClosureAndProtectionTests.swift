@@ -88,7 +88,7 @@ struct ClosureAndProtectionTests {
         #expect(audit.output.contains("lift-closure") && audit.output.contains("cancel-lift-closure"))
     }
 
-    @Test("A protected account is marked leaving but never disabled nor deleted; only the direction or the RUPN protects; --off gives it back to the plan")
+    @Test("A protected account is marked leaving but never disabled nor deleted, in the window or after; only the direction or the RUPN protects; --off gives it back to the plan")
     func protection() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -114,29 +114,26 @@ struct ClosureAndProtectionTests {
         let listed = await bascule(["accounts"] + data)
         #expect(listed.output.split(separator: "\n").contains { $0.contains(" \(kept) ") && $0.contains("[protégé]") })
 
-        // Grace over: the others are disabled, not the protected one.
-        let later = try #require(try jsonArray(await bascule(["plan"] + data + ["--date", "2026-11-02", "--json"]).output).first)
-        let disabled = try #require(later["actions"] as? [[String: Any]]).filter { $0["kind"] as? String == "disable-account" }
-            .compactMap { $0["login"] as? String }
-        #expect(!disabled.isEmpty && !disabled.contains(kept))
-        #expect(await bascule(["apply"] + data + ["--date", "2026-11-02", "--yes"]).exitCode == 0)
-
-        // The next deletion window: the others go, the protected one stays, still leaving.
-        let window = try #require(try jsonArray(await bascule(["plan"] + data + ["--date", "2027-09-15", "--json"]).output).first)
+        // The September window, once the former users settled: the others go, the protected one stays, still leaving.
+        let window = try #require(try jsonArray(await bascule(["plan"] + data + ["--date", "2026-09-15", "--json"]).output).first)
         let deleted = try #require(window["actions"] as? [[String: Any]]).filter { $0["kind"] as? String == "delete-account" }
             .compactMap { $0["login"] as? String }
         #expect(!deleted.isEmpty && !deleted.contains(kept), "\(deleted)")
-        let windowApplied = await bascule(["apply"] + data + ["--date", "2027-09-15", "--yes"])
+        let windowApplied = await bascule(["apply"] + data + ["--date", "2026-09-15", "--yes"])
         #expect(windowApplied.exitCode == 0, "\(windowApplied.errors)")
         let survivors = try jsonArray(await bascule(["accounts"] + data + ["--json"]).output)
         #expect(survivors.first { $0["login"] as? String == kept }.map { "\($0["status"]!) \($0["protected"]!)" } == "leaving 1",
                 "\(survivors.first { $0["login"] as? String == kept } ?? [:])")
         #expect(survivors.filter { deleted.contains($0["login"] as? String ?? "") }.allSatisfy { $0["status"] as? String == "deleted" })
+        // Even three months after: a protection is a person's decision, audited with its reason.
+        let later = try #require(try jsonArray(await bascule(["plan"] + data + ["--date", "2027-01-15", "--json"]).output).first)
+        #expect(try #require(later["actions"] as? [[String: Any]]).allSatisfy { $0["login"] as? String != kept })
 
         let off = await bascule(["accounts", "protect"] + data + ["--uai", s.uai, "--by", s.principal, "--off", kept])
         #expect(off.exitCode == 0 && off.output.contains("Protection levée"), "\(off.errors)")
-        let again = try #require(try jsonArray(await bascule(["plan"] + data + ["--date", "2027-09-15", "--json"]).output).first)
-        #expect(try #require(again["actions"] as? [[String: Any]]).contains { $0["kind"] as? String == "disable-account" && $0["login"] as? String == kept })
+        let again = try #require(try jsonArray(await bascule(["plan"] + data + ["--date", "2026-09-15", "--json"]).output).first)
+        #expect(try #require(again["actions"] as? [[String: Any]]).filter { $0["login"] as? String == kept }.compactMap { $0["kind"] as? String }
+                == ["disable-account", "delete-account"])
         let audit = await bascule(["audit"] + data + ["--target", kept])
         #expect(audit.output.contains("compte protégé") && audit.output.contains("examen en cours") && audit.output.contains("protection levée"),
                 "\(audit.output)")

@@ -1,3 +1,4 @@
+import BasculeCalendarFiles
 import BasculeTesting
 import Foundation
 import Testing
@@ -28,7 +29,7 @@ private struct AppliedSchool {
 
 @Suite("The operator's other commands, each run as a user runs it")
 struct OperatorCommandsTests {
-    @Test("departures list says who waits; approve records it (audited, by its date); a student or an unknown login is refused")
+    @Test("departures list says when each former staff member goes; where a calendar asks for the school's approval, who waits; approve records it (audited, by its date); a student or an unknown login is refused")
     func departures() async throws {
         let s = try await AppliedSchool.make(years: 2)
         defer { s.dir.remove() }
@@ -36,9 +37,23 @@ struct OperatorCommandsTests {
             .compactMap { $0["login"] as? String }
         let login = try #require(leavingStaff.first, "the generator's second year has staff who left")
 
-        let listed = await bascule(["departures", "list"] + s.data + ["--school", s.uai])
-        #expect(listed.exitCode == 0)
+        // The bundled 2026-2027 calendar follows the 2026 memo: no approval.
+        let plain = await bascule(["departures", "list"] + s.data + ["--school", s.uai, "--date", "2026-09-04"])
+        #expect(plain.exitCode == 0, "\(plain.errors)")
+        #expect(plain.output.contains("ne demande pas de validation") && plain.output.contains("du 2026-09-01 au 2026-09-30"), "\(plain.output)")
+        #expect(plain.output.split(separator: "\n").contains { $0.contains("  \(login)  ") && $0.hasSuffix("suppression le 2026-09-10") }, "\(plain.output)")
+
+        // A department that keeps the 2024 memo's validation says so in its calendar.
+        let bundled = try String(contentsOf: CalendarStore.defaultBundledDirectory.appendingPathComponent("calendrier-2026-2027.yml"), encoding: .utf8)
+        let strict = bundled.replacingOccurrences(of: "    concerne: [personnels]\n", with: "    concerne: [personnels]\n    validation_etablissement: true\n")
+        #expect(strict != bundled)
+        try FileManager.default.createDirectory(atPath: s.data[1] + "/calendriers", withIntermediateDirectories: true)
+        try strict.write(toFile: s.data[1] + "/calendriers/2026-2027.yml", atomically: true, encoding: .utf8)
+        let listed = await bascule(["departures", "list"] + s.data + ["--school", s.uai, "--date", "2026-09-04"])
+        #expect(listed.output.contains("demande la validation de la liste par l'établissement"), "\(listed.output)")
         #expect(listed.output.split(separator: "\n").contains { $0.contains("  \(login)  ") && $0.hasSuffix("— à valider") }, "\(listed.output)")
+        let waiting = await bascule(["plan"] + s.data + ["--date", "2026-09-15"])
+        #expect(waiting.output.contains("attendent la validation de l'établissement (bascule departures approve) : ") && waiting.output.contains(login))
 
         let student = try #require(try await s.accounts().first { $0["kind"] as? String == "student" }?["login"] as? String)
         let refused = await bascule(["departures", "approve"] + s.data + ["--school", s.uai, "--date", "2026-09-04", student])
@@ -48,10 +63,15 @@ struct OperatorCommandsTests {
 
         let approved = await bascule(["departures", "approve"] + s.data + ["--school", s.uai, "--date", "2026-09-04", login])
         #expect(approved.exitCode == 0 && approved.output.contains("1 départ(s) validé(s)"), "\(approved.errors)")
-        let after = await bascule(["departures", "list"] + s.data + ["--school", s.uai])
+        let after = await bascule(["departures", "list"] + s.data + ["--school", s.uai, "--date", "2026-09-04"])
         #expect(after.output.split(separator: "\n").contains { $0.contains("  \(login)  ") && $0.hasSuffix("— validé") }, "\(after.output)")
         let audit = try jsonArray(await bascule(["audit"] + s.data + ["--event", "approve-departure", "--json"]).output)
         #expect(audit.count == 1 && (audit.first?["french"] as? String)?.contains("2026-09-04") == true, "\(audit)")
+        let applied = await bascule(["apply"] + s.data + ["--date", "2026-09-15", "--yes"])
+        #expect(applied.exitCode == 0, "\(applied.errors)")
+        let staff = try await s.accounts().filter { leavingStaff.contains($0["login"] as? String ?? "") }
+        #expect(staff.map { "\($0["login"]!) \($0["status"]!)" }.sorted()
+                == leavingStaff.map { "\($0) \($0 == login ? "deleted" : "leaving")" }.sorted(), "only the approved one goes in the window")
     }
 
     @Test("sheets --group writes that group's sheets only; --handed-out destroys the passwords' copy and the next sheets say so")

@@ -31,12 +31,13 @@ struct PlannerTests {
     let subjects = [SubjectRecord(code: "020100", managementCode: "FRANC", shortLabel: "FRANCAIS", longLabel: nil),
                     SubjectRecord(code: "030602", managementCode: nil, shortLabel: "ESPAGNOL LV2", longLabel: nil)]
 
-    func roster(_ students: [RosterPerson], staff: [RosterPerson]? = nil, previous: [PersonKind: Int] = [:]) -> SchoolRoster {
+    func roster(_ students: [RosterPerson], staff: [RosterPerson]? = nil, previous: [PersonKind: Int] = [:],
+                departures: [String: DepartureFacts] = [:]) -> SchoolRoster {
         SchoolRoster(uai: uai, students: students, staff: staff ?? [teacher("t1", "Hélène", "LECŒUR"), teacher("t2", "Paul", "Durand")],
                      structures: structures,
                      services: [service("6A", .division, "t1"), service("ESP1", .group, "t2", subject: "030602"),
                                 service("3A", .division, "t2")],
-                     subjects: subjects, previousCounts: previous)
+                     subjects: subjects, previousCounts: previous, departures: departures)
     }
 
     var year1: [RosterPerson] {
@@ -129,8 +130,11 @@ struct PlannerTests {
         #expect(!plan.safety.needsConfirmation, "the 3e leaving is the normal rentrée: \(plan.safety.reasons)")
     }
 
-    @Test("Leaving, then disabled after the grace period, then deleted only in the window; a return reactivates")
+    @Test("Leaving during the year, then disabled after the grace period, then deleted three months after, window or not; a return reactivates")
     func lifecycle() {
+        // The import of the day after the rentrée lists her among the departed (Inactifs).
+        let facts = ["s2": DepartureFacts(lastSeenYear: SchoolYear(startYear: 2026), firstMissedOn: rentree.adding(days: 1))]
+        func roster(_ people: [RosterPerson]) -> SchoolRoster { self.roster(people, departures: facts) }
         let d1 = DirectoryState().applying(planner.plan(.init(roster: roster(year1), directory: DirectoryState(), date: rentree)).actions, on: rentree)
         let without2 = year1.filter { $0.personID != "s2" } + [student("s2", "Mathis", "Dupont", nil, left: true)]
         let leave = planner.plan(.init(roster: roster(without2), directory: d1, date: rentree.adding(days: 1)))
@@ -144,29 +148,33 @@ struct PlannerTests {
         #expect(late.actions.map(\.kind) == [.disableAccount])
         let d3 = d2.applying(late.actions, on: rentree.adding(days: 31))
 
-        let closed = planner.plan(.init(roster: roster(without2), directory: d3, date: rentree.adding(days: 40)))
-        #expect(closed.actions.isEmpty, "no deletion outside the calendar's window")
-        let open = planner.plan(.init(roster: roster(without2), directory: d3, date: rentree.adding(days: 40),
-                                      gate: CalendarGate(deletionOpen: [.student])))
-        #expect(open.actions.map(\.kind) == [.deleteAccount])
+        let window = CalendarGate(deletionOpen: [.student], deletionWindows: [.student: DayWindow(from: rentree, until: rentree.adding(days: 60))])
+        let open = planner.plan(.init(roster: roster(without2), directory: d3, date: rentree.adding(days: 40), gate: window))
+        #expect(open.actions.isEmpty, "not a former student: the window of former users is not hers")
+        #expect(open.deletions.map { "\($0.login) \($0.deleteOn) \($0.rule)" } == ["mdupont1 \(rentree.adding(days: 91)) legal-limit"])
+        #expect(planner.plan(.init(roster: roster(without2), directory: d3, date: rentree.adding(days: 90))).actions.isEmpty)
+        let due = planner.plan(.init(roster: roster(without2), directory: d3, date: rentree.adding(days: 91)))
+        #expect(due.actions.map(\.kind) == [.deleteAccount])
+        #expect(due.actions.first?.reason.french.contains("aucun compte ne survit plus de trois mois au départ") == true)
 
         let back = planner.plan(.init(roster: roster(year1), directory: d3, date: rentree.adding(days: 45)))
         #expect(back.actions.contains { $0.kind == .reactivateAccount && $0.login == "mdupont1" })
         #expect(back.actions.contains { $0.kind == .addMember && $0.login == "mdupont1" && $0.group == "6A" })
     }
 
-    @Test("Former staff are deleted only once the school approved the list")
+    @Test("Staff who leave during the year go three months after, even where the calendar asks the school to approve former staff")
     func staffApproval() {
         let d1 = DirectoryState().applying(planner.plan(.init(roster: roster(year1), directory: DirectoryState(), date: rentree)).actions, on: rentree)
-        let onlyT1 = roster(year1, staff: [teacher("t1", "Hélène", "LECŒUR")])
+        let onlyT1 = roster(year1, staff: [teacher("t1", "Hélène", "LECŒUR")],
+                            departures: ["t2": DepartureFacts(lastSeenYear: SchoolYear(startYear: 2026), firstMissedOn: rentree)])
         var d = d1.applying(planner.plan(.init(roster: onlyT1, directory: d1, date: rentree)).actions, on: rentree)
-        d = d.applying(planner.plan(.init(roster: onlyT1, directory: d, date: rentree.adding(days: 61))).actions, on: rentree.adding(days: 61))
+        d = d.applying(planner.plan(.init(roster: onlyT1, directory: d, date: rentree.adding(days: 60))).actions, on: rentree.adding(days: 60))
         #expect(d.accounts.first { $0.personID == "t2" }?.status == .disabled)
-        let gate = CalendarGate(deletionOpen: [.teacher, .staff, .student])
-        #expect(planner.plan(.init(roster: onlyT1, directory: d, date: rentree.adding(days: 70), gate: gate)).actions.isEmpty)
-        let approved = planner.plan(.init(roster: onlyT1, directory: d, date: rentree.adding(days: 70), gate: gate, approvedDepartures: ["t2"]))
-        #expect(approved.actions.map(\.kind) == [.deleteAccount])
-        #expect(approved.actions[0].reason.french.contains("validé"))
+        let gate = CalendarGate(deletionOpen: [.teacher, .staff, .student], approvalRequired: [.teacher, .staff])
+        #expect(planner.plan(.init(roster: onlyT1, directory: d, date: rentree.adding(days: 89), gate: gate)).actions.isEmpty)
+        let due = planner.plan(.init(roster: onlyT1, directory: d, date: rentree.adding(days: 90), gate: gate))
+        #expect(due.actions.map(\.kind) == [.deleteAccount])
+        #expect(due.actions[0].reason.french.contains("trois mois"))
     }
 
     @Test("A corrected name updates the account and only proposes a new login")

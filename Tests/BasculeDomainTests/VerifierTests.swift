@@ -52,9 +52,10 @@ struct VerifierTests {
 
     func verify(_ roster: SchoolRoster, observed: ObservedDirectory, embedded: DirectoryState, history: ExportHistory = .init(),
                 date: CivilDate? = nil, windows: [PersonKind: DayWindow] = [:], approved: Set<String> = [],
-                spaces: [ObservedSpace]? = nil) -> VerificationReport {
+                approval: Set<PersonKind> = [], spaces: [ObservedSpace]? = nil) -> VerificationReport {
         Verifier().verify(.init(roster: roster, observed: observed, embedded: embedded, history: history, date: date ?? checkDay,
-                                deletionWindows: windows, approvedDepartures: approved, spaces: spaces, dataOption: "--data /srv/bascule"))
+                                deletionWindows: windows, approvedDepartures: approved, approvalRequired: approval, spaces: spaces,
+                                dataOption: "--data /srv/bascule"))
     }
 
     func embeddedView(_ state: DirectoryState) -> ObservedDirectory { ObservedDirectory(embedded: state, source: "annuaire intégré") }
@@ -190,12 +191,14 @@ struct VerifierTests {
         #expect(f.what.french.contains("a quitté l'établissement le 2026-09-01 ; délai de grâce de 30 jours écoulé le 2026-10-01"))
         #expect(f.fix.french.contains("désactive les comptes dont le délai de grâce est écoulé"))
 
-        // Leaving: the grace counts from the day Bascule marked it, as the planner counts it.
+        // Leaving: the grace counts from the departure, not from the day an apply marked it, as the planner counts it.
         var leaving = observed
         let i = leaving.accounts.firstIndex { $0.login == "zbernard" }!
         leaving.accounts[i].status = .leaving
         leaving.accounts[i].statusSince = CivilDate(year: 2026, month: 9, day: 20)!
-        #expect(verify(without, observed: leaving, embedded: state, history: history, date: CivilDate(year: 2026, month: 10, day: 15)!).isClean)
+        #expect(verify(without, observed: leaving, embedded: state, history: history, date: CivilDate(year: 2026, month: 9, day: 30)!).isClean)
+        #expect(verify(without, observed: leaving, embedded: state, history: history, date: CivilDate(year: 2026, month: 10, day: 15)!)
+            .findings.map(\.kind) == [.departedAccountActive])
         // A protected account is a person's decision: never reported.
         var protected = state
         protected.accounts[protected.accounts.firstIndex { $0.personID == "s3" }!].protected = true
@@ -302,11 +305,15 @@ struct VerifierTests {
         #expect(empty.findings.first?.what.french.contains("plus aucun membre d'après les exports") == true)
     }
 
-    @Test("disabled-past-deletion: a disabled account the deletion window went by; staff need the school's approval")
-    func disabledPastDeletion() throws {
+    @Test("account-past-deletion: former users not deleted once their window day went by; a former teacher the school has not approved, once the window closed; anyone three months after leaving")
+    func accountPastDeletion() throws {
         var state = applied(roster())
         let september = DayWindow(from: CivilDate(year: 2026, month: 9, day: 1)!, until: CivilDate(year: 2026, month: 9, day: 30)!)
-        let without = roster(students.filter { $0.personID != "s3" }, staff: [teacher("t1", "Hélène", "LECŒUR")])
+        var without = roster(students.filter { $0.personID != "s3" }, staff: [teacher("t1", "Hélène", "LECŒUR")])
+        without.studentsYear = SchoolYear(startYear: 2026)
+        without.staffYear = SchoolYear(startYear: 2026)
+        without.departures = ["s3": DepartureFacts(lastSeenYear: SchoolYear(startYear: 2025), firstMissedOn: CivilDate(year: 2026, month: 8, day: 24)!),
+                              "t2": DepartureFacts(lastSeenYear: SchoolYear(startYear: 2025), firstMissedOn: CivilDate(year: 2026, month: 8, day: 24)!)]
         for id in ["s3", "t2"] {
             let i = state.accounts.firstIndex { $0.personID == id }!
             state.accounts[i].status = .disabled
@@ -314,18 +321,31 @@ struct VerifierTests {
         }
         state.groups = state.groups.map { var g = $0; g.members.subtract(["zbernard", "pdurand"]); return g }.filter { !$0.members.isEmpty || $0.kind == .role }
         let windows: [PersonKind: DayWindow] = [.student: september, .teacher: september, .staff: september]
-        #expect(verify(without, observed: embeddedView(state), embedded: state, windows: windows).isClean, "the window is still open")
+        // Settled on 31 August: due on the window's first day, so a check on 1 September finds nothing yet.
+        #expect(verify(without, observed: embeddedView(state), embedded: state, date: CivilDate(year: 2026, month: 9, day: 1)!,
+                       windows: windows, approval: [.teacher]).isClean)
 
-        let after = verify(without, observed: embeddedView(state), embedded: state, date: CivilDate(year: 2026, month: 10, day: 15)!, windows: windows)
-        #expect(after.findings.map(\.kind) == [.disabledPastDeletion, .disabledPastDeletion])
+        let after = verify(without, observed: embeddedView(state), embedded: state, date: CivilDate(year: 2026, month: 9, day: 10)!,
+                           windows: windows, approval: [.teacher])
+        #expect(after.findings.map(\.kind) == [.accountPastDeletion], "the teacher waits for the school while the window is open")
         let zoe = try #require(after.findings.first { $0.login == "zbernard" })
-        #expect(zoe.since == CivilDate(year: 2026, month: 9, day: 5)!)
-        #expect(zoe.what.french.contains("la période de suppression (du 2026-09-01 au 2026-09-30) est passée"))
-        let paul = try #require(after.findings.first { $0.login == "pdurand" })
+        #expect(zoe.since == CivilDate(year: 2026, month: 9, day: 1)!)
+        #expect(zoe.what.french.contains("à supprimer depuis le 2026-09-01, dans la période du calendrier du 2026-09-01 au 2026-09-30"), "\(zoe.what.french)")
+        #expect(zoe.fix.french.hasPrefix("bascule apply --data /srv/bascule"))
+
+        let october = verify(without, observed: embeddedView(state), embedded: state, date: CivilDate(year: 2026, month: 10, day: 15)!,
+                             windows: windows, approval: [.teacher])
+        let paul = try #require(october.findings.first { $0.login == "pdurand" })
+        #expect(paul.what.french.contains("sans validation du départ par l'établissement ; suppression d'office le 2026-11-22"), "\(paul.what.french)")
         #expect(paul.fix.french.hasPrefix("bascule departures approve --data /srv/bascule --school 0860001X pdurand"))
         let approved = verify(without, observed: embeddedView(state), embedded: state, date: CivilDate(year: 2026, month: 10, day: 15)!,
-                              windows: windows, approved: ["t2"])
+                              windows: windows, approved: ["t2"], approval: [.teacher])
         #expect(approved.findings.first { $0.login == "pdurand" }?.fix.french.hasPrefix("bascule apply") == true)
+
+        // No calendar window known: three months after leaving, whoever it is.
+        let late = verify(without, observed: embeddedView(state), embedded: state, date: CivilDate(year: 2026, month: 11, day: 23)!)
+        #expect(late.findings.map(\.kind) == [.accountPastDeletion, .accountPastDeletion])
+        #expect(late.findings.allSatisfy { $0.what.french.contains("à supprimer depuis le 2026-11-22 : trois mois après le départ") })
     }
 
     @Test("manual-entry: an entry of the branch Bascule did not create, with its creation date")

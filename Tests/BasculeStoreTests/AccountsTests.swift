@@ -44,7 +44,9 @@ struct UpgradeTests {
         let (store, dir) = try await backend.openFreshStore()
         defer { dir.remove() }
         // Back to what a database of schema 4 held, with a burnt login in it.
-        for sql in ["ALTER TABLE spaces DROP COLUMN creating", "DELETE FROM schema_migrations WHERE version = 9",
+        for sql in ["ALTER TABLE audit_log DROP COLUMN day", "DELETE FROM schema_migrations WHERE version = 11",
+                    "ALTER TABLE imports DROP COLUMN imported_on", "DELETE FROM schema_migrations WHERE version = 10",
+                    "ALTER TABLE spaces DROP COLUMN creating", "DELETE FROM schema_migrations WHERE version = 9",
                     "DROP TABLE space_cleanups", "DROP TABLE space_archives", "DROP TABLE spaces",
                     "DELETE FROM schema_migrations WHERE version = 8",
                     "DROP TABLE access_liftings", "DELETE FROM schema_migrations WHERE version = 7",

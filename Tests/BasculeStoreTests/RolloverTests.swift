@@ -90,7 +90,7 @@ struct RolloverTests {
 
 @Suite("Audit log and approved departures")
 struct AuditAndDeparturesTests {
-    @Test("Every applied action is in the audit with its reason; staff are deleted only once approved", arguments: Backend.allCases)
+    @Test("Every applied action is in the audit with its reason; where the calendar asks, former staff are deleted only once approved", arguments: Backend.allCases)
     func auditAndApproval(backend: Backend) async throws {
         let uai = IdentityAcrossYearsTests.academy.files[0].uai
         let files = { (year: Int) in IdentityAcrossYearsTests.academy.files.filter { $0.uai == uai && $0.year.startYear == year }.map(\.url) }
@@ -106,17 +106,24 @@ struct AuditAndDeparturesTests {
             let mine = try await store.auditEntries(AuditFilter(target: login))
             #expect(mine.contains { $0.event == "create-account" && $0.french.contains("nouvel") })
 
-            // Year two: some teachers are gone. Leaving now, disabled after 60 days, deleted only once approved.
+            // Year two: some teachers are gone. Where the calendar asks the school to approve the
+            // list (the 2024 memo's process), the window deletes a former teacher once approved.
+            let asks: @Sendable (UAI, CivilDate) throws -> CalendarGate = { _, d in
+                var gate = PlanningService.defaultGate(on: d)
+                gate.approvalRequired = [.teacher, .staff]
+                return gate
+            }
+            let strict = PlanningService(store: store, gate: asks)
             _ = try await ImportService(store: store, today: day2).importFiles(files(2026))
-            _ = try await planning.apply(uai: uai, date: day2, expectedHash: nil, allowMassChange: false)
+            _ = try await strict.apply(uai: uai, date: day2, expectedHash: nil, allowMassChange: false)
             let leavingStaff = try await store.directoryState(uai: uai).accounts.filter { $0.kind == .teacher && $0.status == .leaving }
             #expect(!leavingStaff.isEmpty)
-            _ = try await planning.apply(uai: uai, date: day2.adding(days: 61), expectedHash: nil, allowMassChange: false)
-            let september = CivilDate(year: 2027, month: 9, day: 10)!
-            let before = try await planning.plan(uai: uai, date: september)
+            let september = CivilDate(year: 2026, month: 9, day: 10)!
+            let before = try await strict.plan(uai: uai, date: september)
             #expect(!before.plan.actions.contains { $0.kind == .deleteAccount && $0.personKind == .teacher })
+            #expect(before.plan.deletions.filter { $0.personKind == .teacher }.allSatisfy { $0.awaitsApproval })
             try await store.approveDepartures([leavingStaff[0].personID: leavingStaff[0].login], uai: uai, on: september, by: "principal")
-            let after = try await planning.plan(uai: uai, date: september)
+            let after = try await strict.plan(uai: uai, date: september)
             let deleted = after.plan.actions.filter { $0.kind == .deleteAccount && $0.personKind == .teacher }
             #expect(deleted.map(\.personID) == [leavingStaff[0].personID])
             #expect(try await store.auditEntries(AuditFilter(event: "approve-departure")).first?.actor == "principal")

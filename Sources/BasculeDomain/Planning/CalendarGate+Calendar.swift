@@ -11,8 +11,16 @@ extension CalendarGate {
                             "imports to \(target.id) paused\(resume.map { " until \($0)" } ?? "") (calendar \(calendar.year)): the plan is shown and staged, not applied")
         }
         var open: Set<PersonKind> = []
-        if calendar.isOpen(.deletion, for: target, role: .students, on: date) { open.insert(.student) }
-        if calendar.isOpen(.deletion, for: target, role: .staff, on: date) { open.formUnion([.teacher, .staff]) }
-        self.init(pushesPaused: paused, deletionOpen: open, calendar: calendar)
+        var windows: [PersonKind: DayWindow] = [:]
+        var approval: Set<PersonKind> = []
+        for (role, kinds) in [(CalendarRole.students, [PersonKind.student]), (.staff, [.teacher, .staff])] {
+            guard let entry = calendar.entries(for: target).first(where: { $0.kind == .deletion && $0.roles.contains(role) }) else { continue }
+            for kind in kinds {
+                windows[kind] = entry.window
+                if entry.requiresSchoolApproval { approval.insert(kind) }
+                if entry.isInForce(on: date) { open.insert(kind) }
+            }
+        }
+        self.init(pushesPaused: paused, deletionOpen: open, deletionWindows: windows, approvalRequired: approval, calendar: calendar)
     }
 }

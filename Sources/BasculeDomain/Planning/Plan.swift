@@ -127,19 +127,57 @@ public struct Plan: Sendable, Codable {
     /// (the ENT applies its own closure), and outside the plan's hash, so that a principal opening
     /// the ENT does not make a plan already shown stale.
     public var access: [AccessNotice]
+    /// Accounts of people who left that a later plan will delete, and when: shown, not acted upon
+    /// today, and outside the plan's hash like `access`.
+    public var deletions: [DeletionForecast]
 
     /// Whether applying the plan changes anything: a proposed rename waits for a person
     /// (`bascule accounts rename`), not for an apply.
     public var changesDirectory: Bool { actions.contains { $0.kind != .proposeRename } }
 
     public init(uai: UAI, date: CivilDate, actions: [PlanAction], safety: PlanSafety, deferred: Reason? = nil,
-                access: [AccessNotice] = []) {
+                access: [AccessNotice] = [], deletions: [DeletionForecast] = []) {
         self.access = access
+        self.deletions = deletions
         self.uai = uai
         self.date = date
         self.actions = actions
         self.summary = PlanSummary(actions)
         self.safety = safety
         self.deferred = deferred
+    }
+}
+
+/// An account of someone who left, with the day a plan will delete it and why: the deadlines the
+/// RUPN and the department see coming.
+public struct DeletionForecast: Hashable, Sendable, Codable {
+    public var login: String
+    public var personKind: PersonKind
+    public var name: String
+    public var status: AccountStatus
+    /// The day they left.
+    public var departure: CivilDate
+    /// The day a plan will delete it.
+    public var deleteOn: CivilDate
+    /// `window` (the calendar's deletion window of former users) or `legal-limit` (three months).
+    public var rule: String
+    /// The calendar's window, when the rule is `window` or the account waits for it.
+    public var window: DayWindow?
+    /// The window deletion waits for the school's approval (`bascule departures approve`).
+    public var awaitsApproval: Bool
+    public var reason: Reason
+
+    public init(login: String, personKind: PersonKind, name: String, status: AccountStatus, departure: CivilDate, deleteOn: CivilDate,
+                rule: String, window: DayWindow?, awaitsApproval: Bool, reason: Reason) {
+        self.login = login
+        self.personKind = personKind
+        self.name = name
+        self.status = status
+        self.departure = departure
+        self.deleteOn = deleteOn
+        self.rule = rule
+        self.window = window
+        self.awaitsApproval = awaitsApproval
+        self.reason = reason
     }
 }

@@ -45,8 +45,9 @@ public struct Planner: Sendable {
         for a in input.directory.accounts where a.status != .deleted { loginOf[a.personID] = a.login }
 
         let desired = desiredGroups(roster: roster, present: present)
+        var forecasts: [DeletionForecast] = []
         actions += accountActions(input: input, present: present, accounts: accounts, desiredGroupNames: Set(desired.keys),
-                                  loginOf: &loginOf)
+                                  loginOf: &loginOf, forecasts: &forecasts)
 
         // Memberships and groups: only people present at school are members of anything.
         let existing = Dictionary(input.directory.groups.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -84,13 +85,15 @@ public struct Planner: Sendable {
         actions.sort { ($0.kind, $0.group ?? "", $0.login ?? "", $0.personID ?? "") < ($1.kind, $1.group ?? "", $1.login ?? "", $1.personID ?? "") }
         return Plan(uai: roster.uai, date: input.date, actions: actions,
                     safety: safety(input: input, actions: actions), deferred: input.gate.pushesPaused,
-                    access: input.gate.calendar?.accessNotices(on: input.date, liftings: input.accessLiftings) ?? [])
+                    access: input.gate.calendar?.accessNotices(on: input.date, liftings: input.accessLiftings) ?? [],
+                    deletions: forecasts.sorted { ($0.deleteOn, $0.login) < ($1.deleteOn, $1.login) })
     }
 
     // MARK: - Accounts
 
     private func accountActions(input: Input, present: [RosterPerson], accounts: [String: Account],
-                                desiredGroupNames: Set<String>, loginOf: inout [String: String]) -> [PlanAction] {
+                                desiredGroupNames: Set<String>, loginOf: inout [String: String],
+                                forecasts: inout [DeletionForecast]) -> [PlanAction] {
         var actions: [PlanAction] = []
         let date = input.date
         let inUse = input.directory.accounts.filter { $0.status != .deleted }
@@ -170,42 +173,38 @@ public struct Planner: Sendable {
         // Departures: gone from the newest export, or in it with a leaving date.
         let rosterByID = Dictionary((input.roster.students + input.roster.staff).map { ($0.personID, $0) }, uniquingKeysWith: { a, _ in a })
         let presentIDs = Set(present.map(\.personID))
-        for a in input.directory.accounts.sorted(by: { $0.login < $1.login }) where !presentIDs.contains(a.personID) {
+        let lifecycle = AccountLifecycle(policy: policy)
+        for a in input.directory.accounts.sorted(by: { $0.login < $1.login }) where !presentIDs.contains(a.personID) && a.status != .deleted {
             let inFile = rosterByID[a.personID]
-            switch a.status {
-            case .active:
-                let why: Reason
-                if let l = inFile?.leavingDate {
-                    why = Reason("a quitté l'établissement le \(l)", "left the school on \(l)")
-                } else if inFile != nil {
-                    why = Reason("classé parmi les sortants (Inactifs) dans Siècle-BEE", "listed as departed (Inactifs) in SIECLE")
-                } else {
-                    why = Reason("absent du dernier export \(a.kind == .student ? "Siècle-BEE" : "STS-Web")",
-                                 "missing from the newest \(a.kind == .student ? "SIECLE" : "STS-Web") export")
-                }
-                actions.append(PlanAction(kind: .markLeaving, personID: a.personID, personKind: a.kind, login: a.login,
-                                          name: a.name, reason: why))
-            case .leaving:
-                let grace = policy.graceDays[a.kind] ?? 30
-                if !a.protected, date.dayNumber - a.statusSince.dayNumber >= grace {
-                    actions.append(PlanAction(kind: .disableAccount, personID: a.personID, personKind: a.kind, login: a.login,
-                                              name: a.name,
-                                              reason: Reason("parti depuis le \(a.statusSince) : délai de grâce de \(grace) jours écoulé",
-                                                             "leaving since \(a.statusSince): grace period of \(grace) days over")))
-                }
-            case .disabled:
-                guard !a.protected, input.gate.deletionOpen.contains(a.kind) else { continue }
-                if a.kind != .student && !input.approvedDepartures.contains(a.personID) { continue }
-                let why = a.kind == .student
-                    ? Reason("ancien élève, désactivé depuis le \(a.statusSince) : suppression dans la période prévue par le calendrier",
-                             "former student, disabled since \(a.statusSince): deleted in the calendar's window")
-                    : Reason("départ validé par l'établissement ; suppression dans la période prévue par le calendrier",
-                             "departure approved by the school; deleted in the calendar's window")
-                actions.append(PlanAction(kind: .deleteAccount, personID: a.personID, personKind: a.kind, login: a.login,
-                                          name: a.name, reason: why))
-            case .deleted:
-                break
+            let why: Reason
+            if let l = inFile?.leavingDate {
+                why = Reason("a quitté l'établissement le \(l)", "left the school on \(l)")
+            } else if inFile != nil {
+                why = Reason("classé parmi les sortants (Inactifs) dans Siècle-BEE", "listed as departed (Inactifs) in SIECLE")
+            } else {
+                why = Reason("absent du dernier export \(a.kind == .student ? "Siècle-BEE" : "STS-Web")",
+                             "missing from the newest \(a.kind == .student ? "SIECLE" : "STS-Web") export")
             }
+            let schedule = lifecycle.schedule(for: a, facts: input.roster.departures[a.personID], leavingDate: inFile?.leavingDate,
+                                              newestYear: input.roster.newestYear(for: a.kind), gate: input.gate,
+                                              approved: input.approvedDepartures.contains(a.personID), on: date)
+            let steps = lifecycle.steps(for: a, schedule: schedule, on: date, leaving: why)
+            for (kind, reason) in steps {
+                actions.append(PlanAction(kind: kind, personID: a.personID, personKind: a.kind, login: a.login, name: a.name, reason: reason))
+            }
+            if a.protected || steps.contains(where: { $0.0 == .deleteAccount }) { continue }
+            let byWindow = schedule.byWindow
+            forecasts.append(DeletionForecast(
+                login: a.login, personKind: a.kind, name: a.name.full, status: steps.last.map { $0.0 == .disableAccount ? .disabled : .leaving } ?? a.status,
+                departure: schedule.departure, deleteOn: schedule.deleteOn, rule: byWindow ? "window" : "legal-limit",
+                window: schedule.former ? schedule.window : nil, awaitsApproval: schedule.awaitsApproval,
+                reason: byWindow
+                    ? Reason("ancien\(a.kind == .student ? "·ne élève" : " personnel") : supprimé le \(schedule.deleteOn), dans la période du calendrier \(schedule.window.map { "du \($0.from?.description ?? "…") au \($0.until?.description ?? "…")" } ?? "")",
+                             "former \(a.kind == .student ? "student" : "staff member"): deleted on \(schedule.deleteOn), in the calendar's window")
+                    : Reason("supprimé au plus tard le \(schedule.deleteBy), trois mois après le départ du \(schedule.departure)"
+                                + (schedule.awaitsApproval ? " (la période du calendrier attend la validation de l'établissement : bascule departures approve)" : ""),
+                             "deleted at the latest on \(schedule.deleteBy), three months after leaving on \(schedule.departure)"
+                                + (schedule.awaitsApproval ? " (the calendar's window waits for the school's approval)" : ""))))
         }
         return actions
     }

@@ -39,10 +39,23 @@ public struct SchoolRoster: Sendable {
     public var subjects: [SubjectRecord]
     /// People in the previous export of each source, to tell a shrunken export from a normal year.
     public var previousCounts: [PersonKind: Int]
+    /// The school year of the newest students' export and of the newest STS-Web export.
+    public var studentsYear: SchoolYear?
+    public var staffYear: SchoolYear?
+    /// For people with an account who are missing from the newest exports, what the imports kept
+    /// say of their departure, by person id.
+    public var departures: [String: DepartureFacts]
+
+    /// The school year of the newest export that speaks of people of `kind`.
+    public func newestYear(for kind: PersonKind) -> SchoolYear? { kind == .student ? studentsYear : staffYear }
 
     public init(uai: UAI, students: [RosterPerson], staff: [RosterPerson], structures: [StructureRecord],
                 services: [(service: TeachingService, teacherID: String)], subjects: [SubjectRecord] = [],
-                previousCounts: [PersonKind: Int] = [:]) {
+                previousCounts: [PersonKind: Int] = [:], studentsYear: SchoolYear? = nil, staffYear: SchoolYear? = nil,
+                departures: [String: DepartureFacts] = [:]) {
+        self.studentsYear = studentsYear
+        self.staffYear = staffYear
+        self.departures = departures
         self.subjects = subjects
         self.uai = uai
         self.students = students

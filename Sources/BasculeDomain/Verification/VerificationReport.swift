@@ -15,7 +15,7 @@ public struct VerificationFinding: Hashable, Sendable, Codable {
         case handAddedMember = "hand-added-member"
         case unexpectedMember = "unexpected-member"
         case formerGroup = "former-group"
-        case disabledPastDeletion = "disabled-past-deletion"
+        case accountPastDeletion = "account-past-deletion"
         case manualEntry = "manual-entry"
         case spaceWithoutOwner = "space-without-owner"
         case spaceOfFormerClass = "space-of-former-class"
@@ -50,7 +50,7 @@ public struct VerificationFinding: Hashable, Sendable, Codable {
             case .handAddedMember: Reason("Membre ajouté à la main", "Member added by hand")
             case .unexpectedMember: Reason("Membre que les exports ne justifient pas", "Member the exports do not account for")
             case .formerGroup: Reason("Groupe de l'an passé ou vide", "Group of last year, or empty")
-            case .disabledPastDeletion: Reason("Compte désactivé non supprimé après la période de suppression", "Disabled account not deleted after the deletion window")
+            case .accountPastDeletion: Reason("Compte d'une personne partie, non supprimé à sa date (période de suppression du calendrier ou trois mois après le départ)", "Account of someone who left, not deleted when due (the calendar's window, or three months after leaving)")
             case .manualEntry: Reason("Entrée de l'annuaire ou dossier d'espace non créé par Bascule", "Directory entry or space folder not created by Bascule")
             case .spaceWithoutOwner: Reason("Espace personnel sans propriétaire", "Personal space without an owner")
             case .spaceOfFormerClass: Reason("Espace d'une classe ou d'un groupe qui n'existe plus", "Space of a class or group that no longer exists")

@@ -43,6 +43,8 @@ public struct Verifier: Sendable {
         public var deletionWindows: [PersonKind: DayWindow]
         /// Staff whose departure the school approved.
         public var approvedDepartures: Set<String>
+        /// Roles whose window deletion waits for the school's approval, as the calendar says.
+        public var approvalRequired: Set<PersonKind>
         /// The file spaces read back; nil when nothing read them.
         public var spaces: [ObservedSpace]?
         /// How the user names the data (`--data DIR`), so that each fix is a command to paste.
@@ -50,7 +52,8 @@ public struct Verifier: Sendable {
 
         public init(roster: SchoolRoster, observed: ObservedDirectory, embedded: DirectoryState, history: ExportHistory = .init(),
                     date: CivilDate, deletionWindows: [PersonKind: DayWindow] = [:], approvedDepartures: Set<String> = [],
-                    spaces: [ObservedSpace]? = nil, dataOption: String = "--data DIR") {
+                    approvalRequired: Set<PersonKind> = [], spaces: [ObservedSpace]? = nil, dataOption: String = "--data DIR") {
+            self.approvalRequired = approvalRequired
             self.roster = roster
             self.observed = observed
             self.embedded = embedded
@@ -196,6 +199,18 @@ private struct Run {
         inFile[personID]?.leavingDate ?? history.absentSince(personID)
     }
 
+    /// The planner's dates for a departed account (`AccountLifecycle`), read from what the
+    /// directory shows and the embedded directory knows.
+    func schedule(_ a: ObservedAccount, id: String, kind: PersonKind, kept: Account?) -> AccountLifecycle.Schedule {
+        let account = kept ?? Account(personID: id, kind: kind, login: a.login, entLogin: a.login, name: PersonName(familyName: a.name ?? a.login, firstName: ""),
+                                      status: a.status ?? .active, statusSince: a.statusSince ?? date)
+        let gate = CalendarGate(deletionWindows: input.deletionWindows, approvalRequired: input.approvalRequired)
+        return AccountLifecycle(policy: policy).schedule(
+            for: account, facts: input.roster.departures[id] ?? history.absentSince(id).map { DepartureFacts(firstMissedOn: $0) },
+            leavingDate: inFile[id]?.leavingDate,
+            newestYear: input.roster.newestYear(for: kind), gate: gate, approved: input.approvedDepartures.contains(id), on: date)
+    }
+
     func departedFindings() -> [VerificationFinding] {
         var out: [VerificationFinding] = []
         for a in input.observed.accounts.sorted(by: { $0.login < $1.login }) {
@@ -204,44 +219,43 @@ private struct Run {
             // Someone decided this account stays (Planner never disables a protected account).
             if kept?.protected == true { continue }
             let kind = a.kind ?? kept?.kind ?? inFile[id]?.kind ?? .student
-            let left = departure(id)
+            let s = schedule(a, id: id, kind: kind, kept: kept)
             let name = a.name ?? kept?.name.full
-            let gone = left.map { Reason("a quitté l'établissement le \($0)", "left the school on \($0)") }
-                ?? Reason("absent·e de tous les exports importés", "in none of the imported exports")
-            if !a.locked && a.status != .disabled {
-                let grace = policy.graceDays[kind] ?? 30
-                // The planner counts the grace from the day it marked the account leaving; an
-                // account never marked is counted from the departure itself.
-                let start = a.status == .leaving ? (a.statusSince ?? left) : left
-                if let start, date.dayNumber - start.dayNumber < grace { continue }
-                let over = start.map { " ; délai de grâce de \(grace) jours écoulé le \($0.adding(days: grace))" } ?? ""
-                let overEnglish = start.map { "; grace period of \(grace) days over on \($0.adding(days: grace))" } ?? ""
+            let gone = Reason("a quitté l'établissement le \(s.departure)", "left the school on \(s.departure)")
+            let windowPassed = s.former && s.awaitsApproval && (s.window?.until.map { date > $0 } ?? false)
+            if date > s.deleteOn || windowPassed {
+                let role = kind == .student ? ("ancien·ne élève", "former student") : ("ancien personnel", "former staff member")
+                let rule: Reason = s.byWindow
+                    ? Reason("\(role.0) : à supprimer depuis le \(s.deleteOn), dans la période du calendrier \(s.window.map { "du \($0.from?.description ?? "…") au \($0.until?.description ?? "…")" } ?? "")",
+                             "\(role.1): due for deletion since \(s.deleteOn), in the calendar's window")
+                    : windowPassed
+                        ? Reason("\(role.0) : la période de suppression (\(s.window.map { "du \($0.from?.description ?? "…") au \($0.until?.description ?? "…")" } ?? "")) est passée sans validation du départ par l'établissement ; suppression d'office le \(s.deleteBy) (trois mois après le départ)",
+                                 "\(role.1): the deletion window went by without the school's approval; deleted anyway on \(s.deleteBy) (three months after leaving)")
+                        : Reason("à supprimer depuis le \(s.deleteBy) : trois mois après le départ (arrêté ENT, art. 6)",
+                                 "due for deletion since \(s.deleteBy): three months after leaving (ENT decree, art. 6)")
+                let fixFrench = s.awaitsApproval
+                    ? "bascule departures approve \(data) --school \(input.roster.uai) \(a.login) (départ à valider par l'établissement), puis bascule apply \(data)"
+                    : "bascule apply \(data) (le plan du jour le supprime)"
+                let fixEnglish = s.awaitsApproval
+                    ? "bascule departures approve \(data) --school \(input.roster.uai) \(a.login) (the school approves the departure), then bascule apply \(data)"
+                    : "bascule apply \(data) (the day's plan deletes it)"
                 out.append(VerificationFinding(
-                    kind: .departedAccountActive, who: who(a.login, name), login: a.login, name: name, location: a.dn,
-                    what: Reason("\(gone.french)\(over) : compte encore utilisable (\(a.status == .leaving ? "partant" : "actif"))",
-                                 "\(gone.english)\(overEnglish): account still usable (\(a.status?.rawValue ?? "active"))"),
-                    since: left ?? a.statusSince,
-                    sinceUnknown: Reason("aucun import ne dit quand la personne est partie", "no import tells when the person left"),
-                    fix: fix(embeddedRight: kept == nil || kept?.status == .disabled || kept?.status == .deleted,
-                             "désactive les comptes dont le délai de grâce est écoulé", "disables the accounts past their grace period")))
+                    kind: .accountPastDeletion, who: who(a.login, name), login: a.login, name: name, location: a.dn,
+                    what: Reason("\(gone.french) ; \(rule.french) ; compte \(a.locked || a.status == .disabled ? "désactivé" : "encore utilisable")",
+                                 "\(gone.english); \(rule.english); account \(a.locked || a.status == .disabled ? "disabled" : "still usable")"),
+                    since: windowPassed ? s.window?.until : (s.byWindow ? s.deleteOn : s.deleteBy), fix: Reason(fixFrench, fixEnglish)))
                 continue
             }
-            guard let window = input.deletionWindows[kind], let end = window.until, date > end,
-                  let disabled = a.statusSince ?? kept?.statusSince, disabled <= end else { continue }
-            let approval = kind != .student && !input.approvedDepartures.contains(id)
-            let fixFrench = approval
-                ? "bascule departures approve \(data) --school \(input.roster.uai) \(a.login) (départ à valider par l'établissement), puis bascule apply \(data) pendant la prochaine période de suppression du calendrier"
-                : "bascule apply \(data) pendant la prochaine période de suppression du calendrier, ou suppression à la main si l'établissement le décide"
-            let fixEnglish = approval
-                ? "bascule departures approve \(data) --school \(input.roster.uai) \(a.login) (the school approves the departure), then bascule apply \(data) in the calendar's next deletion window"
-                : "bascule apply \(data) in the calendar's next deletion window, or delete by hand if the school decides so"
-            out.append(VerificationFinding(
-                kind: .disabledPastDeletion, who: who(a.login, name), login: a.login, name: name, location: a.dn,
-                what: Reason("\(gone.french) ; désactivé depuis le \(disabled), la période de suppression (\(window.from.map { "du \($0) " } ?? "")au \(end)) est passée sans le supprimer"
-                                + (approval ? " (départ non validé par l'établissement)" : ""),
-                             "\(gone.english); disabled since \(disabled), the deletion window (until \(end)) went by without deleting it"
-                                + (approval ? " (departure not approved by the school)" : "")),
-                since: disabled, fix: Reason(fixFrench, fixEnglish)))
+            if !a.locked && a.status != .disabled && date >= s.disableOn {
+                let grace = policy.graceDays[kind] ?? 30
+                out.append(VerificationFinding(
+                    kind: .departedAccountActive, who: who(a.login, name), login: a.login, name: name, location: a.dn,
+                    what: Reason("\(gone.french) ; délai de grâce de \(grace) jours écoulé le \(s.disableOn) : compte encore utilisable (\(a.status == .leaving ? "partant" : "actif"))",
+                                 "\(gone.english); grace period of \(grace) days over on \(s.disableOn): account still usable (\(a.status?.rawValue ?? "active"))"),
+                    since: s.departure,
+                    fix: fix(embeddedRight: kept == nil || kept?.status == .disabled || kept?.status == .deleted,
+                             "désactive les comptes dont le délai de grâce est écoulé", "disables the accounts past their grace period")))
+            }
         }
         return out
     }

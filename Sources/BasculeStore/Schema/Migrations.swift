@@ -325,6 +325,18 @@ enum Migrations {
         Migration(version: 9, name: "file spaces: creation audited with its record", statements: [
             "ALTER TABLE spaces ADD COLUMN creating INTEGER NOT NULL DEFAULT 0",
         ]),
+        // The day an import acted as of (`import --date`), which a departure's settling period
+        // counts from; before, only the wall-clock time was kept, whose day stands in for it.
+        Migration(version: 10, name: "imports: the day each acted as of", statements: [
+            "ALTER TABLE imports ADD COLUMN imported_on TEXT",
+            "UPDATE imports SET imported_on = substr(imported_at, 1, 10)",
+        ]),
+        // The day each audit entry acted as of, which its retention counts from (the timestamp
+        // says when it happened).
+        Migration(version: 11, name: "audit log: the day each entry acted as of", statements: [
+            "ALTER TABLE audit_log ADD COLUMN day TEXT",
+            "UPDATE audit_log SET day = substr(at, 1, 10)",
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }
