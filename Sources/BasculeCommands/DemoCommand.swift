@@ -52,8 +52,7 @@ struct Demo {
         for year in years {
             // The first year is imported and applied at its rentrée. Later years follow the calendar
             // day by day: imports arrive when the ENT's resume (24 August), the pedagogical server
-            // takes changes from 28 August, leavers are disabled after their grace period and
-            // deleted in the September window.
+            // takes changes from 28 August, former users are deleted in the September window.
             let first = year == years.first
             let importDay = first ? CivilDate(year: year.startYear, month: 9, day: 3)! : CivilDate(year: year.startYear, month: 8, day: 24)!
             say("\n== Import des exports \(year) (au \(importDay.french)) ==")
@@ -64,15 +63,16 @@ struct Demo {
                 say("Ces exports ont déjà été importés et leur plan appliqué par une démonstration précédente.")
                 continue
             }
+            // 8 September: the department's apply in the window deletes the former students and
+            // staff (settled a week after the import that missed them), as the 2026 memo says.
             let days = first ? [importDay] : [25, 27, 28].map { CivilDate(year: year.startYear, month: 8, day: $0)! }
-                + [28, 29].map { CivilDate(year: year.startYear, month: 9, day: $0)! }
+                + [CivilDate(year: year.startYear, month: 9, day: 8)!]
             for day in days {
                 if !first && day.month == 8 && day.day == 27 { try await liftClosure(uai: uai, day: day) }
-                // The memo's check, in the second week of September: between the rentrée and the
-                // end of the leavers' grace.
-                if !first && day.month == 9 && day.day == 28 { try await verify(uai: uai, day: CivilDate(year: year.startYear, month: 9, day: 10)!) }
                 try await step(uai: uai, day: day)
             }
+            // The memo's check, from the second week of September.
+            if !first { try await verify(uai: uai, day: CivilDate(year: year.startYear, month: 9, day: 10)!) }
         }
         let studentImports = try await store.imports(uai: uai, source: .siecleStudents)
         let staffImports = try await store.imports(uai: uai, source: .sts)
