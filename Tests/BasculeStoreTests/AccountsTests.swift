@@ -44,7 +44,8 @@ struct UpgradeTests {
         let (store, dir) = try await backend.openFreshStore()
         defer { dir.remove() }
         // Back to what a database of schema 4 held, with a burnt login in it.
-        for sql in ["ALTER TABLE audit_log DROP COLUMN day", "DELETE FROM schema_migrations WHERE version = 11",
+        for sql in ["DROP TABLE todos", "DROP TABLE daily_runs", "DELETE FROM schema_migrations WHERE version = 12",
+                    "ALTER TABLE audit_log DROP COLUMN day", "DELETE FROM schema_migrations WHERE version = 11",
                     "ALTER TABLE imports DROP COLUMN imported_on", "DELETE FROM schema_migrations WHERE version = 10",
                     "ALTER TABLE spaces DROP COLUMN creating", "DELETE FROM schema_migrations WHERE version = 9",
                     "DROP TABLE space_cleanups", "DROP TABLE space_archives", "DROP TABLE spaces",

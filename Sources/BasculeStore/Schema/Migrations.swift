@@ -337,6 +337,34 @@ enum Migrations {
             "ALTER TABLE audit_log ADD COLUMN day TEXT",
             "UPDATE audit_log SET day = substr(at, 1, 10)",
         ]),
+        // The daily run: one row per school and day (a day done is never run twice), and the
+        // to-dos it leaves for people, open until a run no longer finds their cause.
+        Migration(version: 12, name: "daily runs and to-dos", statements: [
+            """
+            CREATE TABLE daily_runs (
+                uai TEXT NOT NULL,
+                day TEXT NOT NULL,
+                state TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                summary TEXT,
+                PRIMARY KEY (uai, day)
+            )
+            """,
+            """
+            CREATE TABLE todos (
+                id INTEGER PRIMARY KEY,
+                uai TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                role TEXT NOT NULL,
+                detail_fr TEXT NOT NULL,
+                detail_en TEXT NOT NULL,
+                opened_on TEXT NOT NULL,
+                closed_on TEXT
+            )
+            """,
+            "CREATE INDEX todos_open ON todos (uai, closed_on)",
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }
