@@ -140,3 +140,38 @@ struct SpacesCommandTests {
         }
     }
 }
+
+@Suite("The tools spaces sync runs as root are the system's, never one planted in PATH",
+       .enabled(if: getuid() == 0, "giving folders to the school's uids needs root, as in CI"))
+struct PlantedToolTests {
+    @Test("spaces sync, run as root with a PATH whose first folder holds a fake setfacl, getfacl and tar, runs none of them, and hands no tool BASCULE_LDAP_PASSWORD")
+    func plantedTools() async throws {
+        let exe = ChildProcess.basculeExecutable
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the bascule executable first (swift build)")
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let exports = dir.file("exports").path, data = dir.file("data").path
+        #expect(await bascule(["generate", "--students", "40", "--years", "1", "--first-year", "2026", "--seed", "5", "--out", exports]).exitCode == 0)
+        #expect(await bascule(["import", "--data", data, "--date", "2026-09-03"] + generatedFiles(exports, year: 2026)).exitCode == 0)
+        #expect(await bascule(["apply", "--data", data, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
+        try "espaces:\n  racine: \(dir.path)/espaces\n".write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8)
+
+        // What a local user who can write in a folder of root's PATH would plant.
+        let planted = dir.file("bin").path, log = dir.file("planted.log").path
+        try FileManager.default.createDirectory(atPath: planted, withIntermediateDirectories: true)
+        for tool in ["setfacl", "getfacl", "tar", "setquota", "quotaon", "repquota", "chattr"] {
+            let script = "#!/bin/sh\necho \"\(tool) ran as $(id -u), BASCULE_LDAP_PASSWORD=$BASCULE_LDAP_PASSWORD\" >> \(log)\nexec /usr/bin/\(tool) \"$@\"\n"
+            try script.write(toFile: planted + "/" + tool, atomically: true, encoding: .utf8)
+            chmod(planted + "/" + tool, 0o755)
+        }
+        let ended = try ChildProcess.outcome(exe, ["spaces", "sync", "--data", data, "--date", "2026-09-03"], environment: [
+            "PATH": "\(planted):/usr/sbin:/usr/bin:/sbin:/bin", "BASCULE_LDAP_PASSWORD": "secret-du-compte-bascule", "LC_ALL": "C.UTF-8",
+        ])
+        #expect(ended.code == 0, "\(ended.output)")
+        #expect(ended.output.contains("opération(s) faites"), "\(ended.output)")
+        #expect(!FileManager.default.fileExists(atPath: log), "a planted tool ran: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        let uai = try #require(try FileManager.default.contentsOfDirectory(atPath: exports).first)
+        #expect(try ChildProcess.run("/usr/bin/getfacl", ["--numeric", "--omit-header", "\(dir.path)/espaces/\(uai)/Commun"]).contains("group::r-x"),
+                "the ACLs were set, by the system's setfacl")
+    }
+}
