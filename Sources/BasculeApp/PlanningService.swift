@@ -91,10 +91,9 @@ public struct PlanningService: Sendable {
         CalendarGate(deletionOpen: date.month == 9 ? [.student, .teacher, .staff] : [])
     }
 
-    /// Who acts, for the audit log: the system user, unless the caller says otherwise.
-    public static var defaultActor: String {
-        ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "inconnu"
-    }
+    /// Who acts, for the audit log: the system user (``SystemUser``, from the real uid), unless
+    /// the caller says otherwise.
+    public static var defaultActor: String { SystemUser.current() }
 
     /// The day's plan alone, for who only reads it (the verifier's note); `known` spares reading
     /// the exports again when the caller has them.

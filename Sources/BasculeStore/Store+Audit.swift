@@ -86,7 +86,9 @@ extension Store {
 
     // MARK: - Approved departures
 
-    public func approveDepartures(_ personIDs: [String], uai: UAI, on date: CivilDate, by actor: String) async throws {
+    /// `note` is added to each audit entry (who ran the command).
+    public func approveDepartures(_ personIDs: [String], uai: UAI, on date: CivilDate, by actor: String,
+                                  note: Reason? = nil) async throws {
         try await transaction {
             for id in personIDs {
                 try await self.db.raw("DELETE FROM departure_approvals WHERE person_id = \(bind: id)").run()
@@ -95,7 +97,8 @@ extension Store {
             }
             try await self.appendAudit(personIDs.map { id in
                 AuditEntry(at: Self.timestamp(Date()), actor: actor, uai: uai, event: "approve-departure", target: id,
-                           french: "départ validé par l'établissement", english: "departure approved by the school", planHash: nil)
+                           french: "départ validé par l'établissement" + (note.map { " ; \($0.french)" } ?? ""),
+                           english: "departure approved by the school" + (note.map { "; \($0.english)" } ?? ""), planHash: nil)
             })
         }
     }

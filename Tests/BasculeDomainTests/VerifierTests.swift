@@ -322,7 +322,7 @@ struct VerifierTests {
         #expect(zoe.since == CivilDate(year: 2026, month: 9, day: 5)!)
         #expect(zoe.what.french.contains("la période de suppression (du 2026-09-01 au 2026-09-30) est passée"))
         let paul = try #require(after.findings.first { $0.login == "pdurand" })
-        #expect(paul.fix.french.hasPrefix("bascule departures approve --data /srv/bascule --school 0860001X pdurand"))
+        #expect(paul.fix.french.hasPrefix("bascule departures approve --data /srv/bascule --school 0860001X --by IDENTIFIANT pdurand"))
         let approved = verify(without, observed: embeddedView(state), embedded: state, date: CivilDate(year: 2026, month: 10, day: 15)!,
                               windows: windows, approved: ["t2"])
         #expect(approved.findings.first { $0.login == "pdurand" }?.fix.french.hasPrefix("bascule apply") == true)

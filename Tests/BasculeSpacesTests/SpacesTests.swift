@@ -330,7 +330,9 @@ struct SpacesTests {
         #expect(waiting.count == 2)
         let renames = RenameService(planning: rig.planning)
         let first = waiting[0], second = waiting[1]
-        _ = try await renames.accept(uai: rig.uai, login: first.login!, date: day, actor: "test")
+        let head = try #require(try await PeopleQuery(store: rig.store).people(uai: rig.uai).first { $0.function == "DIR" })
+        let principal = try #require(before.accounts.first { $0.account.personID == head.id }?.account.login)
+        _ = try await renames.accept(uai: rig.uai, login: first.login!, date: day, by: principal)
         let person = try #require(before.accounts.first { $0.account.personID == first.personID })
 
         let report = try await rig.sync(day)
@@ -344,7 +346,7 @@ struct SpacesTests {
         #expect(try await rig.store.auditEntries(AuditFilter(uai: rig.uai, event: "espaces-move")).first?.french.contains("\(first.login!) → \(first.newLogin!)") == true)
 
         // The second: the move recorded, the process stopped before the folder moved.
-        _ = try await renames.accept(uai: rig.uai, login: second.login!, date: day, actor: "test")
+        _ = try await renames.accept(uai: rig.uai, login: second.login!, date: day, by: principal)
         try await rig.store.recordSpace(uai: rig.uai, key: "perso:\(second.personID!)", path: "\(rig.uai.code)/perso/\(second.newLogin!)",
                                         movingFrom: "\(rig.uai.code)/perso/\(second.login!)", on: day)
         let resumed = try await rig.sync(day)

@@ -230,10 +230,10 @@ private struct Run {
                   let disabled = a.statusSince ?? kept?.statusSince, disabled <= end else { continue }
             let approval = kind != .student && !input.approvedDepartures.contains(id)
             let fixFrench = approval
-                ? "bascule departures approve \(data) --school \(input.roster.uai) \(a.login) (départ à valider par l'établissement), puis bascule apply \(data) pendant la prochaine période de suppression du calendrier"
+                ? "bascule departures approve \(data) --school \(input.roster.uai) --by IDENTIFIANT \(a.login) (départ à valider par la direction ou le RUPN, nommé par --by), puis bascule apply \(data) pendant la prochaine période de suppression du calendrier"
                 : "bascule apply \(data) pendant la prochaine période de suppression du calendrier, ou suppression à la main si l'établissement le décide"
             let fixEnglish = approval
-                ? "bascule departures approve \(data) --school \(input.roster.uai) \(a.login) (the school approves the departure), then bascule apply \(data) in the calendar's next deletion window"
+                ? "bascule departures approve \(data) --school \(input.roster.uai) --by LOGIN \(a.login) (the direction or the RUPN, named by --by, approves the departure), then bascule apply \(data) in the calendar's next deletion window"
                 : "bascule apply \(data) in the calendar's next deletion window, or delete by hand if the school decides so"
             out.append(VerificationFinding(
                 kind: .disabledPastDeletion, who: who(a.login, name), login: a.login, name: name, location: a.dn,
