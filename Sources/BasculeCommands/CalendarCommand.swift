@@ -53,7 +53,7 @@ struct CalendarShowCommand: AsyncParsableCommand {
         }
         let status = loaded.calendar.status(on: day)
         var liftings: [AccessLifting] = []
-        if let school, options.database != nil || FileManager.default.fileExists(atPath: options.location.description) {
+        if let school, options.database != nil || FileManager.default.fileExists(atPath: options.embeddedStorePath) {
             try await reportingErrors {
                 liftings = loaded.calendar.applicable(try await options.withStore { try await $0.accessLiftings(uai: school) })
             }

@@ -14,6 +14,7 @@ import Yams
 ///       compte: cn=bascule,dc=ac-exemple,dc=fr
 ///       starttls: true                         # chiffre une connexion ldap:// avant tout envoi
 ///       ca: /etc/bascule/ca.pem                # l'autorité qui a signé le certificat du serveur
+///       # tls: non-sécurisé                    # accepte ldap:// sans StartTLS vers un autre hôte (déconseillé)
 ///       derive: corriger                       # ou signaler : que faire d'une modification à la main
 ///       racine_espaces: /srv/bascule/espaces   # pour homeDirectory (par défaut espaces.racine)
 ///       premier_numero: 100000                 # premier uidNumber/gidNumber donné par Bascule
@@ -33,6 +34,14 @@ struct Configuration: Decodable {
         var derive: String?
         var racine_espaces: String?
         var premier_numero: Int?
+        /// Only `non-sécurisé`: `ldap://` to another machine without StartTLS is then accepted,
+        /// and every run says so.
+        var tls: String?
+
+        /// The words that turn the insecure setting on.
+        static let insecureWords = ["non-sécurisé", "non-securise", "insecure"]
+
+        var allowsCleartext: Bool { tls.map { Self.insecureWords.contains($0.lowercased()) } ?? false }
     }
 
     /// File spaces: opt-in, since making folders owned by other users needs root.
@@ -61,6 +70,7 @@ struct Configuration: Decodable {
         } catch {
             throw ConfigurationError.unreadable(path: path, reason: "\(error)")
         }
+        if let a = configuration.annuaire { try a.check() }
         // The directory's homeDirectory and the real folder must be the same path.
         if let home = configuration.annuaire?.racine_espaces, let root = configuration.espaces?.racine,
            SpaceTree.trimmed(home) != SpaceTree.trimmed(root) {
@@ -114,7 +124,11 @@ struct Configuration: Decodable {
         guard let password = ProcessInfo.processInfo.environment[Self.passwordVariable], !password.isEmpty else {
             throw ConfigurationError.missingSecret(Self.passwordVariable)
         }
-        let tls = LDAPTLSOptions(startTLS: a.starttls ?? false, caFile: a.ca)
+        let tls = LDAPTLSOptions(startTLS: a.starttls ?? false, caFile: a.ca, allowCleartext: a.allowsCleartext)
+        if case let .cleartextAllowed(host) = LDAPTransport.verdict(url: a.url, startTLS: tls.startTLS, caFile: tls.caFile,
+                                                                    allowCleartext: tls.allowCleartext) {
+            warn("ATTENTION : annuaire \(host) sans TLS (tls: non-sécurisé dans bascule.yml) : le mot de passe du compte de Bascule et les empreintes des mots de passe passent en clair sur le réseau.")
+        }
         let url = a.url
         let connection = try LDAPConnection(url: url, tls: tls)
         try connection.bind(dn: a.compte, password: password)
@@ -138,4 +152,20 @@ enum ConfigurationError: Error, CustomStringConvertible {
     }
 
     var description: String { french }
+}
+
+extension Configuration.Directory {
+    /// What can be checked without connecting: the TLS setting, and that the
+    /// connection will not send secrets in clear (``LDAPTransport``).
+    func check() throws {
+        if let tls, !Self.insecureWords.contains(tls.lowercased()) {
+            throw ConfigurationError.invalid("annuaire.tls : « \(tls) » (seule valeur admise : non-sécurisé, qui accepte une connexion sans TLS vers un autre hôte ; sans cette clé, TLS est exigé)")
+        }
+        if let ca, !FileManager.default.isReadableFile(atPath: ca) {
+            throw ConfigurationError.invalid("annuaire.ca : \(ca) est introuvable ou illisible")
+        }
+        if case let .refused(why) = LDAPTransport.verdict(url: url, startTLS: starttls ?? false, caFile: ca, allowCleartext: allowsCleartext) {
+            throw ConfigurationError.invalid("annuaire.url : \(why)")
+        }
+    }
 }

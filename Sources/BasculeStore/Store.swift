@@ -39,9 +39,10 @@ public actor Store {
             try await store.execute("PRAGMA journal_mode = WAL", "open")
             try await store.execute("PRAGMA foreign_keys = ON", "open")
             try await store.execute("PRAGMA synchronous = NORMAL", "open")
-        case .postgres(let url):
+        case .postgres(let url, let password, let allowCleartext):
+            let config = try PostgresTransport.configuration(url: url, location: location, password: password,
+                                                             allowCleartext: allowCleartext)
             do {
-                let config = try SQLPostgresConfiguration(url: url)
                 let connection = try await PostgresConnection.connect(
                     configuration: config.coreConfiguration, id: 1, logger: logger)
                 store = Store(location: location, db: connection.sql(queryLogLevel: nil)) { try await connection.close() }

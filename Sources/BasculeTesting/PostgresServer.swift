@@ -76,7 +76,7 @@ public enum PostgresServer {
         }
     }
 
-    private static func binDirectory() -> String? {
+    static func binDirectory() -> String? {
         let root = "/usr/lib/postgresql"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         for v in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
@@ -86,12 +86,12 @@ public enum PostgresServer {
         return nil
     }
 
-    private static func freePort() -> Int {
+    static func freePort() -> Int {
         // A port from the dynamic range, chosen per process so parallel test runs do not collide.
         49152 + Int(getpid() % 10000) + Int.random(in: 0..<5000)
     }
 
-    private static func runAs(_ asRoot: Bool, _ tool: String, _ args: [String]) throws {
+    static func runAs(_ asRoot: Bool, _ tool: String, _ args: [String]) throws {
         if asRoot {
             try ChildProcess.run("/usr/sbin/runuser", ["-u", "postgres", "--", tool] + args)
         } else {

@@ -27,25 +27,34 @@ public final class SlapdServer: @unchecked Sendable {
     /// The CA that signed the server's certificate, with `tls`.
     public let caFile: String?
     public let directory: URL
+    /// The plain (StartTLS) port, and the ldaps port with `tls`.
+    public let port: Int
+    public let securePortNumber: Int?
     private let process: ChildProcess
 
     public static let binary = "/usr/sbin/slapd"
 
-    public init(tls: Bool = false) throws {
+    /// With `alsoListenOn`, slapd listens on that address too (same ports), and the certificate
+    /// names it: a server that is not on loopback, for the tests of what goes on the wire.
+    public init(tls: Bool = false, alsoListenOn host: String? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else { throw LaunchError.notInstalled }
         guard let schema = OpenLDAPSchema.fileURL?.path else { throw LaunchError.failed("schéma de Bascule introuvable") }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-slapd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("db"), withIntermediateDirectories: true)
         let port = Self.freePort()
         url = "ldap://127.0.0.1:\(port)"
+        self.port = port
         var listen = url + "/"
+        if let host { listen += " ldap://\(host):\(port)/" }
         var tlsLines = ""
         if tls {
-            let certs = try Self.makeCertificates(in: directory)
+            let certs = try Self.makeCertificates(in: directory, alsoFor: host.map { [$0] } ?? [])
             caFile = certs.ca
             let securePort = Self.freePort()
+            securePortNumber = securePort
             ldapsURL = "ldaps://127.0.0.1:\(securePort)"
             listen += " ldaps://127.0.0.1:\(securePort)/"
+            if let host { listen += " ldaps://\(host):\(securePort)/" }
             tlsLines = """
             TLSCACertificateFile \(certs.ca)
             TLSCertificateFile \(certs.cert)
@@ -54,6 +63,7 @@ public final class SlapdServer: @unchecked Sendable {
         } else {
             caFile = nil
             ldapsURL = nil
+            securePortNumber = nil
         }
         let conf = """
         include /etc/ldap/schema/core.schema
@@ -143,8 +153,9 @@ public final class SlapdServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// A self-signed CA and a certificate for 127.0.0.1 and localhost, signed by it.
-    public static func makeCertificates(in dir: URL) throws -> (ca: String, cert: String, key: String) {
+    /// A self-signed CA and a certificate for 127.0.0.1, localhost and the addresses `alsoFor`,
+    /// signed by it.
+    public static func makeCertificates(in dir: URL, alsoFor addresses: [String] = []) throws -> (ca: String, cert: String, key: String) {
         let p = dir.path
         let openssl = "/usr/bin/openssl"
         try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
@@ -152,7 +163,8 @@ public final class SlapdServer: @unchecked Sendable {
                                          "-subj", "/CN=Bascule Test CA", "-keyout", "\(p)/ca.key", "-out", "\(p)/ca.pem"])
         try ChildProcess.run(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
                                          "-keyout", "\(p)/server.key", "-out", "\(p)/server.csr"])
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: "\(p)/san.ext", atomically: true, encoding: .utf8)
+        let names = (["IP:127.0.0.1", "DNS:localhost"] + addresses.map { "IP:\($0)" }).joined(separator: ",")
+        try "subjectAltName=\(names)\n".write(toFile: "\(p)/san.ext", atomically: true, encoding: .utf8)
         try ChildProcess.run(openssl, ["x509", "-req", "-in", "\(p)/server.csr", "-CA", "\(p)/ca.pem", "-CAkey", "\(p)/ca.key",
                                          "-CAcreateserial", "-days", "2", "-extfile", "\(p)/san.ext", "-out", "\(p)/server.pem"])
         return ("\(p)/ca.pem", "\(p)/server.pem", "\(p)/server.key")

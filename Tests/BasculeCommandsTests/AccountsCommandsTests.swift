@@ -128,7 +128,14 @@ struct NoClearPasswordTests {
         var databaseURL: String?
         if backend == .postgres {
             databaseURL = try PostgresServer.freshDatabaseURL()
-            data += ["--database", databaseURL!]
+            // The password never on the command line: from a file only its owner reads.
+            let url = try #require(URLComponents(string: databaseURL!))
+            var bare = url
+            bare.password = nil
+            let secret = dir.file("pg.pass").path
+            try (url.password ?? "").write(toFile: secret, atomically: true, encoding: .utf8)
+            chmod(secret, 0o600)
+            data += ["--database", try #require(bare.string), "--database-password-file", secret]
         }
         let t = Transcript()
         #expect(await t.run(["generate", "--students", "80", "--years", "1", "--first-year", "2026", "--seed", "8", "--out", exports]).exitCode == 0)

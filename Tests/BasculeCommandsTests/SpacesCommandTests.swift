@@ -128,8 +128,8 @@ struct SpacesCommandTests {
             ("espaces:\n  racine: espaces\n", "n'est pas absolu"),
             ("espaces:\n  racine: /srv/e\n  quotas:\n    perso_eleve: beaucoup\n", "n'est pas une taille"),
             ("espaces:\n  racine: /srv/e\n  quotas:\n    perso_chat: 1Go\n", "« perso_chat » inconnu"),
-            ("annuaire:\n  url: ldap://x\n  base: dc=x\n  compte: cn=x\n  racine_espaces: /home\nespaces:\n  racine: /srv/e\n", "diffèrent"),
-            ("annuaire:\n  url: ldap://x\n  base: dc=x\n  compte: cn=x\n", "aucun espace de fichiers n'est configuré"),
+            ("annuaire:\n  url: ldap://x\n  starttls: true\n  base: dc=x\n  compte: cn=x\n  racine_espaces: /home\nespaces:\n  racine: /srv/e\n", "diffèrent"),
+            ("annuaire:\n  url: ldap://x\n  starttls: true\n  base: dc=x\n  compte: cn=x\n", "aucun espace de fichiers n'est configuré"),
         ]
         let (dir, data, _) = try await school { _ in "" }
         defer { dir.remove() }
