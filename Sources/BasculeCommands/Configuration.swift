@@ -15,6 +15,8 @@ import Yams
 ///       starttls: true                         # chiffre une connexion ldap:// avant tout envoi
 ///       ca: /etc/bascule/ca.pem                # l'autorité qui a signé le certificat du serveur
 ///       # tls: non-sécurisé                    # accepte ldap:// sans StartTLS vers un autre hôte (déconseillé)
+///       shells:                                # loginShell par rôle (/usr/sbin/nologin par défaut)
+///         enseignant: /bin/bash
 ///       derive: corriger                       # ou signaler : que faire d'une modification à la main
 ///       racine_espaces: /srv/bascule/espaces   # pour homeDirectory (par défaut espaces.racine)
 ///       premier_numero: 100000                 # premier uidNumber/gidNumber donné par Bascule
@@ -37,6 +39,8 @@ struct Configuration: Decodable {
         /// Only `non-sécurisé`: `ldap://` to another machine without StartTLS is then accepted,
         /// and every run says so.
         var tls: String?
+        /// `loginShell` by role: `eleve`, `enseignant`, `administratif`.
+        var shells: [String: String]?
 
         /// The words that turn the insecure setting on.
         static let insecureWords = ["non-sécurisé", "non-securise", "insecure"]
@@ -87,7 +91,9 @@ struct Configuration: Decodable {
 
     var layout: DirectoryLayout? {
         guard let a = annuaire else { return nil }
-        return DirectoryLayout(base: a.base, homeRoot: homeRoot, firstPosixNumber: firstPosixNumber)
+        // Checked when the file was read.
+        let shells = (try? LoginShells(configured: a.shells ?? [:])) ?? .default
+        return DirectoryLayout(base: a.base, homeRoot: homeRoot, firstPosixNumber: firstPosixNumber, loginShells: shells)
     }
 
     /// The spaces' settings, nil without an `espaces` section.
@@ -155,11 +161,16 @@ enum ConfigurationError: Error, CustomStringConvertible {
 }
 
 extension Configuration.Directory {
-    /// What can be checked without connecting: the TLS setting, and that the
+    /// What can be checked without connecting: the shells, the TLS setting, and that the
     /// connection will not send secrets in clear (``LDAPTransport``).
     func check() throws {
         if let tls, !Self.insecureWords.contains(tls.lowercased()) {
             throw ConfigurationError.invalid("annuaire.tls : « \(tls) » (seule valeur admise : non-sécurisé, qui accepte une connexion sans TLS vers un autre hôte ; sans cette clé, TLS est exigé)")
+        }
+        do {
+            _ = try LoginShells(configured: shells ?? [:])
+        } catch {
+            throw ConfigurationError.invalid(error.french)
         }
         if let ca, !FileManager.default.isReadableFile(atPath: ca) {
             throw ConfigurationError.invalid("annuaire.ca : \(ca) est introuvable ou illisible")
