@@ -84,6 +84,8 @@ struct DataOptions: ParsableArguments {
         if let host = location.cleartextHost {
             warn("ATTENTION : connexion à PostgreSQL sur \(host) sans TLS exigé (--insecure-database) : le mot de passe et les données peuvent passer en clair sur le réseau.")
         }
+        let spacesRoot = (try? configuration)??.espaces?.racine
+        if let warning = DataFolder.protect(data, reachable: spacesRoot.map { [$0] } ?? []) { warn(warning) }
         let store = try await Store.open(location)
         do {
             let value = try await body(store)
