@@ -175,3 +175,36 @@ struct PlantedToolTests {
                 "the ACLs were set, by the system's setfacl")
     }
 }
+
+@Suite("The executable's umask (077) keeps nobody out of the spaces",
+       .enabled(if: getuid() == 0, "giving folders to the school's uids needs root, as in CI"))
+struct SpacesUnderUmaskTests {
+    @Test("spaces sync by the real executable makes a missing root and its parents 0755, whatever its own umask: a student reaches their space")
+    func rootReachable() async throws {
+        let exe = ChildProcess.basculeExecutable
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the bascule executable first (swift build)")
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let exports = dir.file("exports").path, data = dir.file("data").path
+        #expect(await bascule(["generate", "--students", "30", "--years", "1", "--first-year", "2026", "--seed", "5", "--out", exports]).exitCode == 0)
+        #expect(await bascule(["import", "--data", data, "--date", "2026-09-03"] + generatedFiles(exports, year: 2026)).exitCode == 0)
+        #expect(await bascule(["apply", "--data", data, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
+        chmod(dir.path, 0o755)
+        let root = dir.path + "/srv/bascule/espaces"
+        try "espaces:\n  racine: \(root)\n".write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8)
+        let ended = try ChildProcess.outcome(exe, ["spaces", "sync", "--data", data, "--date", "2026-09-03"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(ended.code == 0, "\(ended.output)")
+        for path in [dir.path + "/srv", dir.path + "/srv/bascule", root] {
+            var st = stat()
+            #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o755, "\(path): \(String(st.st_mode & 0o777, radix: 8))")
+        }
+        let uai = try #require(try FileManager.default.contentsOfDirectory(atPath: exports).first)
+        let accounts = try jsonArray(await bascule(["accounts", "--data", data, "--json"]).output)
+        let student = try #require(accounts.first { $0["kind"] as? String == "student" }?["login"] as? String)
+        let home = "\(root)/\(uai)/perso/\(student)"
+        var st = stat()
+        #expect(stat(home, &st) == 0)
+        let args = ["--reuid=\(st.st_uid)", "--regid=\(st.st_gid)", "--groups=\(st.st_gid)", "--", "/usr/bin/touch", home + "/a-moi.txt"]
+        #expect((try? ChildProcess.run("/usr/bin/setpriv", args)) != nil, "the student reaches their space through the root")
+    }
+}
