@@ -106,10 +106,9 @@ public struct PlanningService: Sendable {
                             deletionWindows: [.student: september, .teacher: september, .staff: september])
     }
 
-    /// Who acts, for the audit log: the system user, unless the caller says otherwise.
-    public static var defaultActor: String {
-        ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "inconnu"
-    }
+    /// Who acts, for the audit log: the system user (``SystemUser``, from the real uid), unless
+    /// the caller says otherwise.
+    public static var defaultActor: String { SystemUser.current() }
 
     /// The day's plan alone, for who only reads it (the verifier's note); `known` spares reading
     /// the exports again when the caller has them.

@@ -219,7 +219,8 @@ public struct SpacesService: Sendable {
         if support.project {
             // Project ids come from the same never-reused numbers as uid and gid: unique on the host.
             let probe = DesiredSpaces(school: school, settings: settings)
-            let keys = probe.folders.filter { $0.kind != .container && $0.kind != .personal }.map { "projet:\($0.key)" }
+            let keys = probe.folders.filter { $0.kind != .container && $0.kind != .personal && !$0.kind.isInsideSpace }
+                .map { "projet:\($0.key)" }
             let numbers = assignNumbers
                 ? try await store.assignPosixNumbers(uai: uai, keys: keys, first: firstPosixNumber)
                 : try await store.posixNumbers(uai: uai)
@@ -350,7 +351,8 @@ public struct SpacesService: Sendable {
         let folder = files.absolute(path)
         try FileTree.checkNoSymlink(root: settings.root, relative: path)
         let current = try Archiver.inventory(folder, hashing: false)
-        guard !current.isEmpty else { return nil }
+        // Folders without a file or a link in them (a class's empty `Travaux_eleves`) keep nothing.
+        guard current.contains(where: { $0.type != .directory }) else { return nil }
         for row in try await store.archives(uai: uai).reversed() where row.spaceKey == key && row.spacePath == folder {
             guard FileManager.default.fileExists(atPath: row.archivePath),
                   let data = FileManager.default.contents(atPath: row.manifestPath),
@@ -401,7 +403,8 @@ public struct SpacesService: Sendable {
         let groupNames = Dictionary(c.school.groups.map { ($0.gidNumber, $0.group.name) }, uniquingKeysWith: { a, _ in a })
         let logins = Dictionary(c.school.accounts.map { ($0.uidNumber, $0.account.login) }, uniquingKeysWith: { a, _ in a })
         var rows: [SpaceUsageRow] = []
-        for f in c.desired.folders where f.kind != .container {
+        // A student's folder is part of its space: measured with it, not listed on its own.
+        for f in c.desired.folders where f.kind != .container && !f.kind.isInsideSpace {
             let ours = recorded[f.key]?.path == f.path
             let exists = observed.folders[f.path]?.type == .directory
             let usage = exists && ours ? try? files.measure(f.path) : nil
@@ -413,7 +416,7 @@ public struct SpacesService: Sendable {
                 used: usage?.allocated, apparentSize: usage?.apparent, files: usage?.files,
                 overQuota: (usage?.allocated ?? 0) > (f.quota ?? .max), quotaEnforced: enforced, state: state))
         }
-        for op in plan.operations where op.kind == .archiveRemove {
+        for op in plan.operations where op.kind == .archiveRemove && !op.spaceKind.isInsideSpace {
             let usage = try? files.measure(op.path)
             rows.append(SpaceUsageRow(
                 key: op.key, kind: op.spaceKind, name: String(op.path.split(separator: "/").last ?? ""), path: files.absolute(op.path),
@@ -507,12 +510,16 @@ public struct SpacesService: Sendable {
             }
             guard doneOn == nil else { continue }
             var failed = false
+            // The students' folders Bascule keeps in a space (`Travaux_eleves/<login>`): emptied
+            // with it, then made again at once, so that the space keeps its shape and its rights.
+            var structure: [DesiredFolder]?
             for r in records where Self.departmentCleaned.contains(SpaceConvergence.spaceKind(ofKey: r.key)) {
                 guard FileTree.stat(files.absolute(r.path))?.type == .directory else { continue }
                 let kind = SpaceConvergence.spaceKind(ofKey: r.key)
+                let inside = records.filter { $0.path.hasPrefix(r.path + "/") }.count
                 do {
                     let usage = try files.measure(r.path)
-                    guard usage.files + usage.directories + usage.symlinks > 0 else { continue }
+                    guard usage.files + usage.symlinks > 0 || usage.directories > inside else { continue }
                     if dryRun {
                         report.emptied.append(.init(space: r.key, path: files.absolute(r.path), files: usage.files, bytes: usage.allocated, archive: nil))
                         continue
@@ -521,6 +528,13 @@ public struct SpacesService: Sendable {
                                         "\(e.labelEnglish) (\(e.id), \(calendar.year)): archived then emptied")
                     let a = try await archive(uai: uai, key: r.key, kind: kind, path: r.path, reason: reason, date: date, now: now(), actor: actor)
                     try files.empty(r.path)
+                    if inside > 0 {
+                        if structure == nil { structure = try await context(uai: uai, assignNumbers: false).desired.folders }
+                        let kept = Set(records.map(\.key))
+                        for f in structure! where f.kind.isInsideSpace && f.path.hasPrefix(r.path + "/") && kept.contains(f.key) {
+                            try files.create(f)
+                        }
+                    }
                     report.emptied.append(.init(space: r.key, path: files.absolute(r.path), files: usage.files, bytes: usage.allocated,
                                                 archive: a?.archive))
                     audit.append(entry("archive-empty", r.path, reason.french + (a.map { " ; archive \($0.archive)" } ?? ""),

@@ -22,6 +22,7 @@ struct AccountsRenameCommand: AsyncParsableCommand {
             personne pendant --burnt-login-years ans), le tout en une transaction et consigné dans l'audit.
             --decline note que la personne garde son identifiant : le plan ne le propose plus tant que son nom
             ne change pas de nouveau. Sans proposition pour cet identifiant, refuse (code 4).
+            Décision de la direction (fonction DIR dans STS-Web) ou du RUPN, nommés par --by (sinon, code 4).
             """)
 
     @OptionGroup var options: DataOptions
@@ -38,6 +39,9 @@ struct AccountsRenameCommand: AsyncParsableCommand {
     @Flag(help: "Refuse : la personne garde son identifiant.")
     var decline = false
 
+    @Option(help: "Identifiant de la personne qui décide (direction ou RUPN).")
+    var by: String
+
     @Option(help: "Date (AAAA-MM-JJ) du plan et du renommage, par défaut aujourd'hui.")
     var date: DateOption?
 
@@ -53,14 +57,14 @@ struct AccountsRenameCommand: AsyncParsableCommand {
             try await options.withStore { store in
                 let service = RenameService(planning: PlanningService(store: store, policy: try policy.policy(options), gate: options.calendarGate))
                 if accept {
-                    let done = try await service.accept(uai: uai, login: login, date: day)
+                    let done = try await service.accept(uai: uai, login: login, date: day, by: by)
                     let ent = done.newEntLogin.map { " ; identifiant ENT : \(done.oldEntLogin) → \($0)" } ?? " ; identifiant ENT inchangé (\(done.oldEntLogin))"
                     say("Compte renommé dans \(uai) : \(done.oldLogin) → \(done.newLogin)\(ent).")
                     say("Groupes suivis (\(done.groups.count)) : \(done.groups.isEmpty ? "aucun" : done.groups.joined(separator: ", ")).")
                     say("L'ancien identifiant \(done.oldLogin) est brûlé le \(day) : il n'est redonné à personne pendant \(policy.burntLoginYears) an(s).")
                     say("Le mot de passe ne change pas ; prévenez la personne de son nouvel identifiant.")
                 } else {
-                    let done = try await service.decline(uai: uai, login: login, date: day)
+                    let done = try await service.decline(uai: uai, login: login, date: day, by: by)
                     say("\(done.oldLogin) garde son identifiant dans \(uai) (proposé : \(done.newLogin)) : le plan ne le proposera plus tant que le nom « \(done.proposal.name?.full ?? "") » ne change pas.")
                 }
             }

@@ -153,12 +153,16 @@ struct DeparturesCommand: AsyncParsableCommand {
 
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "approve",
-            abstract: "Valide le départ de ces personnels : leurs comptes seront supprimés dans la période prévue.")
+            abstract: "Valide le départ de ces personnels : leurs comptes seront supprimés dans la période prévue.",
+            discussion: "Décision de la direction (fonction DIR dans STS-Web) ou du RUPN, nommés par --by ; consignée dans l'audit.")
 
         @OptionGroup var options: DataOptions
 
         @Option(help: "Établissement (UAI).")
         var school: UAI
+
+        @Option(help: "Identifiant de la personne qui valide (direction ou RUPN).")
+        var by: String
 
         @Argument(help: "Identifiants (logins) des comptes dont le départ est validé.")
         var logins: [String]
@@ -168,19 +172,14 @@ struct DeparturesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try await options.withStore { store in
-                    let accounts = try await store.directoryState(uai: school).accounts
-                    var ids: [String: String] = [:]
-                    for login in logins {
-                        guard let a = accounts.first(where: { $0.login == login && $0.status != .deleted }), a.kind != .student,
-                              a.status == .leaving || a.status == .disabled else {
-                            warn("\(login) : aucun personnel parti avec cet identifiant dans \(school).")
-                            throw ExitCode(2)
-                        }
-                        ids[a.personID] = a.login
+                do {
+                    let approved = try await options.withStore { store in
+                        try await DepartureApprovalService(store: store).approve(uai: school, logins: logins, by: by, on: try date.orToday())
                     }
-                    try await store.approveDepartures(ids, uai: school, on: try date.orToday(), by: PlanningService.defaultActor)
-                    say("\(ids.count) départ(s) validé(s).")
+                    say("\(approved.count) départ(s) validé(s).")
+                } catch DepartureApprovalService.Refusal.notDeparted(let login, let uai) {
+                    warn("\(login) : aucun personnel parti avec cet identifiant dans \(uai).")
+                    throw ExitCode(2)
                 }
             }
         }

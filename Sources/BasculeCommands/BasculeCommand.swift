@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `bascule`: the year rollover of a collège's accounts, from the SIECLE and STS-Web exports.
 public struct BasculeCommand: AsyncParsableCommand {
@@ -11,7 +12,9 @@ public struct BasculeCommand: AsyncParsableCommand {
 
     /// The executable's entry point. ArgumentParser's own `main()` picks its synchronous form on
     /// Linux for a root command declared in a library, so the async dispatch is written out here.
+    /// Before anything, the process protects what it writes (``ProcessSafety``).
     public static func execute(_ arguments: [String]? = nil) async {
+        ProcessSafety.start()
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -53,7 +53,7 @@ struct CalendarShowCommand: AsyncParsableCommand {
         }
         let status = loaded.calendar.status(on: day)
         var liftings: [AccessLifting] = []
-        if let school, options.database != nil || FileManager.default.fileExists(atPath: options.location.description) {
+        if let school, options.database != nil || FileManager.default.fileExists(atPath: options.embeddedStorePath) {
             try await reportingErrors {
                 liftings = loaded.calendar.applicable(try await options.withStore { try await $0.accessLiftings(uai: school) })
             }
@@ -63,7 +63,7 @@ struct CalendarShowCommand: AsyncParsableCommand {
         var deletions: [DeletionForecast]?
         try await reportingErrors {
             policy = try options.policy
-            if let school, options.database != nil || FileManager.default.fileExists(atPath: options.location.description) {
+            if let school, options.database != nil || FileManager.default.fileExists(atPath: options.embeddedStorePath) {
                 deletions = try await options.withStore { store in
                     try await PlanningService(store: store, policy: policy, gate: options.calendarGate).roster(uai: school) == nil ? nil
                         : try await PlanningService(store: store, policy: policy, gate: options.calendarGate).unhashedPlan(uai: school, date: day).deletions

@@ -14,6 +14,9 @@ import Yams
 ///       compte: cn=bascule,dc=ac-exemple,dc=fr
 ///       starttls: true                         # chiffre une connexion ldap:// avant tout envoi
 ///       ca: /etc/bascule/ca.pem                # l'autorité qui a signé le certificat du serveur
+///       # tls: non-sécurisé                    # accepte ldap:// sans StartTLS vers un autre hôte (déconseillé)
+///       shells:                                # loginShell par rôle (/usr/sbin/nologin par défaut)
+///         enseignant: /bin/bash
 ///       derive: corriger                       # ou signaler : que faire d'une modification à la main
 ///       racine_espaces: /srv/bascule/espaces   # pour homeDirectory (par défaut espaces.racine)
 ///       premier_numero: 100000                 # premier uidNumber/gidNumber donné par Bascule
@@ -42,6 +45,16 @@ struct Configuration: Decodable {
         var derive: String?
         var racine_espaces: String?
         var premier_numero: Int?
+        /// Only `non-sécurisé`: `ldap://` to another machine without StartTLS is then accepted,
+        /// and every run says so.
+        var tls: String?
+        /// `loginShell` by role: `eleve`, `enseignant`, `administratif`.
+        var shells: [String: String]?
+
+        /// The words that turn the insecure setting on.
+        static let insecureWords = ["non-sécurisé", "non-securise", "insecure"]
+
+        var allowsCleartext: Bool { tls.map { Self.insecureWords.contains($0.lowercased()) } ?? false }
     }
 
     /// File spaces: opt-in, since making folders owned by other users needs root.
@@ -122,6 +135,7 @@ struct Configuration: Decodable {
         } catch {
             throw ConfigurationError.unreadable(path: path, reason: "\(error)")
         }
+        if let a = configuration.annuaire { try a.check() }
         // The directory's homeDirectory and the real folder must be the same path.
         if let home = configuration.annuaire?.racine_espaces, let root = configuration.espaces?.racine,
            SpaceTree.trimmed(home) != SpaceTree.trimmed(root) {
@@ -138,7 +152,9 @@ struct Configuration: Decodable {
 
     var layout: DirectoryLayout? {
         guard let a = annuaire else { return nil }
-        return DirectoryLayout(base: a.base, homeRoot: homeRoot, firstPosixNumber: firstPosixNumber)
+        // Checked when the file was read.
+        let shells = (try? LoginShells(configured: a.shells ?? [:])) ?? .default
+        return DirectoryLayout(base: a.base, homeRoot: homeRoot, firstPosixNumber: firstPosixNumber, loginShells: shells)
     }
 
     /// The spaces' settings, nil without an `espaces` section.
@@ -176,7 +192,11 @@ struct Configuration: Decodable {
         guard let password = CommandEnvironment.current.variable(Self.passwordVariable), !password.isEmpty else {
             throw ConfigurationError.missingSecret(Self.passwordVariable)
         }
-        let tls = LDAPTLSOptions(startTLS: a.starttls ?? false, caFile: a.ca)
+        let tls = LDAPTLSOptions(startTLS: a.starttls ?? false, caFile: a.ca, allowCleartext: a.allowsCleartext)
+        if case let .cleartextAllowed(host) = LDAPTransport.verdict(url: a.url, startTLS: tls.startTLS, caFile: tls.caFile,
+                                                                    allowCleartext: tls.allowCleartext) {
+            warn("ATTENTION : annuaire \(host) sans TLS (tls: non-sécurisé dans bascule.yml) : le mot de passe du compte de Bascule et les empreintes des mots de passe passent en clair sur le réseau.")
+        }
         let url = a.url
         let connection = try LDAPConnection(url: url, tls: tls)
         try connection.bind(dn: a.compte, password: password)
@@ -200,4 +220,25 @@ enum ConfigurationError: Error, CustomStringConvertible {
     }
 
     var description: String { french }
+}
+
+extension Configuration.Directory {
+    /// What can be checked without connecting: the shells, the TLS setting, and that the
+    /// connection will not send secrets in clear (``LDAPTransport``).
+    func check() throws {
+        if let tls, !Self.insecureWords.contains(tls.lowercased()) {
+            throw ConfigurationError.invalid("annuaire.tls : « \(tls) » (seule valeur admise : non-sécurisé, qui accepte une connexion sans TLS vers un autre hôte ; sans cette clé, TLS est exigé)")
+        }
+        do {
+            _ = try LoginShells(configured: shells ?? [:])
+        } catch {
+            throw ConfigurationError.invalid(error.french)
+        }
+        if let ca, !FileManager.default.isReadableFile(atPath: ca) {
+            throw ConfigurationError.invalid("annuaire.ca : \(ca) est introuvable ou illisible")
+        }
+        if case let .refused(why) = LDAPTransport.verdict(url: url, startTLS: starttls ?? false, caFile: ca, allowCleartext: allowsCleartext) {
+            throw ConfigurationError.invalid("annuaire.url : \(why)")
+        }
+    }
 }

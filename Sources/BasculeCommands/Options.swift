@@ -12,11 +12,20 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "Dossier des données de Bascule (base SQLite embarquée, fiches, archives).")
     var data: String = "./bascule-data"
 
-    @Option(name: .long, help: "Base PostgreSQL (postgres://utilisateur:motdepasse@hôte/base) au lieu de la base SQLite embarquée.")
+    @Option(name: .long, help: "Base PostgreSQL (postgres://utilisateur@hôte/base) au lieu de la base SQLite embarquée ; le mot de passe vient de \(Self.databasePasswordVariable) ou de --database-password-file, jamais de l'URL.")
     var database: String?
+
+    @Option(help: "Fichier (lisible par son propriétaire seul) dont la première ligne est le mot de passe de la base PostgreSQL.")
+    var databasePasswordFile: String?
+
+    @Flag(help: "Accepte une connexion sans TLS vers un serveur PostgreSQL qui n'est pas sur cette machine (déconseillé : mot de passe et données en clair sur le réseau ; averti à chaque exécution).")
+    var insecureDatabase = false
 
     @Option(name: .long, help: "Fichier de configuration (annuaire réel), par défaut <données>/bascule.yml.")
     var config: String?
+
+    /// Where the database password comes from when `--database-password-file` is not given.
+    static let databasePasswordVariable = "BASCULE_DATABASE_PASSWORD"
 
     var configuration: Configuration? {
         get throws { try Configuration.load(config ?? (data as NSString).appendingPathComponent("bascule.yml")) }
@@ -27,9 +36,42 @@ struct DataOptions: ParsableArguments {
         get throws { try (configuration ?? Configuration()).policy() }
     }
 
+    /// The embedded store's file, whether or not it exists.
+    var embeddedStorePath: String { StoreLocation.embedded(dataDirectory: data).description }
+
+    /// The store to open. A PostgreSQL URL must not hold the password: a command line is shown to
+    /// every local user (`ps`, `/proc/<pid>/cmdline`) and kept in shell histories and cron tabs.
     var location: StoreLocation {
-        if let database { return StoreLocation.parse(database) }
-        return .embedded(dataDirectory: data)
+        get throws {
+            guard let database else { return .embedded(dataDirectory: data) }
+            guard StoreLocation.isPostgres(database) else { return .sqlite(path: database) }
+            if StoreLocation.urlHoldsPassword(database) {
+                throw ConfigurationError.invalid("--database : l'URL contient un mot de passe, que la ligne de commande montre à tout utilisateur de la machine (ps). Retirez-le de l'URL et donnez-le par la variable d'environnement \(Self.databasePasswordVariable) ou par --database-password-file FICHIER ; changez-le aussi, il a pu être vu.")
+            }
+            return .postgres(url: database, password: try databasePassword(), allowCleartext: insecureDatabase)
+        }
+    }
+
+    /// The password from `--database-password-file` (its first line), else from the environment.
+    func databasePassword() throws -> String? {
+        if let file = databasePasswordFile {
+            var st = stat()
+            guard stat(file, &st) == 0 else {
+                throw ConfigurationError.invalid("--database-password-file : \(file) est introuvable ou illisible")
+            }
+            // As libpq does for .pgpass: a secret others can read is no secret.
+            guard st.st_mode & 0o077 == 0 else {
+                throw ConfigurationError.invalid("--database-password-file : \(file) est lisible par d'autres que son propriétaire (mode \(String(st.st_mode & 0o777, radix: 8))) ; chmod 600 \(file)")
+            }
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8),
+                  let line = text.split(separator: "\n", omittingEmptySubsequences: false).first.map({ String($0).replacingOccurrences(of: "\r", with: "") }),
+                  !line.isEmpty else {
+                throw ConfigurationError.invalid("--database-password-file : \(file) ne contient pas de mot de passe (première ligne vide ou illisible)")
+            }
+            return line
+        }
+        if let value = CommandEnvironment.current.variable(Self.databasePasswordVariable), !value.isEmpty { return value }
+        return nil
     }
 
     /// The school calendar's verdict for a day: `<data>/calendriers/` overrides, else the bundled one.
@@ -43,6 +85,12 @@ struct DataOptions: ParsableArguments {
 
     /// Opens the store, runs `body`, and closes the store whatever happens.
     func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+        let location = try location
+        if let host = location.cleartextHost {
+            warn("ATTENTION : connexion à PostgreSQL sur \(host) sans TLS exigé (--insecure-database) : le mot de passe et les données peuvent passer en clair sur le réseau.")
+        }
+        let spacesRoot = (try? configuration)??.espaces?.racine
+        if let warning = DataFolder.protect(data, reachable: spacesRoot.map { [$0] } ?? []) { warn(warning) }
         let store = try await Store.open(location)
         do {
             let value = try await body(store)
@@ -106,6 +154,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(2)
     } catch let e as StoreError {
         warn(e.french)
+        if case .insecureTransport = e { throw ExitCode(2) }
         throw ExitCode(3)
     } catch let e as CalendarFileError {
         warn(e.french)

@@ -92,8 +92,15 @@ public struct ExportReader: Sendable {
             .sorted { $0.path < $1.path }
         guard let entry = entries.first else { throw .noXMLInArchive(file: displayName) }
         let inner = "\(displayName)!\(entry.path)"
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        // Names and birth dates: extracted where only this user can look (0700), never left behind.
+        let scratch: ScratchDirectory
+        do {
+            scratch = try ScratchDirectory.make()
+        } catch {
+            throw .unreadable(file: inner, reason: "dossier temporaire privé impossible à créer : \(error)")
+        }
+        defer { scratch.remove() }
+        let dir = scratch.url
         let target = dir.appendingPathComponent("export.xml")
         let archiveBytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0
         let limit = min(maxExtractedBytes, maxExpansion * max(archiveBytes, 1))

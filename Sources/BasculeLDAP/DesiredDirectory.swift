@@ -125,7 +125,7 @@ extension SchoolDirectory {
                 "uidNumber": [String(p.uidNumber)],
                 "gidNumber": [String(p.gidNumber)],
                 "homeDirectory": [layout.home(login: a.login, uai: uai)],
-                "loginShell": ["/bin/bash"],
+                "loginShell": [layout.loginShells.shell(for: a.kind)],
                 // shadowExpire 1 (2 January 1970) closes the account to PAM and Samba; ppolicy's lock
                 // closes it to LDAP binds.
                 "shadowExpire": disabled ? ["1"] : [],

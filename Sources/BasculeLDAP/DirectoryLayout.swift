@@ -16,11 +16,15 @@ public struct DirectoryLayout: Sendable, Hashable {
     public var homeRoot: String
     /// The first uidNumber and gidNumber Bascule hands out (below are the system's).
     public var firstPosixNumber: Int
+    /// Each role's `loginShell`.
+    public var loginShells: LoginShells
 
-    public init(base: String, homeRoot: String = "/srv/bascule/espaces", firstPosixNumber: Int = 100_000) {
+    public init(base: String, homeRoot: String = "/srv/bascule/espaces", firstPosixNumber: Int = 100_000,
+                loginShells: LoginShells = .default) {
         self.base = base
         self.homeRoot = homeRoot
         self.firstPosixNumber = firstPosixNumber
+        self.loginShells = loginShells
     }
 
     public func school(_ uai: UAI) -> String { "\(LDAPEscape.rdn("ou", uai.code)),\(base)" }

@@ -7,10 +7,14 @@ public struct LDAPTLSOptions: Sendable, Hashable {
     public var startTLS: Bool
     /// The CA that signed the server's certificate (PEM). Nil trusts the system's CAs.
     public var caFile: String?
+    /// Lets an `ldap://` connection to another machine go without StartTLS (``LDAPTransport``):
+    /// the documented insecure setting, off by default.
+    public var allowCleartext: Bool
 
-    public init(startTLS: Bool = false, caFile: String? = nil) {
+    public init(startTLS: Bool = false, caFile: String? = nil, allowCleartext: Bool = false) {
         self.startTLS = startTLS
         self.caFile = caFile
+        self.allowCleartext = allowCleartext
     }
 }
 
@@ -62,6 +66,11 @@ public final class LDAPConnection: @unchecked Sendable {
     /// then the server must present a certificate the CA vouches for.
     public init(url: String, tls: LDAPTLSOptions = .init(), timeoutSeconds: Int = 10) throws {
         self.url = url
+        // Before anything is sent: never a password in clear to another machine unless allowed.
+        if case let .refused(why) = LDAPTransport.verdict(url: url, startTLS: tls.startTLS, caFile: tls.caFile,
+                                                           allowCleartext: tls.allowCleartext) {
+            throw LDAPError.tls(url: url, message: why)
+        }
         var handle: OpaquePointer?
         let rc = ldap_initialize(&handle, url)
         guard rc == LDAP_SUCCESS, let handle else {

@@ -226,11 +226,17 @@ public enum Archiver {
 
     /// Missing folders of `path`, made with `mode` (owner-only by default: an archive holds
     /// students' files).
+    /// Makes the folders of `path` that are missing, each with exactly `mode`: the umask (077 in
+    /// the CLI) must not close a spaces' root that everyone of the school goes through.
     static func makeDirectories(_ path: String, mode: mode_t = 0o700) throws {
         var current = ""
         for part in path.split(separator: "/") {
             current += "/" + part
-            if mkdir(current, mode) != 0 && errno != EEXIST { throw SpacesError.system(path: current, call: "mkdir", errno: errno) }
+            if mkdir(current, mode) == 0 {
+                if chmod(current, mode) != 0 { throw SpacesError.system(path: current, call: "chmod", errno: errno) }
+            } else if errno != EEXIST {
+                throw SpacesError.system(path: current, call: "mkdir", errno: errno)
+            }
         }
     }
 

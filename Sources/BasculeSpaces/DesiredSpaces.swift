@@ -35,10 +35,12 @@ public struct SpaceFinding: Hashable, Sendable, Codable {
 /// The folders a school must have, from the school as the directory holds it. Pure.
 ///
 /// Rights (docs/espaces.md has the table): a personal space is its owner's alone; a class's or a
-/// group's space is its students' and its teaching team's; a subject's, its teachers'; the staff
-/// room, teachers' and administrative staff's; Mediaprof, teachers' (students read); Commun,
-/// everyone's. `other` never has any access, and the default ACL repeats the access ACL so that
-/// new files get the same rights.
+/// group's space is its teaching team's, its students read it and each writes in their own folder
+/// of `Travaux_eleves`, which the team manages too; a subject's, its teachers'; the staff room,
+/// teachers' and administrative staff's; Mediaprof, teachers' (students read); Commun, the
+/// staff's, read by students, each of whom has a folder there that every student reads. `other`
+/// never has any access, and the default ACL repeats the access ACL so that new files get the
+/// same rights.
 public struct DesiredSpaces: Sendable {
     public var folders: [DesiredFolder]
     public var findings: [SpaceFinding]
@@ -99,16 +101,55 @@ public struct DesiredSpaces: Sendable {
         }
 
         // Shared spaces: owned by root, the owning group is the space's main group (setgid, so
-        // that new files keep it), the others named; `other` nothing.
+        // that new files keep it) with `ownerRights`, the others named; `other` nothing.
         func shared(key: String, kind: SpaceKind, path: String, name: String, quota: Int64,
-                    owner: (String, Int), others: [(String?, Int?, Permissions)]) {
+                    owner: (String, Int), ownerRights: Permissions = .all, others: [(String?, Int?, Permissions)]) {
             let more = named(others)
             folders.append(DesiredFolder(
                 key: key, kind: kind, path: path, name: name, uid: 0, gid: owner.1, specialBits: 0o2000,
-                acl: .make(owner: .all, group: .all, groups: more.map { ($0.id, $0.rights) }, inherited: true),
+                acl: .make(owner: .all, group: ownerRights, groups: more.map { ($0.id, $0.rights) }, inherited: true),
                 quota: quota, quotaSubject: projectIDs[key].map { .project($0) },
-                access: [SpaceAccess(kind: "group", name: owner.0, id: owner.1, rights: .all)]
+                access: [SpaceAccess(kind: "group", name: owner.0, id: owner.1, rights: ownerRights)]
                     + more.map { SpaceAccess(kind: "group", name: $0.name, id: $0.id, rights: $0.rights) }))
+        }
+        let accountByLogin = Dictionary(school.accounts.filter { $0.account.status != .deleted }.map { ($0.account.login, $0) },
+                                        uniquingKeysWith: { a, _ in a })
+        // Where students hand in work (class, group and Commun spaces): the space itself is the
+        // teachers' (students read it), `Travaux_eleves` holds one folder per student, root's, where
+        // that student and the space's teachers write and the others (`classmates`) have
+        // `classmates` rights. So no student deletes or changes a teacher's document or another
+        // student's work, and the teachers manage both.
+        func studentArea(space: String, path: String, owner: (String, Int), classmates: Permissions,
+                         writers: [(String?, Int?, Permissions)], members: [String]) {
+            let teachers = named(writers)
+            folders.append(DesiredFolder(
+                key: "\(SpaceKind.studentsFolder.rawValue):\(space)", kind: .studentsFolder, path: "\(path)/\(SpaceTree.studentsWork)",
+                name: String(path.split(separator: "/").last ?? ""), uid: 0, gid: owner.1, specialBits: 0o2000,
+                acl: .make(owner: .all, group: .read, groups: teachers.map { ($0.id, $0.rights) }, inherited: true),
+                access: [SpaceAccess(kind: "group", name: owner.0, id: owner.1, rights: .read)]
+                    + teachers.map { SpaceAccess(kind: "group", name: $0.name, id: $0.id, rights: $0.rights) }))
+            for login in Set(members).sorted() {
+                guard let p = accountByLogin[login], p.account.kind == .student else { continue }
+                let folder = "\(path)/\(SpaceTree.studentsWork)/\(login)"
+                guard Self.usable(login) else {
+                    findings.append(.init(kind: .unusableName, path: folder, reason: Reason(
+                        "l'identifiant « \(login) » ne peut pas nommer un dossier", "login \(login) cannot name a folder")))
+                    continue
+                }
+                guard p.uidNumber > 0 else {
+                    findings.append(.init(kind: .missingNumber, path: folder, reason: Reason(
+                        "\(login) n'a pas encore d'uidNumber (lancez une synchronisation)", "\(login) has no uidNumber yet")))
+                    continue
+                }
+                folders.append(DesiredFolder(
+                    key: "\(SpaceKind.studentWork.rawValue):\(space):\(p.account.personID)", kind: .studentWork, path: folder,
+                    name: login, uid: 0, gid: owner.1, specialBits: 0o2000,
+                    acl: .make(owner: .all, group: classmates, users: [(p.uidNumber, .all)],
+                               groups: teachers.map { ($0.id, $0.rights) }, inherited: true),
+                    access: [SpaceAccess(kind: "user", name: login, id: p.uidNumber, rights: .all),
+                             SpaceAccess(kind: "group", name: owner.0, id: owner.1, rights: classmates)]
+                        + teachers.map { SpaceAccess(kind: "group", name: $0.name, id: $0.id, rights: $0.rights) }))
+            }
         }
         func missing(_ path: String, _ group: String) {
             findings.append(.init(kind: .missingNumber, path: path, reason: Reason(
@@ -144,10 +185,18 @@ public struct DesiredSpaces: Sendable {
                 continue
             }
             guard let own = gid(g.name) else { missing(path, g.name); continue }
-            // A class's or a group's teaching team: `equipe-<division>`, `equipe-<groupe>`.
-            let team = kind == .subject ? nil : policy.classTeamName(g.name)
-            shared(key: "\(kind.rawValue):\(g.name)", kind: kind, path: path, name: folderName, quota: quota,
-                   owner: (g.name, own), others: team.map { [($0, gid($0), .all)] } ?? [])
+            let key = "\(kind.rawValue):\(g.name)"
+            if kind == .subject {
+                shared(key: key, kind: kind, path: path, name: folderName, quota: quota, owner: (g.name, own), others: [])
+                continue
+            }
+            // A class's or a group's teaching team: `equipe-<division>`, `equipe-<groupe>`. The
+            // space is the team's; its students read it and write in their own folder.
+            let team = policy.classTeamName(g.name)
+            shared(key: key, kind: kind, path: path, name: folderName, quota: quota, owner: (g.name, own), ownerRights: .read,
+                   others: [(team, gid(team), .all)])
+            studentArea(space: key, path: path, owner: (g.name, own), classmates: .none, writers: [(team, gid(team), .all)],
+                        members: Array(g.members))
         }
         if let teachers, let tn = settings.roleGroups[.teacher] {
             shared(key: SpaceKind.staffRoom.rawValue, kind: .staffRoom, path: "\(uai)/\(SpaceTree.staffRoom)",
@@ -160,9 +209,16 @@ public struct DesiredSpaces: Sendable {
             missing("\(uai)/\(SpaceTree.staffRoom)", settings.roleGroups[.teacher] ?? "profs")
         }
         if let students, let sn = settings.roleGroups[.student] {
+            // Everyone's, the staff's documents read by all students; each student's folder is
+            // read by all students, written by its owner and the staff.
+            let writers: [(String?, Int?, Permissions)] = [(settings.roleGroups[.teacher], teachers, .all),
+                                                           (settings.roleGroups[.staff], staff, .all)]
             shared(key: SpaceKind.common.rawValue, kind: .common, path: "\(uai)/\(SpaceTree.common)",
-                   name: SpaceTree.common, quota: settings.quotas.common, owner: (sn, students),
-                   others: [(settings.roleGroups[.teacher], teachers, .all), (settings.roleGroups[.staff], staff, .all)])
+                   name: SpaceTree.common, quota: settings.quotas.common, owner: (sn, students), ownerRights: .read, others: writers)
+            let everyone = school.groups.first { $0.group.name == sn }.map { Array($0.group.members) }
+                ?? school.accounts.filter { $0.account.kind == .student && $0.account.status != .deleted }.map(\.account.login)
+            studentArea(space: SpaceKind.common.rawValue, path: "\(uai)/\(SpaceTree.common)", owner: (sn, students),
+                        classmates: .read, writers: writers, members: everyone)
         } else {
             missing("\(uai)/\(SpaceTree.common)", settings.roleGroups[.student] ?? "eleves")
         }

@@ -191,6 +191,13 @@ public enum SpaceConvergence {
             if isBlocked(r.path) { continue }
             let kind = spaceKind(ofKey: r.key)
             let path = type(r.path) == .directory || r.movingFrom == nil || type(r.movingFrom!) != .directory ? r.path : r.movingFrom!
+            if freed.contains(where: { path.hasPrefix($0 + "/") }) {
+                // Inside a space archived and removed just before (records sort parents first).
+                removals.append(.init(kind: .forget, key: r.key, spaceKind: kind, path: r.path, reason: Reason(
+                    "archivé et supprimé avec l'espace qui le contient : Bascule l'oublie",
+                    "archived and removed with the space holding it: Bascule forgets it")))
+                continue
+            }
             switch type(path) {
             case .directory?:
                 removals.append(.init(kind: .archiveRemove, key: r.key, spaceKind: kind, path: path,
@@ -204,9 +211,12 @@ public enum SpaceConvergence {
             }
         }
 
-        // Wanted spaces.
+        // Wanted spaces. A folder inside a space that is not there as Bascule's (a conflict, a
+        // link, a move that cannot be done) waits with it: nothing is made in someone else's folder.
+        var unavailable: [String] = []
         for f in desired.folders where f.kind != .container {
-            if isBlocked(f.path) { continue }
+            if isBlocked(f.path) || unavailable.contains(where: { f.path.hasPrefix($0 + "/") }) { continue }
+            func skip() { unavailable.append(f.path) }
             let record = recordByKey[f.key]
             let here = type(f.path)
             if let record, record.path != f.path {
@@ -220,11 +230,13 @@ public enum SpaceConvergence {
                     findings.append(.init(kind: .conflict, path: f.path, reason: Reason(
                         "l'espace devrait passer de \(record.path) à \(f.path), mais \(f.path) existe déjà : les deux dossiers sont laissés tels quels",
                         "the space should move from \(record.path) to \(f.path), which already exists: both left as they are")))
+                    skip()
                     continue
                 case (nil, _):
                     break // the old folder is gone: the space is made where it must be
                 case let (t?, _):
                     findings.append(blocking(record.path, t))
+                    skip()
                     continue
                 }
             } else if let record, let from = record.movingFrom {
@@ -251,9 +263,11 @@ public enum SpaceConvergence {
                 findings.append(.init(kind: .conflict, path: f.path, reason: Reason(
                     "un dossier que Bascule n'a pas créé occupe la place de \(describe(f)) : laissé tel quel, l'espace n'est pas créé",
                     "a folder Bascule did not create stands where the \(f.kind.rawValue) space \(f.name) must be: left alone, space not created")))
+                skip()
                 continue
             case let t?:
                 findings.append(blocking(f.path, t))
+                skip()
                 continue
             }
             if let subject = f.quotaSubject, let quota = f.quota, quotas.enforceable(subject), quotas.limit(subject) != quota {
@@ -322,7 +336,15 @@ public enum SpaceConvergence {
         case .mediaprof: "Mediaprof"
         case .common: "l'espace commun"
         case .container: "le dossier \(f.path)"
+        case .studentsFolder: "le dossier des travaux d'élèves de \(f.name)"
+        case .studentWork: "le dossier de travaux de \(f.name) dans \(holder(f.path))"
         }
+    }
+
+    /// The class, group or Commun whose `Travaux_eleves` holds `path`.
+    static func holder(_ path: String) -> String {
+        let parts = path.split(separator: "/")
+        return parts.count >= 3 ? String(parts[parts.count - 3]) : path
     }
 
     static func createReason(_ f: DesiredFolder, accounts: [String: Account]) -> Reason {
@@ -337,8 +359,10 @@ public enum SpaceConvergence {
 
     static func moveReason(_ f: DesiredFolder, from: String) -> Reason {
         let old = from.split(separator: "/").last.map(String.init) ?? from
-        return Reason("identifiant renommé \(old) → \(f.name) : le dossier suit le compte (même uidNumber \(f.uid))",
-                      "login renamed \(old) → \(f.name): the folder follows the account (same uidNumber \(f.uid))")
+        // A student's work folder is root's: the account is its named user.
+        let uid = f.kind == .studentWork ? (f.access.first { $0.kind == "user" }?.id ?? f.uid) : f.uid
+        return Reason("identifiant renommé \(old) → \(f.name) : le dossier suit le compte (même uidNumber \(uid))",
+                      "login renamed \(old) → \(f.name): the folder follows the account (same uidNumber \(uid))")
     }
 
     static func goneReason(key: String, accounts: [String: Account]) -> Reason {
@@ -351,6 +375,24 @@ public enum SpaceConvergence {
             }
             return Reason("compte absent de l'annuaire : espace personnel archivé, archive vérifiée, puis supprimé",
                           "account no longer in the directory: personal space archived, archive checked, then removed")
+        }
+        if kind == .studentWork {
+            // travail-eleve:<space key>:<person id>
+            let parts = name.split(separator: ":").map(String.init)
+            let person = parts.last.flatMap { accounts[$0] }
+            let who = person?.login ?? "l'élève"
+            let whoEnglish = person?.login ?? "the student"
+            let space = parts.count >= 3 ? parts[1] : parts.first ?? ""
+            if let person, person.status == .deleted {
+                return Reason("compte \(person.login) supprimé : son dossier de travaux dans \(space) est archivé, l'archive vérifiée, puis supprimé",
+                              "account \(person.login) deleted: its work folder in \(space) archived, archive checked, then removed")
+            }
+            return Reason("\(who) n'est plus membre de \(space) : son dossier de travaux est archivé, l'archive vérifiée, puis supprimé",
+                          "\(whoEnglish) is no longer a member of \(space): work folder archived, archive checked, then removed")
+        }
+        if kind == .studentsFolder {
+            return Reason("l'espace qui le contient n'est plus voulu : archivé, archive vérifiée, puis supprimé",
+                          "the space holding it is no longer wanted: archived, archive checked, then removed")
         }
         return Reason("le groupe \(name) n'existe plus : espace archivé, archive vérifiée, puis supprimé",
                       "group \(name) no longer exists: space archived, archive checked, then removed")

@@ -13,6 +13,10 @@ public enum SpaceKind: String, Hashable, Sendable, Codable, CaseIterable, Compar
     case staffRoom = "salle-des-profs"
     case mediaprof
     case common = "commun"
+    /// `Travaux_eleves` in a class, group or Commun space: the students' folders are in it.
+    case studentsFolder = "travaux-eleves"
+    /// A student's own folder in `Travaux_eleves`: theirs and the space's teachers'.
+    case studentWork = "travail-eleve"
 
     public var french: String {
         switch self {
@@ -24,8 +28,14 @@ public enum SpaceKind: String, Hashable, Sendable, Codable, CaseIterable, Compar
         case .staffRoom: "salle des professeurs"
         case .mediaprof: "Mediaprof"
         case .common: "espace commun"
+        case .studentsFolder: "dossier des travaux d'élèves"
+        case .studentWork: "dossier de travaux d'un·e élève"
         }
     }
+
+    /// Part of a class, group or Commun space (its `Travaux_eleves`), not a space of its own:
+    /// measured, archived and cleaned with that space.
+    public var isInsideSpace: Bool { self == .studentsFolder || self == .studentWork }
 
     public static func < (a: SpaceKind, b: SpaceKind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

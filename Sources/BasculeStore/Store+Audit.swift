@@ -118,8 +118,10 @@ extension Store {
     // MARK: - Approved departures
 
     /// Records that the school approved these people's departure (`logins`: person id → login,
-    /// the login being what the audit names, as for every other action on an account).
-    public func approveDepartures(_ logins: [String: String], uai: UAI, on date: CivilDate, by actor: String) async throws {
+    /// the login being what the audit names, as for every other action on an account); `note` is
+    /// added to each audit entry (who ran the command).
+    public func approveDepartures(_ logins: [String: String], uai: UAI, on date: CivilDate, by actor: String,
+                                  note: Reason? = nil) async throws {
         try await transaction {
             for id in logins.keys.sorted() {
                 try await self.db.raw("DELETE FROM departure_approvals WHERE person_id = \(bind: id)").run()
@@ -128,7 +130,8 @@ extension Store {
             }
             try await self.appendAudit(logins.sorted { $0.value < $1.value }.map { id, login in
                 AuditEntry(at: Self.timestamp(Date()), day: date, actor: actor, uai: uai, event: "approve-departure", target: login,
-                           french: "départ validé par l'établissement le \(date)", english: "departure approved by the school on \(date)",
+                           french: "départ validé par l'établissement le \(date)" + (note.map { " ; \($0.french)" } ?? ""),
+                           english: "departure approved by the school on \(date)" + (note.map { "; \($0.english)" } ?? ""),
                            planHash: nil)
             })
         }

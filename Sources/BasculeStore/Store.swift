@@ -29,7 +29,13 @@ public actor Store {
         case .sqlite(let path):
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
-                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                // Names, birth dates, INE, password hashes, the audit: the owner's alone. SQLite
+                // gives its -wal and -shm files the database file's mode.
+                if !FileManager.default.fileExists(atPath: dir.path) {
+                    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true,
+                                                            attributes: [.posixPermissions: 0o700])
+                }
+                try Self.ownerOnly(path)
                 let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
                 store = Store(location: location, db: connection.sql(queryLogLevel: nil)) { try await connection.close() }
             } catch {
@@ -39,9 +45,10 @@ public actor Store {
             try await store.execute("PRAGMA journal_mode = WAL", "open")
             try await store.execute("PRAGMA foreign_keys = ON", "open")
             try await store.execute("PRAGMA synchronous = NORMAL", "open")
-        case .postgres(let url):
+        case .postgres(let url, let password, let allowCleartext):
+            let config = try PostgresTransport.configuration(url: url, location: location, password: password,
+                                                             allowCleartext: allowCleartext)
             do {
-                let config = try SQLPostgresConfiguration(url: url)
                 let connection = try await PostgresConnection.connect(
                     configuration: config.coreConfiguration, id: 1, logger: logger)
                 store = Store(location: location, db: connection.sql(queryLogLevel: nil)) { try await connection.close() }
@@ -51,6 +58,22 @@ public actor Store {
         }
         try await store.migrate()
         return store
+    }
+
+    /// Creates the database file 0600 if missing, and takes group and other rights off it and off
+    /// its -wal and -shm files if an older version left them readable. Never through a link.
+    static func ownerOnly(_ path: String) throws {
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { Glibc.close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        if st.st_mode & 0o077 != 0 { fchmod(fd, st.st_mode & 0o700) }
+        for suffix in ["-wal", "-shm", "-journal"] {
+            var side = stat()
+            guard lstat(path + suffix, &side) == 0, (side.st_mode & S_IFMT) == S_IFREG, side.st_mode & 0o077 != 0 else { continue }
+            chmod(path + suffix, side.st_mode & 0o700)
+        }
     }
 
     public func close() async {

@@ -5,8 +5,9 @@ import Foundation
 public struct ChildProcess: Sendable {
     public let pid: pid_t
 
-    /// Starts `tool` with `args`, its output thrown away.
-    public static func start(_ tool: String, _ args: [String]) throws -> ChildProcess {
+    /// Starts `tool` with `args`, its output thrown away; with `environment`, that environment
+    /// instead of the test process's.
+    public static func start(_ tool: String, _ args: [String], environment: [String: String]? = nil) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -16,7 +17,7 @@ public struct ChildProcess: Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = ([tool] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, tool, &actions, nil, argv, environ)
+        let result = spawn(&pid, tool, &actions, argv, environment)
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
         return ChildProcess(pid: pid)
     }
@@ -32,6 +33,23 @@ public struct ChildProcess: Sendable {
     /// `environment`, when given, is the child's whole environment instead of the test process's.
     @discardableResult
     public static func run(_ tool: String, _ args: [String], environment: [String: String]? = nil) throws -> String {
+        let ended = try outcome(tool, args, environment: environment)
+        guard ended.code == 0 else {
+            throw Failure(message: "\(tool) \(args.joined(separator: " ")) → \(ended.code.map { "code \($0)" } ?? "signal \(ended.signal ?? 0)"): \(ended.output)")
+        }
+        return ended.output
+    }
+
+    /// How a run ended: its exit code (nil when a signal ended it, then `signal`) and what it
+    /// printed, standard output and errors together.
+    public struct Ended: Sendable {
+        public var code: Int32?
+        public var signal: Int32?
+        public var output: String
+    }
+
+    /// Runs a tool to its end, whatever the end.
+    public static func outcome(_ tool: String, _ args: [String], environment: [String: String]? = nil) throws -> Ended {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-run-\(UUID().uuidString)").path
         defer { unlink(log) }
         var actions = posix_spawn_file_actions_t()
@@ -42,23 +60,26 @@ public struct ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         let argv: [UnsafeMutablePointer<CChar>?] = ([tool] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil] }
-        defer { envp?.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = envp.map { posix_spawn(&pid, tool, &actions, nil, argv, $0) } ?? posix_spawn(&pid, tool, &actions, nil, argv, environ)
+        let spawned = spawn(&pid, tool, &actions, argv, environment)
         guard spawned == 0 else { throw Failure(message: "\(tool) : posix_spawn \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         let exited = (status & 0x7f) == 0
-        let code = (status >> 8) & 0xff
-        guard exited && code == 0 else {
-            throw Failure(message: "\(tool) \(args.joined(separator: " ")) → \(exited ? "code \(code)" : "signal \(status & 0x7f)"): \(text)")
-        }
-        return text
+        return Ended(code: exited ? (status >> 8) & 0xff : nil, signal: exited ? nil : status & 0x7f, output: text)
     }
 
-    public func kill() { _ = Glibc.kill(pid, SIGKILL) }
+    /// `posix_spawn` with `environment`, or the test process's own when nil.
+    private static func spawn(_ pid: inout pid_t, _ tool: String, _ actions: inout posix_spawn_file_actions_t,
+                              _ argv: [UnsafeMutablePointer<CChar>?], _ environment: [String: String]?) -> Int32 {
+        guard let environment else { return posix_spawn(&pid, tool, &actions, nil, argv, environ) }
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        return posix_spawn(&pid, tool, &actions, nil, argv, envp)
+    }
+
+    public func kill(_ signal: Int32 = SIGKILL) { _ = Glibc.kill(pid, signal) }
 
     /// True when the process has ended (and is then reaped: don't `wait` for it afterwards).
     public func hasExited() -> Bool {

@@ -87,7 +87,7 @@ public enum PostgresServer {
         }
     }
 
-    private static func binDirectory() -> String? {
+    static func binDirectory() -> String? {
         let root = "/usr/lib/postgresql"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         for v in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
@@ -97,7 +97,10 @@ public enum PostgresServer {
         return nil
     }
 
-    private static func runAs(_ asRoot: Bool, _ tool: String, _ args: [String]) throws {
+    /// A port the kernel just had free on loopback; a launch still retries when it is taken meanwhile.
+    static func freePort() -> Int { SlapdServer.freePort() }
+
+    static func runAs(_ asRoot: Bool, _ tool: String, _ args: [String]) throws {
         if asRoot {
             try ChildProcess.run("/usr/sbin/runuser", ["-u", "postgres", "--", tool] + args)
         } else {

@@ -27,16 +27,21 @@ public final class SlapdServer: @unchecked Sendable {
     /// The CA that signed the server's certificate, with `tls`.
     public let caFile: String?
     public let directory: URL
+    /// The plain (StartTLS) port, and the ldaps port with `tls`.
+    public let port: Int
+    public let securePortNumber: Int?
     private let process: ChildProcess
 
     public static let binary = "/usr/sbin/slapd"
 
-    public init(tls: Bool = false) throws {
+    /// With `alsoListenOn`, slapd listens on that address too (same ports), and the certificate
+    /// names it: a server that is not on loopback, for the tests of what goes on the wire.
+    public init(tls: Bool = false, alsoListenOn host: String? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else { throw LaunchError.notInstalled }
         guard let schema = OpenLDAPSchema.fileURL?.path else { throw LaunchError.failed("schéma de Bascule introuvable") }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-slapd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("db"), withIntermediateDirectories: true)
-        let certs = tls ? try Self.makeCertificates(in: directory) : nil
+        let certs = tls ? try Self.makeCertificates(in: directory, alsoFor: host.map { [$0] } ?? []) : nil
         caFile = certs?.ca
         // A port is free when chosen and may be taken before slapd binds it (another test's server,
         // any process): slapd then exits, and it is started again on other ports. Ready means our
@@ -49,12 +54,20 @@ public final class SlapdServer: @unchecked Sendable {
             let securePort = tls ? Self.freePort() : nil
             let plain = "ldap://127.0.0.1:\(port)"
             let secure = securePort.map { "ldaps://127.0.0.1:\($0)" }
+            var listen = [plain]
+            if let host { listen.append("ldap://\(host):\(port)") }
+            if let securePort {
+                listen.append("ldaps://127.0.0.1:\(securePort)")
+                if let host { listen.append("ldaps://\(host):\(securePort)") }
+            }
             let confFile = try Self.writeConfiguration(in: directory, schema: schema, base: base, adminDN: adminDN,
                                                        adminPassword: adminPassword, certificates: certs)
-            let child = try ChildProcess.start(Self.binary, ["-f", confFile, "-h", ([plain] + (secure.map { [$0] } ?? [])).map { $0 + "/" }.joined(separator: " "), "-d", "0"])
+            let child = try ChildProcess.start(Self.binary, ["-f", confFile, "-h", listen.map { $0 + "/" }.joined(separator: " "), "-d", "0"])
             if try Self.waitUntilReady(child, port: port, pidFile: directory.appendingPathComponent("slapd.pid").path) {
                 url = plain
                 ldapsURL = secure
+                self.port = port
+                securePortNumber = securePort
                 process = child
                 break
             }
@@ -162,8 +175,9 @@ public final class SlapdServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// A self-signed CA and a certificate for 127.0.0.1 and localhost, signed by it.
-    public static func makeCertificates(in dir: URL) throws -> (ca: String, cert: String, key: String) {
+    /// A self-signed CA and a certificate for 127.0.0.1, localhost and the addresses `alsoFor`,
+    /// signed by it.
+    public static func makeCertificates(in dir: URL, alsoFor addresses: [String] = []) throws -> (ca: String, cert: String, key: String) {
         let p = dir.path
         let openssl = "/usr/bin/openssl"
         try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
@@ -171,7 +185,8 @@ public final class SlapdServer: @unchecked Sendable {
                                          "-subj", "/CN=Bascule Test CA", "-keyout", "\(p)/ca.key", "-out", "\(p)/ca.pem"])
         try ChildProcess.run(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
                                          "-keyout", "\(p)/server.key", "-out", "\(p)/server.csr"])
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: "\(p)/san.ext", atomically: true, encoding: .utf8)
+        let names = (["IP:127.0.0.1", "DNS:localhost"] + addresses.map { "IP:\($0)" }).joined(separator: ",")
+        try "subjectAltName=\(names)\n".write(toFile: "\(p)/san.ext", atomically: true, encoding: .utf8)
         try ChildProcess.run(openssl, ["x509", "-req", "-in", "\(p)/server.csr", "-CA", "\(p)/ca.pem", "-CAkey", "\(p)/ca.key",
                                          "-CAcreateserial", "-days", "2", "-extfile", "\(p)/san.ext", "-out", "\(p)/server.pem"])
         return ("\(p)/ca.pem", "\(p)/server.pem", "\(p)/server.key")

@@ -42,13 +42,26 @@ struct AccountsCommandsTests {
         let pending = await bascule(["apply"] + data + ["--date", "2026-09-04", "--yes"])
         #expect(pending.output.contains("rien à changer"), "\(pending.output)")
 
-        let neither = await bascule(["accounts", "rename"] + data + ["--uai", uai, oldLogin, "--date", "2026-09-05"])
+        // The direction or the RUPN answers (--by); a teacher is refused, and nothing changes.
+        let people = try jsonArray(await bascule(["people"] + data + ["--json"]).output)
+        let accountList = try jsonArray(await bascule(["accounts"] + data + ["--json"]).output)
+        func login(_ p: [String: Any]?) throws -> String {
+            let id = try #require(p?["sourceId"] as? String)
+            return try #require(accountList.first { $0["sourceId"] as? String == id }?["login"] as? String)
+        }
+        let principal = try login(people.first { $0["function"] as? String == "DIR" })
+        let teacher = try login(people.first { $0["kind"] as? String == "teacher" && $0["function"] as? String != "DIR" })
+        let neither = await bascule(["accounts", "rename"] + data + ["--uai", uai, oldLogin, "--by", principal, "--date", "2026-09-05"])
         #expect(neither.exitCode != 0)
-        let yes = await bascule(["accounts", "rename"] + data + ["--uai", uai, oldLogin, "--accept", "--date", "2026-09-05"])
+        let byTeacher = await bascule(["accounts", "rename"] + data + ["--uai", uai, oldLogin, "--accept", "--by", teacher, "--date", "2026-09-05"])
+        #expect(byTeacher.exitCode == 4 && byTeacher.errors.contains("seuls la direction (fonction DIR dans STS-Web) et le RUPN"), "\(byTeacher.errors)")
+        let byNobody = await bascule(["accounts", "rename"] + data + ["--uai", uai, oldLogin, "--accept", "--date", "2026-09-05"])
+        #expect(byNobody.exitCode == 64, "--by is required")
+        let yes = await bascule(["accounts", "rename"] + data + ["--uai", uai, oldLogin, "--accept", "--by", principal, "--date", "2026-09-05"])
         #expect(yes.exitCode == 0, "\(yes.errors)")
         #expect(yes.output.contains("Compte renommé dans \(uai) : \(oldLogin) → \(newLogin)"))
         #expect(yes.output.contains("→ \(newEnt)") && yes.output.contains("Groupes suivis") && yes.output.contains("brûlé le 2026-09-05"))
-        let no = await bascule(["accounts", "rename"] + data + ["--uai", uai, kept, "--decline", "--date", "2026-09-05"])
+        let no = await bascule(["accounts", "rename"] + data + ["--uai", uai, kept, "--decline", "--by", principal, "--date", "2026-09-05"])
         #expect(no.exitCode == 0, "\(no.errors)")
         #expect(no.output.contains("\(kept) garde son identifiant"))
 
@@ -59,12 +72,12 @@ struct AccountsCommandsTests {
         let after = await bascule(["plan"] + data + ["--date", "2026-09-05"])
         #expect(after.output.contains("Rien à changer."), "\(after.output)")
         let audit = try jsonArray(await bascule(["audit"] + data + ["--event", "rename-account", "--json"]).output)
-        #expect(audit.count == 1 && audit.first?["target"] as? String == newLogin)
+        #expect(audit.count == 1 && audit.first?["target"] as? String == newLogin && audit.first?["actor"] as? String == principal)
         #expect((audit.first?["french"] as? String)?.contains("\(oldLogin) → \(newLogin)") == true)
 
         // No proposal any more: refused, with the reason, non-zero.
         for login in [oldLogin, kept, newLogin] {
-            let again = await bascule(["accounts", "rename"] + data + ["--uai", uai, login, "--accept", "--date", "2026-09-05"])
+            let again = await bascule(["accounts", "rename"] + data + ["--uai", uai, login, "--accept", "--by", principal, "--date", "2026-09-05"])
             #expect(again.exitCode == 4)
             #expect(again.errors.contains("ne propose aucun renommage pour « \(login) »"))
         }
@@ -115,7 +128,14 @@ struct NoClearPasswordTests {
         var databaseURL: String?
         if backend == .postgres {
             databaseURL = try PostgresServer.freshDatabaseURL()
-            data += ["--database", databaseURL!]
+            // The password never on the command line: from a file only its owner reads.
+            let url = try #require(URLComponents(string: databaseURL!))
+            var bare = url
+            bare.password = nil
+            let secret = dir.file("pg.pass").path
+            try (url.password ?? "").write(toFile: secret, atomically: true, encoding: .utf8)
+            chmod(secret, 0o600)
+            data += ["--database", try #require(bare.string), "--database-password-file", secret]
         }
         let t = Transcript()
         #expect(await t.run(["generate", "--students", "80", "--years", "1", "--first-year", "2026", "--seed", "8", "--out", exports]).exitCode == 0)

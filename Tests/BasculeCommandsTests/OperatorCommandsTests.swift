@@ -56,12 +56,16 @@ struct OperatorCommandsTests {
         #expect(waiting.output.contains("attendent la validation de l'établissement (bascule departures approve) : ") && waiting.output.contains(login))
 
         let student = try #require(try await s.accounts().first { $0["kind"] as? String == "student" }?["login"] as? String)
-        let refused = await bascule(["departures", "approve"] + s.data + ["--school", s.uai, "--date", "2026-09-04", student])
-        #expect(refused.exitCode == 2 && refused.errors.contains("aucun personnel parti avec cet identifiant"), "\(refused.errors)")
-        let unknown = await bascule(["departures", "approve"] + s.data + ["--school", s.uai, "--date", "2026-09-04", "personne"])
+        let people = try jsonArray(await bascule(["people"] + s.data + ["--json"]).output)
+        let director = try #require(people.first { $0["function"] as? String == "DIR" && $0["status"] as? String == "active" }?["sourceId"] as? String)
+        let principal = try #require(try await s.accounts().first { $0["sourceId"] as? String == director }?["login"] as? String)
+        let by = ["--by", principal]
+        let refused = await bascule(["departures", "approve"] + s.data + ["--school", s.uai, "--date", "2026-09-04"] + by + [student])
+        #expect(refused.exitCode == 4 && refused.errors.contains("le départ d'un·e élève ne se valide pas"), "\(refused.errors)")
+        let unknown = await bascule(["departures", "approve"] + s.data + ["--school", s.uai, "--date", "2026-09-04"] + by + ["personne"])
         #expect(unknown.exitCode == 2)
 
-        let approved = await bascule(["departures", "approve"] + s.data + ["--school", s.uai, "--date", "2026-09-04", login])
+        let approved = await bascule(["departures", "approve"] + s.data + ["--school", s.uai, "--date", "2026-09-04"] + by + [login])
         #expect(approved.exitCode == 0 && approved.output.contains("1 départ(s) validé(s)"), "\(approved.errors)")
         let after = await bascule(["departures", "list"] + s.data + ["--school", s.uai, "--date", "2026-09-04"])
         #expect(after.output.split(separator: "\n").contains { $0.contains("  \(login)  ") && $0.hasSuffix("— validé") }, "\(after.output)")
@@ -127,7 +131,8 @@ struct OperatorCommandsTests {
 
     @Test("A database that cannot be reached: exit 3 with the reason, the password never printed")
     func unreachableDatabase() async throws {
-        let r = await bascule(["people", "--database", "postgres://bascule:motdepasse-secret@127.0.0.1:1/bascule"])
+        let r = await bascule(["people", "--database", "postgres://bascule@127.0.0.1:1/bascule"],
+                              environment: ["BASCULE_DATABASE_PASSWORD": "motdepasse-secret"])
         #expect(r.exitCode == 3, "\(r.errors)")
         #expect(!r.errors.isEmpty && !r.errors.contains("motdepasse-secret") && !r.output.contains("motdepasse-secret"))
     }

@@ -95,7 +95,7 @@ struct SpacesCommandTests {
             let root = copy + "/espaces"
             var found: Set<String> = []
             func walk(_ relative: String, depth: Int) {
-                guard depth < 3 else { return }
+                guard depth < 5 else { return }
                 for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + relative)) ?? [] {
                     var isDirectory: ObjCBool = false
                     let path = relative + "/" + name
@@ -183,8 +183,8 @@ struct SpacesCommandTests {
             ("espaces:\n  racine: espaces\n", "n'est pas absolu"),
             ("espaces:\n  racine: /srv/e\n  quotas:\n    perso_eleve: beaucoup\n", "n'est pas une taille"),
             ("espaces:\n  racine: /srv/e\n  quotas:\n    perso_chat: 1Go\n", "« perso_chat » inconnu"),
-            ("annuaire:\n  url: ldap://x\n  base: dc=x\n  compte: cn=x\n  racine_espaces: /home\nespaces:\n  racine: /srv/e\n", "diffèrent"),
-            ("annuaire:\n  url: ldap://x\n  base: dc=x\n  compte: cn=x\n", "aucun espace de fichiers n'est configuré"),
+            ("annuaire:\n  url: ldap://x\n  starttls: true\n  base: dc=x\n  compte: cn=x\n  racine_espaces: /home\nespaces:\n  racine: /srv/e\n", "diffèrent"),
+            ("annuaire:\n  url: ldap://x\n  starttls: true\n  base: dc=x\n  compte: cn=x\n", "aucun espace de fichiers n'est configuré"),
         ]
         let (dir, data, _) = try await school { _ in "" }
         defer { dir.remove() }
@@ -193,5 +193,73 @@ struct SpacesCommandTests {
             let r = await bascule(["spaces", "sync"] + data + ["--date", "2026-09-04"])
             #expect(r.exitCode == 2 && r.errors.contains(message), "\(yaml): \(r.errors)")
         }
+    }
+}
+
+@Suite("The tools spaces sync runs as root are the system's, never one planted in PATH",
+       .enabled(if: getuid() == 0, "giving folders to the school's uids needs root, as in CI"))
+struct PlantedToolTests {
+    @Test("spaces sync, run as root with a PATH whose first folder holds a fake setfacl, getfacl and tar, runs none of them, and hands no tool BASCULE_LDAP_PASSWORD")
+    func plantedTools() async throws {
+        let exe = ChildProcess.basculeExecutable
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the bascule executable first (swift build)")
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let exports = dir.file("exports").path, data = dir.file("data").path
+        #expect(await bascule(["generate", "--students", "40", "--years", "1", "--first-year", "2026", "--seed", "5", "--out", exports]).exitCode == 0)
+        #expect(await bascule(["import", "--data", data, "--date", "2026-09-03"] + generatedFiles(exports, year: 2026)).exitCode == 0)
+        #expect(await bascule(["apply", "--data", data, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
+        try "espaces:\n  racine: \(dir.path)/espaces\n".write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8)
+
+        // What a local user who can write in a folder of root's PATH would plant.
+        let planted = dir.file("bin").path, log = dir.file("planted.log").path
+        try FileManager.default.createDirectory(atPath: planted, withIntermediateDirectories: true)
+        for tool in ["setfacl", "getfacl", "tar", "setquota", "quotaon", "repquota", "chattr"] {
+            let script = "#!/bin/sh\necho \"\(tool) ran as $(id -u), BASCULE_LDAP_PASSWORD=$BASCULE_LDAP_PASSWORD\" >> \(log)\nexec /usr/bin/\(tool) \"$@\"\n"
+            try script.write(toFile: planted + "/" + tool, atomically: true, encoding: .utf8)
+            chmod(planted + "/" + tool, 0o755)
+        }
+        let ended = try ChildProcess.outcome(exe, ["spaces", "sync", "--data", data, "--date", "2026-09-03"], environment: [
+            "PATH": "\(planted):/usr/sbin:/usr/bin:/sbin:/bin", "BASCULE_LDAP_PASSWORD": "secret-du-compte-bascule", "LC_ALL": "C.UTF-8",
+        ])
+        #expect(ended.code == 0, "\(ended.output)")
+        #expect(ended.output.contains("opération(s) faites"), "\(ended.output)")
+        #expect(!FileManager.default.fileExists(atPath: log), "a planted tool ran: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        let uai = try #require(try FileManager.default.contentsOfDirectory(atPath: exports).first)
+        #expect(try ChildProcess.run("/usr/bin/getfacl", ["--numeric", "--omit-header", "\(dir.path)/espaces/\(uai)/Commun"]).contains("group::r-x"),
+                "the ACLs were set, by the system's setfacl")
+    }
+}
+
+@Suite("The executable's umask (077) keeps nobody out of the spaces",
+       .enabled(if: getuid() == 0, "giving folders to the school's uids needs root, as in CI"))
+struct SpacesUnderUmaskTests {
+    @Test("spaces sync by the real executable makes a missing root and its parents 0755, whatever its own umask: a student reaches their space")
+    func rootReachable() async throws {
+        let exe = ChildProcess.basculeExecutable
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the bascule executable first (swift build)")
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let exports = dir.file("exports").path, data = dir.file("data").path
+        #expect(await bascule(["generate", "--students", "30", "--years", "1", "--first-year", "2026", "--seed", "5", "--out", exports]).exitCode == 0)
+        #expect(await bascule(["import", "--data", data, "--date", "2026-09-03"] + generatedFiles(exports, year: 2026)).exitCode == 0)
+        #expect(await bascule(["apply", "--data", data, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
+        chmod(dir.path, 0o755)
+        let root = dir.path + "/srv/bascule/espaces"
+        try "espaces:\n  racine: \(root)\n".write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8)
+        let ended = try ChildProcess.outcome(exe, ["spaces", "sync", "--data", data, "--date", "2026-09-03"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(ended.code == 0, "\(ended.output)")
+        for path in [dir.path + "/srv", dir.path + "/srv/bascule", root] {
+            var st = stat()
+            #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o755, "\(path): \(String(st.st_mode & 0o777, radix: 8))")
+        }
+        let uai = try #require(try FileManager.default.contentsOfDirectory(atPath: exports).first)
+        let accounts = try jsonArray(await bascule(["accounts", "--data", data, "--json"]).output)
+        let student = try #require(accounts.first { $0["kind"] as? String == "student" }?["login"] as? String)
+        let home = "\(root)/\(uai)/perso/\(student)"
+        var st = stat()
+        #expect(stat(home, &st) == 0)
+        let args = ["--reuid=\(st.st_uid)", "--regid=\(st.st_gid)", "--groups=\(st.st_gid)", "--", "/usr/bin/touch", home + "/a-moi.txt"]
+        #expect((try? ChildProcess.run("/usr/bin/setpriv", args)) != nil, "the student reaches their space through the root")
     }
 }

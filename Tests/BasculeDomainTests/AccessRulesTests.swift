@@ -125,4 +125,51 @@ struct AccessRulesTests {
         #expect(decision.isAllowed == allowed)
         #expect(decision.reason.french.contains(word), "\(decision.reason.french)")
     }
+
+    /// actor, target, allowed, a word the reason must contain.
+    static let departureApprovals: [(AccountHolder, AccountHolder, Bool, String)] = [
+        (principal, leavingTeacher, true, "validé par la direction (principal)"),
+        (deputy, cpe, true, "validé par la direction (adjoint)"),
+        (rupn, leavingTeacher, true, "validé par le RUPN (rupn.doc)"),
+        (rupnTeacher, formerPrincipal, true, "RUPN"),
+        (teacher, leavingTeacher, false, "seuls la direction (fonction DIR dans STS-Web) et le RUPN"),
+        (cpe, leavingTeacher, false, "seuls la direction"),
+        (leavingTeacher, leavingTeacher, false, "n'est pas actif"),
+        (student, leavingTeacher, false, "seuls la direction"),
+        (formerPrincipal, leavingTeacher, false, "n'est pas actif"),
+        (revokedRUPN, leavingTeacher, false, "n'est pas actif"),
+        (principal, leavingStudent, false, "suit les exports Siècle-BEE"),
+        (AccountHolder(login: "eleve.dir", kind: .student, status: .active, function: "DIR"), leavingTeacher, false, "seuls la direction"),
+    ]
+
+    @Test("Only the direction or the RUPN approves a member of staff's departure", arguments: departureApprovals.indices)
+    func departureApprovalRule(_ i: Int) {
+        let (actor, target, allowed, word) = Self.departureApprovals[i]
+        let decision = AccessRules.departureApproval(by: actor, of: target)
+        #expect(decision.isAllowed == allowed, "\(actor.login) → \(target.login): \(decision.reason.french)")
+        #expect(decision.reason.french.contains(word), "\(decision.reason.french)")
+        #expect(!decision.reason.english.isEmpty)
+    }
+
+    /// actor, target, allowed, a word the reason must contain.
+    static let renameAnswers: [(AccountHolder, AccountHolder, Bool, String)] = [
+        (principal, student, true, "direction (principal) pour le compte eleve"),
+        (deputy, teacher, true, "direction (adjoint)"),
+        (rupn, student, true, "RUPN (rupn.doc)"),
+        (rupnTeacher, leavingStudent, true, "RUPN"),
+        (teacher, student, false, "seuls la direction (fonction DIR dans STS-Web) et le RUPN"),
+        (cpe, student, false, "seuls la direction"),
+        (student, student, false, "seuls la direction"),
+        (formerPrincipal, student, false, "n'est pas actif"),
+        (revokedRUPN, student, false, "n'est pas actif"),
+    ]
+
+    @Test("Only the direction or the RUPN accepts or declines a proposed rename", arguments: renameAnswers.indices)
+    func renameAnswerRule(_ i: Int) {
+        let (actor, target, allowed, word) = Self.renameAnswers[i]
+        let decision = AccessRules.renameAnswer(by: actor, of: target)
+        #expect(decision.isAllowed == allowed, "\(actor.login) → \(target.login): \(decision.reason.french)")
+        #expect(decision.reason.french.contains(word), "\(decision.reason.french)")
+        #expect(!decision.reason.english.isEmpty)
+    }
 }

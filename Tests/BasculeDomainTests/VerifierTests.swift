@@ -337,7 +337,7 @@ struct VerifierTests {
                              windows: windows, approval: [.teacher])
         let paul = try #require(october.findings.first { $0.login == "pdurand" })
         #expect(paul.what.french.contains("sans validation du départ par l'établissement ; suppression d'office le 2026-11-22"), "\(paul.what.french)")
-        #expect(paul.fix.french.hasPrefix("bascule departures approve --data /srv/bascule --school 0860001X pdurand"))
+        #expect(paul.fix.french.hasPrefix("bascule departures approve --data /srv/bascule --school 0860001X --by IDENTIFIANT pdurand"))
         let approved = verify(without, observed: embeddedView(state), embedded: state, date: CivilDate(year: 2026, month: 10, day: 15)!,
                               windows: windows, approved: ["t2"], approval: [.teacher])
         #expect(approved.findings.first { $0.login == "pdurand" }?.fix.french.hasPrefix("bascule apply") == true)

@@ -49,6 +49,35 @@ struct ConvergenceTests {
         #expect(ops.first { $0.path.hasSuffix("Commun") }!.reason.french.contains("mode 770 → 2770"))
     }
 
+    @Test("Students' folders: one that left the class is archived then removed; those inside a removed space are only forgotten; nothing is made inside a folder Bascule did not create")
+    func studentFolders() {
+        let (tree, records) = converged
+        var school = Tiny.school
+        // bob leaves 6ESP1; 6B is gone.
+        school.groups = school.groups.compactMap { g in
+            if g.group.name == "6B" || g.group.name == "equipe-6B" { return nil }
+            var g = g
+            if g.group.name == "6ESP1" { g.group.members.remove("bob") }
+            return g
+        }
+        let accounts = Dictionary(school.accounts.map { ($0.account.personID, $0.account) }, uniquingKeysWith: { a, _ in a })
+        let after = DesiredSpaces(school: school, settings: Tiny.settings)
+        let plan = SpaceConvergence.plan(desired: after, observed: tree, records: records, accounts: accounts)
+        let ops = Set(plan.operations.map { "\($0.kind.rawValue) \($0.path)" })
+        #expect(ops == ["archive-remove 0860001X/groupes/6ESP1/Travaux_eleves/bob", "archive-remove 0860001X/classes/6B",
+                        "forget 0860001X/classes/6B/Travaux_eleves", "forget 0860001X/classes/6B/Travaux_eleves/bob"], "\(ops)")
+        #expect(plan.operations.first { $0.path.hasSuffix("6ESP1/Travaux_eleves/bob") }?.reason.french
+                == "bob n'est plus membre de 6ESP1 : son dossier de travaux est archivé, l'archive vérifiée, puis supprimé")
+
+        // A class folder someone else made: a conflict, and nothing created inside it.
+        var foreignClass = tree
+        let unrecorded = records.filter { !$0.path.hasPrefix("0860001X/classes/6A") }
+        for path in foreignClass.folders.keys where path.hasPrefix("0860001X/classes/6A/") { foreignClass.folders[path] = nil }
+        let blocked = SpaceConvergence.plan(desired: desired, observed: foreignClass, records: unrecorded)
+        #expect(blocked.operations.isEmpty, "\(blocked.operations.map(\.french))")
+        #expect(blocked.findings.map { "\($0.kind.rawValue) \($0.path)" } == ["conflict 0860001X/classes/6A"])
+    }
+
     @Test("Folders Bascule did not create are reported, and one standing where a space must be blocks it")
     func foreign() {
         var (tree, records) = converged

@@ -46,7 +46,7 @@ struct DesiredSpacesTests {
     let desired = DesiredSpaces(school: Tiny.school, settings: Tiny.settings)
     func folder(_ path: String) -> DesiredFolder? { desired.folders.first { $0.path == "0860001X/" + path || $0.path == path } }
 
-    @Test("The ACL table: personal owner only; class and group: students and team; subject: its teachers; staff room: teachers and administrative staff; Mediaprof: teachers, students read; Commun: everyone")
+    @Test("The ACL table: personal owner only; class and group: the team's, students read and each writes in their own folder; subject: its teachers; staff room: teachers and administrative staff; Mediaprof: teachers, students read; Commun: the staff's, students read, each writes in their own folder that all students read")
     func table() throws {
         let alice = try #require(folder("perso/alice"))
         #expect((alice.uid, alice.gid, alice.mode) == (1001, 2010, 0o700))
@@ -58,9 +58,20 @@ struct DesiredSpacesTests {
 
         let c6A = try #require(folder("classes/6A"))
         #expect((c6A.uid, c6A.gid, c6A.mode) == (0, 2001, 0o2770))
-        #expect(c6A.acl == Tiny.acl("user::rwx,group::rwx,group:2003:rwx,mask::rwx,other::---,default:user::rwx,default:group::rwx,default:group:2003:rwx,default:mask::rwx,default:other::---"))
+        #expect(c6A.acl == Tiny.acl("user::rwx,group::r-x,group:2003:rwx,mask::rwx,other::---,default:user::rwx,default:group::r-x,default:group:2003:rwx,default:mask::rwx,default:other::---"))
         #expect(c6A.quota == 20 * SpaceQuotas.gigabyte)
         #expect(c6A.access.map(\.name) == ["6A", "equipe-6A"])
+        let works = try #require(folder("classes/6A/Travaux_eleves"))
+        #expect((works.kind, works.uid, works.gid, works.mode, works.quota) == (.studentsFolder, 0, 2001, 0o2770, nil))
+        #expect(works.acl == c6A.acl, "students list it, the team writes")
+        let aliceWork = try #require(folder("classes/6A/Travaux_eleves/alice"))
+        #expect((aliceWork.kind, aliceWork.uid, aliceWork.gid, aliceWork.mode) == (.studentWork, 0, 2001, 0o2770))
+        #expect(aliceWork.key == "travail-eleve:classe:6A:p1")
+        #expect(aliceWork.acl == Tiny.acl("user::rwx,user:1001:rwx,group::---,group:2003:rwx,mask::rwx,other::---,default:user::rwx,default:user:1001:rwx,default:group::---,default:group:2003:rwx,default:mask::rwx,default:other::---"),
+                "alice and the team; her classmates nothing")
+        #expect(folder("classes/6B/Travaux_eleves/alice") == nil && folder("classes/6B/Travaux_eleves/bob") != nil)
+        #expect(folder("groupes/6ESP1/Travaux_eleves/alice")?.acl.entries.contains(ACLEntry(.group, 2006, .all)) == true)
+        #expect(folder("classes/6A/Travaux_eleves/prof") == nil && folder("matieres/MATHS/Travaux_eleves") == nil)
 
         let g = try #require(folder("groupes/6ESP1"))
         #expect(g.gid == 2005 && g.acl.entries.contains(ACLEntry(.group, 2006, .all)) && g.quota == 10 * SpaceQuotas.gigabyte)
@@ -75,6 +86,11 @@ struct DesiredSpacesTests {
                 && media.acl.entries.contains(ACLEntry(default: true, .group, 2010, .read)))
         let commun = try #require(folder("Commun"))
         #expect(commun.gid == 2010 && Set(commun.acl.access.compactMap(\.id)) == [2011, 2012])
+        #expect(commun.acl.access.contains(ACLEntry(.group, nil, .read)), "students read the staff's documents")
+        let bobCommun = try #require(folder("Commun/Travaux_eleves/bob"))
+        #expect(bobCommun.acl == Tiny.acl("user::rwx,user:1002:rwx,group::r-x,group:2011:rwx,group:2012:rwx,mask::rwx,other::---,default:user::rwx,default:user:1002:rwx,default:group::r-x,default:group:2011:rwx,default:group:2012:rwx,default:mask::rwx,default:other::---"),
+                "every student reads it, bob and the staff write")
+        #expect(folder("Commun/Travaux_eleves/gone") == nil, "a deleted account has no folder")
         for f in desired.folders { #expect(f.acl.entries.contains(ACLEntry(.other, nil, .none)), "\(f.path): other has nothing") }
     }
 

@@ -30,8 +30,8 @@ struct SpacesTests {
         let team = try #require(school.groups.first { $0.group.name == "equipe-\(a.group.name)" })
         let classA = rig.path("classes/\(a.group.name)")
         #expect(owner(classA) == Owner(uid: 0, gid: a.gidNumber, mode: 0o2770))
-        #expect(try getfacl(classA) == ["user::rwx", "group::rwx", "group:\(team.gidNumber):rwx", "mask::rwx", "other::---",
-                                        "default:user::rwx", "default:group::rwx", "default:group:\(team.gidNumber):rwx",
+        #expect(try getfacl(classA) == ["user::rwx", "group::r-x", "group:\(team.gidNumber):rwx", "mask::rwx", "other::---",
+                                        "default:user::rwx", "default:group::r-x", "default:group:\(team.gidNumber):rwx",
                                         "default:mask::rwx", "default:other::---"])
         let pupil = try #require(live.first { a.group.members.contains($0.account.login) })
         let teacher = try #require(live.first { team.group.members.contains($0.account.login) })
@@ -43,15 +43,17 @@ struct SpacesTests {
         func run(_ p: ProvisionedAccount, _ command: String...) -> Access {
             asUser(uid: p.uidNumber, gid: p.gidNumber, groups: gids(of: p.account.login, in: school), command)
         }
-        #expect(run(pupil, "/usr/bin/touch", classA + "/devoir.txt") == .allowed)
-        #expect(run(teacher, "/bin/sh", "-c", "echo corrigé >> '\(classA)/devoir.txt'") == .allowed, "a new file inherits the team's rights")
+        let work = classA + "/Travaux_eleves/\(pupil.account.login)"
+        #expect(run(pupil, "/usr/bin/touch", work + "/devoir.txt") == .allowed)
+        #expect(run(teacher, "/bin/sh", "-c", "echo corrigé >> '\(work)/devoir.txt'") == .allowed, "a new file inherits the team's rights")
         #expect(run(other, "/usr/bin/ls", classA) == .denied, "another class's student cannot even list it")
-        #expect(run(other, "/usr/bin/cat", classA + "/devoir.txt") == .denied)
+        #expect(run(other, "/usr/bin/cat", work + "/devoir.txt") == .denied)
         #expect(run(pupil, "/usr/bin/ls", rig.path("Salle_des_profs")) == .denied)
         #expect(run(teacher, "/usr/bin/touch", rig.path("Salle_des_profs/compte-rendu.txt")) == .allowed)
         #expect(run(pupil, "/usr/bin/ls", rig.path("Mediaprof")) == .allowed && run(pupil, "/usr/bin/touch", rig.path("Mediaprof/x")) == .denied)
         #expect(run(teacher, "/usr/bin/touch", rig.path("Mediaprof/video.mp4")) == .allowed)
-        #expect(run(pupil, "/usr/bin/touch", rig.path("Commun/affiche.txt")) == .allowed && run(teacher, "/usr/bin/touch", rig.path("Commun/b")) == .allowed)
+        #expect(run(pupil, "/usr/bin/touch", rig.path("Commun/Travaux_eleves/\(pupil.account.login)/affiche.txt")) == .allowed)
+        #expect(run(teacher, "/usr/bin/touch", rig.path("Commun/b")) == .allowed)
         #expect(run(pupil, "/usr/bin/touch", rig.path("perso/\(pupil.account.login)/brouillon.txt")) == .allowed)
         #expect(run(other, "/usr/bin/ls", rig.path("perso/\(pupil.account.login)")) == .denied, "a personal space is its owner's alone")
         #expect(run(pupil, "/usr/bin/ls", rig.path("perso")) == .denied, "perso/ lets one through, not list everyone")
@@ -290,14 +292,20 @@ struct SpacesTests {
         #expect(Set(done.emptied.map(\.path)) == Set(preview.emptied.map(\.path)) && done.emptied.allSatisfy { $0.archive != nil })
         #expect(done.listings.isEmpty, "the school's window is over")
         for path in ["classes/\(division)", "groupes/\(group)", "Commun"] {
-            #expect(try FileManager.default.contentsOfDirectory(atPath: rig.path(path)).isEmpty, "\(path) emptied")
+            // Emptied; the students' folders, Bascule's, made again at once, empty.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: rig.path(path)) == ["Travaux_eleves"], "\(path) emptied")
+            let students = try FileManager.default.contentsOfDirectory(atPath: rig.path(path + "/Travaux_eleves"))
+            #expect(!students.isEmpty)
+            #expect(try students.allSatisfy { try FileManager.default.contentsOfDirectory(atPath: rig.path("\(path)/Travaux_eleves/\($0)")).isEmpty })
         }
+        #expect(try await rig.sync(july20).operations.isEmpty, "nothing left for the next sync to make again")
         #expect(try getfacl(rig.path("classes/\(division)")) == classACL, "the space and its rights stay")
         #expect(FileManager.default.fileExists(atPath: rig.path("Salle_des_profs/note.txt")) && FileManager.default.fileExists(atPath: rig.path("Mediaprof/video.mp4")))
         let archives = try await rig.store.archives(uai: rig.uai)
         let groupArchive = try #require(archives.first { $0.spaceKey == "groupe:\(group)" })
         let manifest = try JSONDecoder().decode(ArchiveManifest.self, from: try #require(FileManager.default.contents(atPath: groupArchive.manifestPath)))
-        #expect(manifest.entries.map(\.path) == ["audio", "audio/dialogue.ogg"] && manifest.reason.french.contains("nettoyage-classes-commun, 2026-2027"))
+        #expect(manifest.entries.map(\.path).filter { !$0.hasPrefix("Travaux_eleves") } == ["audio", "audio/dialogue.ogg"])
+        #expect(manifest.reason.french.contains("nettoyage-classes-commun, 2026-2027"))
         #expect(try await rig.store.cleanupDone(uai: rig.uai, entry: "nettoyage-classes-commun", year: SchoolYear(startYear: 2026)) == july20)
 
         // Later in the same window: done already, new files stay.
@@ -330,12 +338,17 @@ struct SpacesTests {
         #expect(waiting.count == 2)
         let renames = RenameService(planning: rig.planning)
         let first = waiting[0], second = waiting[1]
-        _ = try await renames.accept(uai: rig.uai, login: first.login!, date: day, actor: "test")
+        let head = try #require(try await PeopleQuery(store: rig.store).people(uai: rig.uai).first { $0.function == "DIR" })
+        let principal = try #require(before.accounts.first { $0.account.personID == head.id }?.account.login)
+        _ = try await renames.accept(uai: rig.uai, login: first.login!, date: day, by: principal)
         let person = try #require(before.accounts.first { $0.account.personID == first.personID })
 
         let report = try await rig.sync(day)
+        // The personal space and the student's folders in the spaces of their class, groups and Commun.
+        #expect(report.operations.allSatisfy { $0.kind == .move && $0.from?.hasSuffix("/\(first.login!)") == true })
         #expect(report.operations.map { "\($0.kind.rawValue) \($0.from ?? "") → \($0.path)" }
-                == ["move \(rig.uai.code)/perso/\(first.login!) → \(rig.uai.code)/perso/\(first.newLogin!)"])
+                    .contains("move \(rig.uai.code)/perso/\(first.login!) → \(rig.uai.code)/perso/\(first.newLogin!)"))
+        #expect(report.operations.contains { $0.spaceKind == .studentWork && $0.path.hasSuffix("/Commun/Travaux_eleves/\(first.newLogin!)") })
         let moved = rig.path("perso/\(first.newLogin!)")
         #expect(owner(moved) == Owner(uid: person.uidNumber, gid: person.gidNumber, mode: 0o700))
         #expect(owner(moved + "/a-moi.txt")?.uid == person.uidNumber)
@@ -344,11 +357,12 @@ struct SpacesTests {
         #expect(try await rig.store.auditEntries(AuditFilter(uai: rig.uai, event: "espaces-move")).first?.french.contains("\(first.login!) → \(first.newLogin!)") == true)
 
         // The second: the move recorded, the process stopped before the folder moved.
-        _ = try await renames.accept(uai: rig.uai, login: second.login!, date: day, actor: "test")
+        _ = try await renames.accept(uai: rig.uai, login: second.login!, date: day, by: principal)
         try await rig.store.recordSpace(uai: rig.uai, key: "perso:\(second.personID!)", path: "\(rig.uai.code)/perso/\(second.newLogin!)",
                                         movingFrom: "\(rig.uai.code)/perso/\(second.login!)", on: day)
         let resumed = try await rig.sync(day)
-        #expect(resumed.operations.map(\.kind) == [.move] && resumed.findings.isEmpty && resumed.failures.isEmpty)
+        #expect(resumed.operations.allSatisfy { $0.kind == .move } && resumed.findings.isEmpty && resumed.failures.isEmpty)
+        #expect(resumed.operations.filter { $0.spaceKind == .personal }.count == 1)
         #expect(FileManager.default.fileExists(atPath: rig.path("perso/\(second.newLogin!)/a-moi.txt")))
         let resumedRecord = try #require(try await rig.store.spaces(uai: rig.uai).first { $0.key == "perso:\(second.personID!)" })
         #expect(resumedRecord.path == "\(rig.uai.code)/perso/\(second.newLogin!)" && resumedRecord.movingFrom == nil)

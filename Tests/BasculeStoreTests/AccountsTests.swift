@@ -165,7 +165,11 @@ struct AccountsStoreTests {
 
             let renames = RenameService(planning: planning)
             let moment = Date(timeIntervalSince1970: 1_788_000_000)
-            let done = try await renames.accept(uai: uai, login: oldLogin, date: day2026.adding(days: 2), actor: "rupn.test", now: moment)
+            // The direction answers (AccessRules.renameAnswer).
+            let head = try #require(try await PeopleQuery(store: store).people(uai: uai).first { $0.function == "DIR" })
+            let principal = try #require(before.accounts.first { $0.personID == head.id }?.login)
+            let done = try await renames.accept(uai: uai, login: oldLogin, date: day2026.adding(days: 2), by: principal,
+                                                systemUser: "root", now: moment)
             #expect(done.newLogin == newLogin && done.groups.sorted() == groupsBefore.sorted())
             let after = try await store.directoryState(uai: uai)
             let account = try #require(after.accounts.first { $0.personID == first.personID })
@@ -178,23 +182,24 @@ struct AccountsStoreTests {
             }
             #expect(after.burntOn[oldLogin] == day2026.adding(days: 2) && after.burntOn[first.entLogin!] == day2026.adding(days: 2))
             let entry = try #require(try await store.auditEntries(AuditFilter(event: "rename-account")).first)
-            #expect(entry.actor == "rupn.test" && entry.target == newLogin && entry.at == moment.formatted(.iso8601))
+            #expect(entry.actor == principal && entry.target == newLogin && entry.at == moment.formatted(.iso8601))
+            #expect(entry.french.contains("décision de la direction (\(principal))") && entry.french.contains("utilisateur système root"))
             #expect(entry.french.contains("\(oldLogin) → \(newLogin)") && entry.french.contains("raison : le nom"))
 
             // Nothing left to do for that account, memberships included; the same rename cannot be accepted twice.
             let next = try await planning.plan(uai: uai, date: day2026.adding(days: 2))
             #expect(next.plan.actions.map(\.personID) == [second.personID])
             await #expect(throws: AccountsError.noRenameProposed(login: oldLogin, uai: uai)) {
-                try await renames.accept(uai: uai, login: oldLogin, date: day2026.adding(days: 2))
+                try await renames.accept(uai: uai, login: oldLogin, date: day2026.adding(days: 2), by: principal)
             }
             // Never an arbitrary login: only the one the plan proposes, for a login it proposes one for.
             await #expect(throws: AccountsError.self) {
-                try await renames.accept(uai: uai, login: newLogin, date: day2026.adding(days: 2))
+                try await renames.accept(uai: uai, login: newLogin, date: day2026.adding(days: 2), by: principal)
             }
 
             // Declined: the person keeps their login and the plan stops proposing it.
             let kept = try #require(second.login)
-            _ = try await renames.decline(uai: uai, login: kept, date: day2026.adding(days: 3), actor: "rupn.test")
+            _ = try await renames.decline(uai: uai, login: kept, date: day2026.adding(days: 3), by: principal)
             #expect(try await planning.plan(uai: uai, date: day2026.adding(days: 3)).plan.actions.isEmpty)
             #expect(try await store.directoryState(uai: uai).accounts.first { $0.personID == second.personID }?.login == kept)
             #expect(try await store.declinedRenames(uai: uai)[second.personID!] == second.name)

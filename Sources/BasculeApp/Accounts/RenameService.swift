@@ -3,7 +3,8 @@ import BasculeStore
 import Foundation
 
 /// A person's answer to a rename the plan proposes: accepted (the new login, in one transaction)
-/// or declined (the person keeps their login while their name stays the same).
+/// or declined (the person keeps their login while their name stays the same). The direction or
+/// the RUPN answers (``AccessRules/renameAnswer(by:of:)``), named by their login.
 public struct RenameService: Sendable {
     public let planning: PlanningService
 
@@ -30,11 +31,21 @@ public struct RenameService: Sendable {
         return (hashed, p)
     }
 
+    /// `actor` (a login) may answer the rename proposed for `login`: the access rules decide.
+    func authorize(uai: UAI, login: String, by actor: String) async throws -> (actor: String, reason: Reason) {
+        let school = try await SchoolAccounts.load(planning.store, uai: uai)
+        let by = try school.account(actor, uai: uai)
+        let decision = AccessRules.renameAnswer(by: school.holder(by), of: school.holder(try school.account(login, uai: uai)))
+        guard decision.isAllowed else { throw AccountsError.refused(decision.reason) }
+        return (by.login, decision.reason)
+    }
+
     /// Gives the account the login the plan proposes, never another: its groups follow, its old
     /// logins are burnt, and the audit says who, when, from what to what and why.
-    public func accept(uai: UAI, login: String, date: CivilDate, actor: String = PlanningService.defaultActor,
-                       now: Date = Date()) async throws -> Outcome {
+    public func accept(uai: UAI, login: String, date: CivilDate, by actor: String,
+                       systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Outcome {
         let (hashed, proposal) = try await proposal(uai: uai, login: login, date: date)
+        let (actor, rule) = try await authorize(uai: uai, login: login, by: actor)
         if let why = hashed.plan.deferred { throw AccountsError.deferred(why) }
         let store = planning.store
         let before = try await store.directoryState(uai: uai)
@@ -48,8 +59,9 @@ public struct RenameService: Sendable {
         let audit = AuditEntry(
             at: now.formatted(.iso8601), actor: actor, uai: uai, event: "rename-account", target: newLogin,
             french: "renommage accepté : \(login) → \(newLogin)\(ent) (\(proposal.name?.full ?? "")) ; \(groups.count) groupe(s) suivi(s) ; "
-                + "\(burnt.joined(separator: ", ")) brûlé(s) le \(date) ; raison : \(proposal.reason.french)",
-            english: "rename accepted: \(login) → \(newLogin)\(entEnglish); \(groups.count) group(s) follow; \(burnt.joined(separator: ", ")) burnt on \(date); why: \(proposal.reason.english)",
+                + "\(burnt.joined(separator: ", ")) brûlé(s) le \(date) ; raison : \(proposal.reason.french) ; \(rule.french) ; "
+                + "commande lancée par l'utilisateur système \(systemUser)",
+            english: "rename accepted: \(login) → \(newLogin)\(entEnglish); \(groups.count) group(s) follow; \(burnt.joined(separator: ", ")) burnt on \(date); why: \(proposal.reason.english); \(rule.english); command run by system user \(systemUser)",
             planHash: hashed.hash)
         try await store.acceptRename(uai: uai, personID: proposal.personID!, directory: after, audit: [audit])
         return Outcome(proposal: proposal, oldLogin: login, newLogin: newLogin, oldEntLogin: oldEnt,
@@ -58,9 +70,10 @@ public struct RenameService: Sendable {
 
     /// Records that the person keeps `login`: the plan stops proposing this rename until their
     /// name changes again.
-    public func decline(uai: UAI, login: String, date: CivilDate, actor: String = PlanningService.defaultActor,
-                        now: Date = Date()) async throws -> Outcome {
+    public func decline(uai: UAI, login: String, date: CivilDate, by actor: String,
+                        systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Outcome {
         let (hashed, proposal) = try await proposal(uai: uai, login: login, date: date)
+        let (actor, rule) = try await authorize(uai: uai, login: login, by: actor)
         let store = planning.store
         let before = try await store.directoryState(uai: uai)
         guard let name = proposal.name, let personID = proposal.personID, let newLogin = proposal.newLogin else {
@@ -68,8 +81,8 @@ public struct RenameService: Sendable {
         }
         let audit = AuditEntry(
             at: now.formatted(.iso8601), actor: actor, uai: uai, event: "decline-rename", target: login,
-            french: "renommage refusé : \(login) garde son identifiant (proposé : \(newLogin)) tant que son nom reste « \(name.full) »",
-            english: "rename declined: \(login) keeps the login (proposed: \(newLogin)) while the name stays \"\(name.full)\"",
+            french: "renommage refusé : \(login) garde son identifiant (proposé : \(newLogin)) tant que son nom reste « \(name.full) » ; \(rule.french) ; commande lancée par l'utilisateur système \(systemUser)",
+            english: "rename declined: \(login) keeps the login (proposed: \(newLogin)) while the name stays \"\(name.full)\"; \(rule.english); command run by system user \(systemUser)",
             planHash: hashed.hash)
         try await store.declineRename(uai: uai, personID: personID, name: name, keptLogin: login, proposedLogin: newLogin,
                                       on: date, by: actor, audit: [audit])

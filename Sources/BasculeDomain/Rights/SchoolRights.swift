@@ -61,6 +61,8 @@ public enum AccessDecision: Hashable, Sendable {
 /// - A teacher may reset students' passwords, and only theirs.
 /// - The head of the school (or their deputy) delegates the rights; they hold none by office, and
 ///   give themselves the RUPN right if they are to reset passwords.
+/// - The direction or the RUPN protects an account, approves a member of staff's departure and
+///   answers a proposed rename.
 public enum AccessRules {
     /// May `actor` give `target` a new temporary password?
     public static func passwordReset(by actor: AccountHolder, of target: AccountHolder) -> AccessDecision {
@@ -154,6 +156,44 @@ public enum AccessRules {
         }
         return .refused(Reason("\(actor.login) ne peut pas protéger un compte : seuls la direction et le RUPN le peuvent",
                                "\(actor.login) may not protect an account: only the direction and the RUPN may"))
+    }
+
+    /// May `actor` approve the departure of `target`, so that the calendar's deletion window
+    /// deletes the account? The school's decision: the direction's or the RUPN's, never a
+    /// teacher's (deleting a colleague's account and files is not theirs to decide).
+    public static func departureApproval(by actor: AccountHolder, of target: AccountHolder) -> AccessDecision {
+        if let refusal = inactive(actor) { return .refused(refusal) }
+        guard target.kind != .student else {
+            return .refused(Reason("\(target.login) est élève : le départ d'un·e élève ne se valide pas, il suit les exports Siècle-BEE",
+                                   "\(target.login) is a student: a student's departure needs no approval, it follows the SIECLE exports"))
+        }
+        if actor.isDirection {
+            return .allowed(Reason("départ de \(target.login) validé par la direction (\(actor.login))",
+                                   "departure of \(target.login) approved by the direction (\(actor.login))"))
+        }
+        if actor.rights.contains(.rupn) {
+            return .allowed(Reason("départ de \(target.login) validé par le RUPN (\(actor.login))",
+                                   "departure of \(target.login) approved by the RUPN (\(actor.login))"))
+        }
+        return .refused(Reason("\(actor.login) ne peut pas valider un départ : seuls la direction (fonction DIR dans STS-Web) et le RUPN le peuvent",
+                               "\(actor.login) may not approve a departure: only the direction (function DIR in STS-Web) and the RUPN may"))
+    }
+
+    /// May `actor` accept or decline the new login the plan proposes for `target` (a corrected
+    /// name)? The direction's or the RUPN's answer: a login is what the person signs in with
+    /// everywhere, so neither a teacher nor the person alone changes it.
+    public static func renameAnswer(by actor: AccountHolder, of target: AccountHolder) -> AccessDecision {
+        if let refusal = inactive(actor) { return .refused(refusal) }
+        if actor.isDirection {
+            return .allowed(Reason("décision de la direction (\(actor.login)) pour le compte \(target.login)",
+                                   "decided by the direction (\(actor.login)) for account \(target.login)"))
+        }
+        if actor.rights.contains(.rupn) {
+            return .allowed(Reason("décision du RUPN (\(actor.login)) pour le compte \(target.login)",
+                                   "decided by the RUPN (\(actor.login)) for account \(target.login)"))
+        }
+        return .refused(Reason("\(actor.login) ne peut pas répondre à un renommage : seuls la direction (fonction DIR dans STS-Web) et le RUPN le peuvent",
+                               "\(actor.login) may not answer a rename: only the direction (function DIR in STS-Web) and the RUPN may"))
     }
 
     /// A person whose account is not active acts on nobody: a right ends with its holder's departure.

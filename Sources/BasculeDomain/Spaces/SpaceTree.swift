@@ -8,6 +8,8 @@
 ///       matieres/<CODE>        subject spaces (teachers of that subject)
 ///       Salle_des_profs, Mediaprof, Commun
 ///
+/// Class, group and Commun spaces hold `Travaux_eleves/<login>`: each student's own folder.
+///
 /// Personal spaces have a folder of their own (`perso/`): a login such as `commun` or `classes`
 /// must never stand where a shared space does.
 public enum SpaceTree {
@@ -18,6 +20,8 @@ public enum SpaceTree {
     public static let staffRoom = "Salle_des_profs"
     public static let mediaprof = "Mediaprof"
     public static let common = "Commun"
+    /// In a class, group or Commun space: one folder per student, where they hand in their work.
+    public static let studentsWork = "Travaux_eleves"
 
     /// The folders directly under `<racine>/<UAI>`, in the order Bascule creates them.
     public static let schoolFolders = [personal, classes, groups, subjects, staffRoom, mediaprof, common]

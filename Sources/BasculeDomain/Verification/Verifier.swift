@@ -234,10 +234,10 @@ private struct Run {
                         : Reason("à supprimer depuis le \(s.deleteBy) : trois mois après le départ (arrêté ENT, art. 6)",
                                  "due for deletion since \(s.deleteBy): three months after leaving (ENT decree, art. 6)")
                 let fixFrench = s.awaitsApproval
-                    ? "bascule departures approve \(data) --school \(input.roster.uai) \(a.login) (départ à valider par l'établissement), puis bascule apply \(data)"
+                    ? "bascule departures approve \(data) --school \(input.roster.uai) --by IDENTIFIANT \(a.login) (départ à valider par la direction ou le RUPN, nommé par --by), puis bascule apply \(data)"
                     : "bascule apply \(data) (le plan du jour le supprime)"
                 let fixEnglish = s.awaitsApproval
-                    ? "bascule departures approve \(data) --school \(input.roster.uai) \(a.login) (the school approves the departure), then bascule apply \(data)"
+                    ? "bascule departures approve \(data) --school \(input.roster.uai) --by LOGIN \(a.login) (the direction or the RUPN, named by --by, approves the departure), then bascule apply \(data)"
                     : "bascule apply \(data) (the day's plan deletes it)"
                 out.append(VerificationFinding(
                     kind: .accountPastDeletion, who: who(a.login, name), login: a.login, name: name, location: a.dn,

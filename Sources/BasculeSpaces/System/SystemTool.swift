@@ -3,6 +3,11 @@ import Foundation
 /// The system tools Bascule drives (setfacl, getfacl, tar, setquota, repquota, quotaon, chattr),
 /// run with `posix_spawn` and `waitpid`: Foundation's `Process` can wait forever for a child
 /// that leaves daemons behind.
+///
+/// Bascule runs them as root: a tool is looked for in the system's own folders only, never
+/// through the caller's `PATH` (a `setfacl` planted in a folder listed first would run as root),
+/// and it gets a fixed, minimal environment, never Bascule's own (which may hold
+/// `BASCULE_LDAP_PASSWORD` or `BASCULE_DATABASE_PASSWORD`).
 public struct SystemTool: Sendable {
     public let name: String
     /// The Debian package that brings it, for the error message.
@@ -21,11 +26,18 @@ public struct SystemTool: Sendable {
     public static let quotaon = SystemTool("quotaon", package: "quota")
     public static let chattr = SystemTool("chattr", package: "e2fsprogs")
 
-    /// sbin folders are searched too: root's tools are there and `sudo` may not keep them in PATH.
+    /// The only folders a tool is looked for in, whatever `PATH` says: root's own.
+    public static let systemFolders = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+
+    /// Everything a tool's environment holds, besides what a call adds: the system folders as
+    /// `PATH` (tar finds gzip there) and the C locale (messages and quoting that parsers here can
+    /// rely on).
+    public static let environment = ["PATH": systemFolders.joined(separator: ":"), "LC_ALL": "C", "LANG": "C"]
+
+    /// The tool's absolute path in the system folders, nil when it is not installed there.
     public var path: String? {
-        let env = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let dirs = env.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
-        return dirs.map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
+        guard !name.contains("/") else { return nil }
+        return Self.systemFolders.map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
     }
 
     public var isInstalled: Bool { path != nil }
@@ -67,17 +79,24 @@ public struct SystemTool: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, inputFile ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_addopen(&actions, 2, errorsFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        // The C locale: messages and quoting that parsers here can rely on.
-        var env = ProcessInfo.processInfo.environment
-        env["LC_ALL"] = "C"
-        env["LANG"] = "C"
+        var env = Self.environment
         for (k, v) in environment { env[k] = v }
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // The CLI ignores stop signals while it cleans up (ProcessSafety); a tool starts with the
+        // default actions, so that stopping Bascule's process group stops it too.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
         close(fds[1])
         guard spawned == 0 else {
             close(fds[0])
