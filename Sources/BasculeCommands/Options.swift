@@ -36,9 +36,10 @@ struct DataOptions: ParsableArguments {
         }
     }
 
-    /// Opens the store, runs `body`, and closes the store whatever happens.
-    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
-        let store = try await Store.open(location)
+    /// Opens the store, runs `body`, and closes the store whatever happens. Only `creating`
+    /// commands (import, demo) may make a store where there is none.
+    func withStore<T>(creating: Bool = false, _ body: (Store) async throws -> T) async throws -> T {
+        let store = try await Store.open(location, creating: creating)
         do {
             let value = try await body(store)
             await store.close()
@@ -98,6 +99,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(2)
     } catch let e as StoreError {
         warn(e.french)
+        if case .notFound = e { throw ExitCode(2) }
         throw ExitCode(3)
     } catch let e as CalendarFileError {
         warn(e.french)

@@ -193,8 +193,9 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let day = try date.orToday()
-            let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
             try await options.withStore { store in
+                // Once the store is found: a wrong --data must not leave a new key behind.
+                let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
                 let service = PlanningService(store: store, policy: policy.policy, credentials: issuer, gate: options.calendarGate)
                 for uai in try await schools(school, in: store) {
                     if !yes {

@@ -22,8 +22,15 @@ public actor Store {
         self.closeConnection = close
     }
 
-    /// Opens (creating if needed) the store and brings its schema up to date.
-    public static func open(_ location: StoreLocation, logger: Logger = Logger(label: "bascule.store")) async throws -> Store {
+    /// Opens the store and brings its schema up to date. With `creating` (an import, the demo)
+    /// a missing embedded store is created; without it, a missing one is `StoreError.notFound`
+    /// and nothing is made: a command that only reads, or syncs what a store says, must not
+    /// start from an empty store because it was pointed at the wrong folder.
+    public static func open(_ location: StoreLocation, creating: Bool = true,
+                            logger: Logger = Logger(label: "bascule.store")) async throws -> Store {
+        if !creating, case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError.notFound(path: path)
+        }
         let store: Store
         switch location {
         case .sqlite(let path):

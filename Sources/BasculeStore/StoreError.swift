@@ -1,9 +1,14 @@
+import Foundation
+
 /// Why the store could not do what was asked. French first, like every message a user reads.
 public enum StoreError: Error, Sendable, CustomStringConvertible {
     case cannotOpen(location: String, reason: String)
     case migrationFailed(version: Int, reason: String)
     case newerSchema(found: Int, known: Int)
     case queryFailed(operation: String, reason: String)
+    /// No embedded store where one was to be read: a wrong `--data`, a mistyped path, a command
+    /// run from another folder. Only an import creates a store.
+    case notFound(path: String)
 
     public var french: String {
         switch self {
@@ -12,8 +17,15 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .newerSchema(let f, let k):
             "La base est au schéma \(f), plus récent que celui que cette version de Bascule connaît (\(k)) : mettez Bascule à jour."
         case .queryFailed(let o, let r): "Erreur de base de données (\(o)) : \(r)"
+        case .notFound(let path):
+            "Aucune base Bascule dans \(Self.folder(of: path)) (\(path) n'existe pas) : rien n'a été lu ni créé. Vérifiez le dossier des données (--data DOSSIER, ou --database) ; seul « bascule import » crée une base. / No Bascule store in \(Self.folder(of: path)): check --data."
         }
     }
 
     public var description: String { french }
+
+    static func folder(of path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
+    }
 }
