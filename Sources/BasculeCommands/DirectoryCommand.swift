@@ -37,7 +37,7 @@ struct DirectoryCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                guard let configuration = try options.configuration, let connector = try configuration.connector() else {
+                guard let configuration = try options.checkedConfiguration, let connector = try configuration.connector() else {
                     warn("Aucun annuaire réel n'est configuré : ajoutez une section « annuaire » à \(options.config ?? options.data + "/bascule.yml").")
                     throw ExitCode(2)
                 }

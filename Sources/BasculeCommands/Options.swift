@@ -36,9 +36,11 @@ struct DataOptions: ParsableArguments {
         }
     }
 
-    /// Opens the store, runs `body`, and closes the store whatever happens. Only `creating`
-    /// commands (import, demo) may make a store where there is none.
+    /// Opens the store, runs `body`, and closes the store whatever happens. `bascule.yml` is
+    /// read and checked first, so that a broken one is said at once, not once a school exists.
+    /// Only `creating` commands (import, demo) may make a store where there is none.
     func withStore<T>(creating: Bool = false, _ body: (Store) async throws -> T) async throws -> T {
+        _ = try checkedConfiguration
         let store = try await Store.open(location, creating: creating)
         do {
             let value = try await body(store)

@@ -39,4 +39,28 @@ struct OperatorGuardTests {
         #expect(typo.exitCode == 2 && typo.errors.contains("Aucune base Bascule"), "\(typo.errors)")
         #expect(!FileManager.default.fileExists(atPath: dir.file("bascule.sqlit").path))
     }
+
+    @Test("A broken bascule.yml is refused by the first command on the data folder, before any school exists, and nothing is created")
+    func brokenConfigurationBeforeAnySchool() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let data = dir.file("data").path
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let broken = [
+            ("derive: nimporte", "annuaire:\n  url: ldap://127.0.0.1:1\n  base: dc=x\n  compte: cn=a,dc=x\n  derive: nimporte\n"),
+            ("premier_numero: 0", "annuaire:\n  url: ldap://127.0.0.1:1\n  base: dc=x\n  compte: cn=a,dc=x\n  premier_numero: 0\n"),
+            ("quota", "espaces:\n  racine: \(dir.path)/espaces\n  quotas: { classe: beaucoup }\n"),
+            ("racine", "espaces:\n  racine: espaces-relatifs\n"),
+            ("YAML", "annuaire: [\n"),
+        ]
+        for (what, yaml) in broken {
+            try yaml.write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8)
+            let plan = await bascule(["plan", "--data", data, "--date", "2026-09-03"])
+            #expect(plan.exitCode == 2, "\(what): \(plan.output) \(plan.errors)")
+            #expect(plan.errors.contains("Configuration"), "\(what): \(plan.errors)")
+            let imported = await bascule(["import", "--data", data, "--date", "2026-09-03", fixture("siecle-with-two-valid-students.xml")])
+            #expect(imported.exitCode == 2, "\(what): \(imported.errors)")
+            #expect(!FileManager.default.fileExists(atPath: data + "/bascule.sqlite"), "\(what)")
+        }
+    }
 }
