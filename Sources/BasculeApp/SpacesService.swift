@@ -272,14 +272,20 @@ public struct SpacesService: Sendable {
 
     // MARK: - Sync
 
-    public func sync(uai: UAI, date: CivilDate, dryRun: Bool = false, actor: String = PlanningService.defaultActor,
+    /// - Parameter deletions: the mass-change guard on removals no applied plan decided.
+    public func sync(uai: UAI, date: CivilDate, dryRun: Bool = false,
+                     deletions: SyncDeletionGuard = .init(), actor: String = PlanningService.defaultActor,
                      now: @Sendable () -> Date = { Date() }) async throws -> SpacesSyncReport {
+        try await SyncDeletionGuard.requireKnown(uai, store: store, target: settings.root)
         let c = try await context(uai: uai, assignNumbers: !dryRun)
         if !dryRun { try files.ensureRoot() }
         let plan = try plan(c, uai: uai)
         var report = SpacesSyncReport(uai: uai, root: settings.root, dryRun: dryRun, quotas: c.support,
                                       operations: plan.operations, findings: plan.findings, archives: [], failures: [])
         if dryRun { return report }
+        if let confirmed = try await checkRemovals(plan, c, uai: uai, deletions: deletions, actor: actor, at: now()) {
+            try await store.audit([confirmed])
+        }
         func entry(_ event: String, _ target: String, _ reason: Reason, _ more: (String, String)? = nil) -> AuditEntry {
             AuditEntry(at: now().formatted(.iso8601), actor: actor, uai: uai, event: "espaces-\(event)", target: target,
                        french: reason.french + (more.map { " ; " + $0.0 } ?? ""), english: reason.english + (more.map { "; " + $0.1 } ?? ""),
@@ -341,6 +347,28 @@ public struct SpacesService: Sendable {
         return report
     }
 
+
+    /// The mass-change guard: a personal space goes with an account the store records as
+    /// deleted, a group's with a group a plan deleted; anything else removed counts, and past
+    /// 10 % of the spaces Bascule made, a person must confirm. What lies inside a space removed
+    /// goes with it and is not counted again.
+    func checkRemovals(_ plan: SpacePlan, _ c: Context, uai: UAI, deletions: SyncDeletionGuard, actor: String,
+                       at: Date) async throws -> AuditEntry? {
+        let removed = plan.operations.filter { $0.kind == .archiveRemove }
+        guard !removed.isEmpty else { return nil }
+        let planned = try await SyncDeletionGuard.planned(uai, store: store)
+        let unexplained = removed.filter { op in
+            if removed.contains(where: { op.path.hasPrefix($0.path + "/") }) { return false }
+            let name = String(op.key.split(separator: ":", maxSplits: 1).last ?? "")
+            switch op.spaceKind {
+            case .personal: return !planned.persons.contains(name)
+            case .classSpace, .group, .subject: return !planned.groups.contains(name)
+            default: return true
+            }
+        }
+        return try deletions.check(uai: uai, target: settings.root, unexplained: unexplained.map(\.path), total: c.records.count,
+                                   event: "espaces-suppressions-confirmees", actor: actor, at: at)
+    }
 
     /// Archives a space before it is removed or emptied. An archive an earlier run made of this
     /// space, which still holds every entry the folder holds (same size and date), is used again:

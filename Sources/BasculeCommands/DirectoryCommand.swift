@@ -35,6 +35,8 @@ struct DirectoryCommand: AsyncParsableCommand {
         @Flag(help: "Sortie JSON.")
         var json = false
 
+        @OptionGroup var massChange: MassChangeOptions
+
         func run() async throws {
             try await reportingErrors {
                 guard let configuration = try options.checkedConfiguration, let connector = try configuration.connector() else {
@@ -45,7 +47,7 @@ struct DirectoryCommand: AsyncParsableCommand {
                     var reports: [DirectorySyncReport] = []
                     for uai in try await schools(school, in: store) {
                         reports.append(try await DirectorySyncService(store: store, connector: connector, layout: connector.layout)
-                            .sync(uai: uai, dryRun: dryRun))
+                            .sync(uai: uai, dryRun: dryRun, deletions: massChange.deletions))
                     }
                     say(json ? try renderJSON(reports) : reports.map(\.french).joined(separator: "\n"))
                     if reports.contains(where: { !$0.failures.isEmpty }) { throw ExitCode(5) }

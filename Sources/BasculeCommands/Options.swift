@@ -122,6 +122,9 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     } catch let e as ApplyRefusal {
         warn(e.french)
         throw ExitCode(4)
+    } catch let e as SyncRefusal {
+        warn(e.french)
+        throw ExitCode(4)
     } catch let e as SheetVault.VaultError {
         warn(e.description)
         throw ExitCode(3)

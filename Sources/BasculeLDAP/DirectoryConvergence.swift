@@ -114,6 +114,9 @@ public struct ConvergencePlan: Sendable {
     /// The entries the branch must hold, as compared: what Bascule records as written once the
     /// operations ran.
     public var desired: [DesiredEntry]
+    /// Bascule's accounts and groups found in the branch: what the syncs' mass-change guard
+    /// measures removals against.
+    public var managedEntries: Int = 0
 }
 
 /// Compares a school's branch as read with what it must hold, and lists the operations that make
@@ -272,7 +275,8 @@ public struct DirectoryConvergence: Sendable {
             return a.dn < b.dn
         }
         findings.sort { ($0.dn, $0.attribute ?? "", $0.reason.french) < ($1.dn, $1.attribute ?? "", $1.reason.french) }
-        return ConvergencePlan(operations: operations, findings: findings, desired: desired)
+        return ConvergencePlan(operations: operations, findings: findings, desired: desired,
+                               managedEntries: byKey.keys.filter { !$0.hasPrefix("container:") }.count)
     }
 
     /// `{SCHEME}hash` → `{SCHEME}!hash`: no password matches it any more; `unlock` gives it back.
