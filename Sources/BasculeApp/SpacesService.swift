@@ -36,11 +36,14 @@ public struct SpacesSyncReport: Sendable, Encodable {
     public var findings: [SpaceFinding]
     public var archives: [SpaceArchiveInfo]
     public var failures: [SpaceFailure]
+    /// Spaces of groups gone, kept until the calendar's clean-up window.
+    public var waiting: [WaitingSpace] = []
 
     public var french: String {
         var lines = ["Espaces de \(uai) sous \(root) : \(operations.count) opération(s) \(dryRun ? "à faire" : "faites"), \(findings.count) constat(s), \(failures.count) échec(s)."]
         lines.append("  Quotas : \(quotas.reason.french).")
         for op in operations { lines.append("  \(op.french)") }
+        for w in waiting { lines.append("  ⏸ \(w.french)") }
         for a in archives {
             lines.append("  archive \(a.archive) : \(a.files) fichier(s), \(SpaceQuotas.format(a.bytes)), gardée jusqu'au \(a.purgeOn)\(a.reused ? " (faite par une exécution précédente)" : "")")
         }
@@ -272,16 +275,20 @@ public struct SpacesService: Sendable {
 
     // MARK: - Sync
 
-    /// - Parameter deletions: the mass-change guard on removals no applied plan decided.
-    public func sync(uai: UAI, date: CivilDate, dryRun: Bool = false,
+    /// - Parameters:
+    ///   - removals: whether the spaces of groups gone may go today (the calendar's clean-up
+    ///     window); held when no calendar says.
+    ///   - deletions: the mass-change guard on removals no applied plan decided.
+    public func sync(uai: UAI, date: CivilDate, dryRun: Bool = false, removals: SharedSpaceRemovals = .held,
                      deletions: SyncDeletionGuard = .init(), actor: String = PlanningService.defaultActor,
                      now: @Sendable () -> Date = { Date() }) async throws -> SpacesSyncReport {
         try await SyncDeletionGuard.requireKnown(uai, store: store, target: settings.root)
         let c = try await context(uai: uai, assignNumbers: !dryRun)
         if !dryRun { try files.ensureRoot() }
-        let plan = try plan(c, uai: uai)
+        let (plan, waiting) = try plan(c, uai: uai).holding(removals)
         var report = SpacesSyncReport(uai: uai, root: settings.root, dryRun: dryRun, quotas: c.support,
-                                      operations: plan.operations, findings: plan.findings, archives: [], failures: [])
+                                      operations: plan.operations, findings: plan.findings, archives: [], failures: [],
+                                      waiting: waiting)
         if dryRun { return report }
         if let confirmed = try await checkRemovals(plan, c, uai: uai, deletions: deletions, actor: actor, at: now()) {
             try await store.audit([confirmed])

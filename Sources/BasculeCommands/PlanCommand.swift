@@ -168,7 +168,7 @@ struct ApplyCommand: AsyncParsableCommand {
               let settings = try configuration.spacesSettings(dataDirectory: options.data) else { return }
         do {
             let report = try await SpacesService(store: store, settings: settings, firstPosixNumber: configuration.firstPosixNumber)
-                .sync(uai: uai, date: day, deletions: deletions)
+                .sync(uai: uai, date: day, removals: try options.sharedSpaceRemovals(uai: uai, on: day), deletions: deletions)
             say(report.french)
             if !report.failures.isEmpty { throw ExitCode(SpacesCommand.failureCode) }
         } catch let error as SpacesError {

@@ -1,10 +1,12 @@
+import BasculeCalendarFiles
 import BasculeDomain
 import BasculeTesting
 import Foundation
 import Testing
 
 /// Issue 11, item 3: an export whose student–group links are not pushed yet (the memo's case)
-/// removes every teaching group; that needs a person's confirmation.
+/// removes every teaching group; that needs a person's confirmation, and the groups' spaces
+/// wait for the calendar's clean-up window.
 @Suite("Group removals and the guard: an export without its student–group links")
 struct GroupRemovalGuardTests {
     static let groups = ["6ESP1", "6ESP2", "6LAT"]
@@ -56,5 +58,39 @@ struct GroupRemovalGuardTests {
         let confirmed = await bascule(["apply"] + data + ["--date", "2026-09-10", "--yes", "--allow-mass-change", "--reason", "liens remontés demain"])
         #expect(confirmed.exitCode == 0, "\(confirmed.errors)")
         #expect(confirmed.output.contains("3 supprimé(s)"), "\(confirmed.output)")
+    }
+
+    @Test("The removed groups' spaces wait for the calendar's clean-up window, reported with its date, their files untouched; in the window they are archived then removed",
+          .enabled(if: getuid() == 0, "giving folders to the school's uids needs root, as in CI"))
+    func spacesWaitForTheWindow() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let root = dir.file("espaces").path
+        let data = try await school(dir, yaml: "espaces:\n  racine: \(root)\n")
+        let uai = "0860001X"
+        let space = "\(root)/\(uai)/groupes/6ESP1"
+        #expect(FileManager.default.createFile(atPath: space + "/cours.odt", contents: Data("cours".utf8)))
+
+        let applied = await bascule(["apply"] + data + ["--date", "2026-09-10", "--yes", "--allow-mass-change", "--reason", "liens remontés demain"])
+        #expect(applied.exitCode == 0, "\(applied.errors)")
+        let window = try #require(try CalendarStore(dataDirectory: nil).calendar(for: SchoolYear(startYear: 2027), school: nil)
+            .calendar.entry("nettoyage-classes-commun")?.from)
+        #expect(applied.output.contains("\(uai)/groupes/6ESP1 : en attente de la fenêtre de nettoyage des classes (nettoyage-classes-commun), archivé puis supprimé à partir du \(window)"),
+                "\(applied.output)")
+        #expect(FileManager.default.fileExists(atPath: space + "/cours.odt"))
+        let again = await bascule(["spaces", "sync"] + data + ["--date", "2026-10-01", "--json"])
+        #expect(again.exitCode == 0, "\(again.errors)")
+        let report = try #require(try jsonArray(again.output).first)
+        #expect((report["waiting"] as? [[String: Any]])?.compactMap { $0["path"] as? String }.sorted()
+                == Self.groups.map { "\(uai)/groupes/\($0)" }.sorted())
+        #expect((report["operations"] as? [Any])?.isEmpty == true)
+        #expect(FileManager.default.fileExists(atPath: space + "/cours.odt"))
+
+        let inWindow = await bascule(["spaces", "sync"] + data + ["--date", window.adding(days: 5).description])
+        #expect(inWindow.exitCode == 0, "\(inWindow.errors)")
+        #expect(inWindow.output.contains("archive-remove \(uai)/groupes/6ESP1"), "\(inWindow.output)")
+        #expect(!FileManager.default.fileExists(atPath: space))
+        let archives = try FileManager.default.contentsOfDirectory(atPath: dir.file("data/archives/\(uai)").path)
+        #expect(archives.contains { $0.hasSuffix("groupe-6ESP1.tar.gz") }, "\(archives)")
     }
 }
