@@ -101,7 +101,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(2)
     } catch let e as StoreError {
         warn(e.french)
-        if case .notFound = e { throw ExitCode(2) }
+        if e.isMissingStore { throw ExitCode(2) }
         throw ExitCode(3)
     } catch let e as CalendarFileError {
         warn(e.french)

@@ -9,6 +9,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// No embedded store where one was to be read: a wrong `--data`, a mistyped path, a command
     /// run from another folder. Only an import creates a store.
     case notFound(path: String)
+    /// A database that holds no Bascule store: another database on the server, an empty file.
+    case notBascule(location: String)
 
     public var french: String {
         switch self {
@@ -19,6 +21,16 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .queryFailed(let o, let r): "Erreur de base de données (\(o)) : \(r)"
         case .notFound(let path):
             "Aucune base Bascule dans \(Self.folder(of: path)) (\(path) n'existe pas) : rien n'a été lu ni créé. Vérifiez le dossier des données (--data DOSSIER, ou --database) ; seul « bascule import » crée une base. / No Bascule store in \(Self.folder(of: path)): check --data."
+        case .notBascule(let location):
+            "\(location) ne contient aucune base Bascule (jamais migrée) : rien n'a été lu ni créé. Vérifiez --database (ou --data) ; seul « bascule import » crée une base. / \(location) holds no Bascule store: check --database."
+        }
+    }
+
+    /// The store named is not there: a wrong `--data` or `--database`, not a database failure.
+    public var isMissingStore: Bool {
+        switch self {
+        case .notFound, .notBascule: true
+        default: false
         }
     }
 
