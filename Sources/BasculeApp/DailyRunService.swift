@@ -158,6 +158,9 @@ public struct DailyRunService: Sendable {
                         "\(report.failures.count) opération(s) refusée(s) par l'annuaire : " + report.failures.prefix(3).map { "\($0.operation) \($0.dn) (\($0.error))" }.joined(separator: " ; "),
                         "\(report.failures.count) operations refused by the directory")))
                 }
+            } catch let refusal as SyncRefusal {
+                steps.append("annuaire : synchronisation refusée")
+                todos.append(ToDo(kind: .directoryFailed, role: .department, uai: uai, reason: Reason(refusal.french, refusal.description)))
             } catch let error as LDAPError {
                 steps.append("annuaire injoignable")
                 todos.append(ToDo(kind: .directoryFailed, role: .department, uai: uai, reason: Reason(
@@ -169,7 +172,10 @@ public struct DailyRunService: Sendable {
             let service = SpacesService(store: store, settings: spaces, firstPosixNumber: settings.firstPosixNumber)
             checked.insert(.spacesFailed)
             do {
-                let synced = try await service.sync(uai: uai, date: day, actor: settings.actor)
+                // The spaces of groups gone wait for the department's clean-up window.
+                let following = try? settings.calendar(uai, SchoolYear(startYear: calendar.year.startYear + 1))
+                let removals = SharedSpaceRemovals(calendar: calendar, following: following, on: day)
+                let synced = try await service.sync(uai: uai, date: day, removals: removals, actor: settings.actor)
                 let cleaned = try await service.clean(uai: uai, date: day, calendar: calendar, actor: settings.actor)
                 steps.append("espaces : \(synced.operations.count) opération(s), \(cleaned.emptied.count) vidé(s), \(cleaned.purged.count) archive(s) purgée(s)")
                 let failures = synced.failures.map { "\($0.operation) \($0.path)" } + cleaned.failures.map { "\($0.operation) \($0.path)" }
@@ -180,6 +186,9 @@ public struct DailyRunService: Sendable {
                 }
             } catch let error as SpacesError {
                 todos.append(ToDo(kind: .spacesFailed, role: .department, uai: uai, reason: Reason("espaces : \(error.french)", "spaces: \(error)")))
+            } catch let refusal as SyncRefusal {
+                steps.append("espaces : synchronisation refusée")
+                todos.append(ToDo(kind: .spacesFailed, role: .department, uai: uai, reason: Reason(refusal.french, refusal.description)))
             }
         }
 

@@ -79,10 +79,14 @@ public struct DirectorySyncService: Sendable {
         return SchoolDirectory(uai: uai, accounts: accounts, groups: groups)
     }
 
-    /// Runs (or with `dryRun`, lists) what makes the directory hold the school.
-    public func sync(uai: UAI, dryRun: Bool = false, actor: String = PlanningService.defaultActor,
+    /// Runs (or with `dryRun`, lists) what makes the directory hold the school. Refuses a school
+    /// the store has no import of, and removals no applied plan decided past the mass-change
+    /// guard (`deletions`), before changing anything.
+    public func sync(uai: UAI, dryRun: Bool = false, deletions: SyncDeletionGuard = .init(),
+                     actor: String = PlanningService.defaultActor,
                      now: @Sendable () -> Date = { Date() }) async throws -> DirectorySyncReport {
         let target = connector.target
+        try await SyncDeletionGuard.requireKnown(uai, store: store, target: target)
         let school = try await school(uai: uai, assignNumbers: !dryRun)
         let written = try await store.writtenEntries(uai: uai, target: target)
         let decoder = JSONDecoder()
@@ -97,6 +101,17 @@ public struct DirectorySyncService: Sendable {
         var report = DirectorySyncReport(uai: uai, target: target, dryRun: dryRun, operations: plan.operations.map(\.redacted),
                                          findings: plan.findings, interrupted: unfinished.map { "\($0.kind) \($0.dn)" }, failures: [])
         if dryRun { return report }
+        let planned = try await SyncDeletionGuard.planned(uai, store: store)
+        let unexplained = plan.operations.filter { op in
+            switch op.kind {
+            case .deleteAccount: !planned.persons.contains(String(op.key.dropFirst("person:".count)))
+            case .deleteGroup: !planned.groups.contains(String(op.key.dropFirst("group:".count)))
+            default: false
+            }
+        }
+        let confirmed = try deletions.check(uai: uai, target: target, unexplained: unexplained.map(\.dn), total: plan.managedEntries,
+                                            event: "annuaire-suppressions-confirmees", actor: actor, at: now())
+        if let confirmed { try await store.audit([confirmed]) }
         if !unfinished.isEmpty { try await store.closeInterrupted(uai: uai, target: target, at: now()) }
 
         let desired = Dictionary(plan.desired.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })

@@ -36,11 +36,14 @@ public struct SpacesSyncReport: Sendable, Encodable {
     public var findings: [SpaceFinding]
     public var archives: [SpaceArchiveInfo]
     public var failures: [SpaceFailure]
+    /// Spaces of groups gone, kept until the calendar's clean-up window.
+    public var waiting: [WaitingSpace] = []
 
     public var french: String {
         var lines = ["Espaces de \(uai) sous \(root) : \(operations.count) opération(s) \(dryRun ? "à faire" : "faites"), \(findings.count) constat(s), \(failures.count) échec(s)."]
         lines.append("  Quotas : \(quotas.reason.french).")
         for op in operations { lines.append("  \(op.french)") }
+        for w in waiting { lines.append("  ⏸ \(w.french)") }
         for a in archives {
             lines.append("  archive \(a.archive) : \(a.files) fichier(s), \(SpaceQuotas.format(a.bytes)), gardée jusqu'au \(a.purgeOn)\(a.reused ? " (faite par une exécution précédente)" : "")")
         }
@@ -273,14 +276,24 @@ public struct SpacesService: Sendable {
 
     // MARK: - Sync
 
-    public func sync(uai: UAI, date: CivilDate, dryRun: Bool = false, actor: String = PlanningService.defaultActor,
+    /// - Parameters:
+    ///   - removals: whether the spaces of groups gone may go today (the calendar's clean-up
+    ///     window); held when no calendar says.
+    ///   - deletions: the mass-change guard on removals no applied plan decided.
+    public func sync(uai: UAI, date: CivilDate, dryRun: Bool = false, removals: SharedSpaceRemovals = .held,
+                     deletions: SyncDeletionGuard = .init(), actor: String = PlanningService.defaultActor,
                      now: @Sendable () -> Date = { Date() }) async throws -> SpacesSyncReport {
+        try await SyncDeletionGuard.requireKnown(uai, store: store, target: settings.root)
         let c = try await context(uai: uai, assignNumbers: !dryRun)
         if !dryRun { try files.ensureRoot() }
-        let plan = try plan(c, uai: uai)
+        let (plan, waiting) = try plan(c, uai: uai).holding(removals)
         var report = SpacesSyncReport(uai: uai, root: settings.root, dryRun: dryRun, quotas: c.support,
-                                      operations: plan.operations, findings: plan.findings, archives: [], failures: [])
+                                      operations: plan.operations, findings: plan.findings, archives: [], failures: [],
+                                      waiting: waiting)
         if dryRun { return report }
+        if let confirmed = try await checkRemovals(plan, c, uai: uai, deletions: deletions, actor: actor, at: now()) {
+            try await store.audit([confirmed])
+        }
         func entry(_ event: String, _ target: String, _ reason: Reason, _ more: (String, String)? = nil) -> AuditEntry {
             AuditEntry(at: now().formatted(.iso8601), day: date, actor: actor, uai: uai, event: "espaces-\(event)", target: target,
                        french: reason.french + (more.map { " ; " + $0.0 } ?? ""), english: reason.english + (more.map { "; " + $0.1 } ?? ""),
@@ -342,6 +355,37 @@ public struct SpacesService: Sendable {
         return report
     }
 
+
+    /// The mass-change guard: a personal space goes with an account the store records as
+    /// deleted, a group's with a group a plan deleted; anything else removed counts, and past
+    /// 10 % of the spaces Bascule made, a person must confirm. What lies inside a space removed
+    /// goes with it and is not counted again.
+    func checkRemovals(_ plan: SpacePlan, _ c: Context, uai: UAI, deletions: SyncDeletionGuard, actor: String,
+                       at: Date) async throws -> AuditEntry? {
+        let removed = plan.operations.filter { $0.kind == .archiveRemove }
+        guard !removed.isEmpty else { return nil }
+        let planned = try await SyncDeletionGuard.planned(uai, store: store)
+        let known = Set(c.accounts.keys)
+        let unexplained = removed.filter { op in
+            if removed.contains(where: { op.path.hasPrefix($0.path + "/") }) { return false }
+            let name = String(op.key.split(separator: ":", maxSplits: 1).last ?? "")
+            switch op.spaceKind {
+            case .personal: return !planned.persons.contains(name)
+            case .classSpace, .group, .subject: return !planned.groups.contains(name)
+            case .studentWork:
+                // A student's folder in a space goes when the account is deleted, or when a plan
+                // took them out of the group: the store knows them either way.
+                let person = String(op.key.split(separator: ":").last ?? "")
+                return !(planned.persons.contains(person) || known.contains(person))
+            default: return true
+            }
+        }
+        // Counted in spaces, as people see them: the students' folders inside a space are part of it.
+        let spaces = c.records.filter { r in !SpaceKind.allCases.contains { $0.isInsideSpace && r.key.hasPrefix($0.rawValue + ":") } }.count
+        return try deletions.check(uai: uai, target: settings.root, unexplained: unexplained.filter { !$0.spaceKind.isInsideSpace }.map(\.path),
+                                   total: spaces,
+                                   event: "espaces-suppressions-confirmees", actor: actor, at: at)
+    }
 
     /// Archives a space before it is removed or emptied. An archive an earlier run made of this
     /// space, which still holds every entry the folder holds (same size and date), is used again:

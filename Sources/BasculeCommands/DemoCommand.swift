@@ -30,7 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
             // Fictional people: a lighter hash keeps the demonstration quick (production: 210,000 rounds).
             let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: 10_000), vault: try SheetVault(dataDirectory: options.data))
             let gate = options.calendarGate
-            try await options.withStore { store in try await Demo(store: store, files: files, credentials: issuer, gate: gate, dataDirectory: options.data).run() }
+            try await options.withStore(creating: true) { store in try await Demo(store: store, files: files, credentials: issuer, gate: gate, dataDirectory: options.data).run() }
             say("\nPour la suite : bascule plan --data \(options.data), bascule accounts --data \(options.data),")
             say("bascule sheets --data \(options.data) --class <classe> (fiches de connexion), bascule people --data \(options.data) [--json],")
             say("bascule verify --data \(options.data) --date 2026-09-10 (vérification de rentrée)")

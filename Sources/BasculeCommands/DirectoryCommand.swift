@@ -35,9 +35,11 @@ struct DirectoryCommand: AsyncParsableCommand {
         @Flag(help: "Sortie JSON.")
         var json = false
 
+        @OptionGroup var massChange: MassChangeOptions
+
         func run() async throws {
             try await reportingErrors {
-                guard let configuration = try options.configuration, let connector = try configuration.connector() else {
+                guard let configuration = try options.checkedConfiguration, let connector = try configuration.connector() else {
                     warn("Aucun annuaire réel n'est configuré : ajoutez une section « annuaire » à \(options.config ?? options.data + "/bascule.yml").")
                     throw ExitCode(2)
                 }
@@ -45,7 +47,7 @@ struct DirectoryCommand: AsyncParsableCommand {
                     var reports: [DirectorySyncReport] = []
                     for uai in try await schools(school, in: store) {
                         reports.append(try await DirectorySyncService(store: store, connector: connector, layout: connector.layout)
-                            .sync(uai: uai, dryRun: dryRun))
+                            .sync(uai: uai, dryRun: dryRun, deletions: massChange.deletions))
                     }
                     say(json ? try renderJSON(reports) : reports.map(\.french).joined(separator: "\n"))
                     if reports.contains(where: { !$0.failures.isEmpty }) { throw ExitCode(5) }

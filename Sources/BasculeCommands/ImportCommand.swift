@@ -31,7 +31,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let summary = try await options.withStore { store in
+            let summary = try await options.withStore(creating: true) { store in
                 var service = ImportService(store: store, today: try date.orToday())
                 service.archive = ImportFileArchive(dataDirectory: options.data)
                 return try await service.importFiles(files.map { URL(fileURLWithPath: $0) }, school: school)

@@ -83,15 +83,18 @@ struct DataOptions: ParsableArguments {
         }
     }
 
-    /// Opens the store, runs `body`, and closes the store whatever happens.
-    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+    /// Opens the store, runs `body`, and closes the store whatever happens. `bascule.yml` is
+    /// read and checked first, so that a broken one is said at once, not once a school exists.
+    /// Only `creating` commands (import, demo, run) may make a store where there is none.
+    func withStore<T>(creating: Bool = false, _ body: (Store) async throws -> T) async throws -> T {
+        _ = try checkedConfiguration
         let location = try location
         if let host = location.cleartextHost {
             warn("ATTENTION : connexion à PostgreSQL sur \(host) sans TLS exigé (--insecure-database) : le mot de passe et les données peuvent passer en clair sur le réseau.")
         }
         let spacesRoot = (try? configuration)??.espaces?.racine
         if let warning = DataFolder.protect(data, reachable: spacesRoot.map { [$0] } ?? []) { warn(warning) }
-        let store = try await Store.open(location)
+        let store = try await Store.open(location, creating: creating)
         do {
             let value = try await body(store)
             await store.close()
@@ -155,6 +158,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     } catch let e as StoreError {
         warn(e.french)
         if case .insecureTransport = e { throw ExitCode(2) }
+        if e.isMissingStore { throw ExitCode(2) }
         throw ExitCode(3)
     } catch let e as CalendarFileError {
         warn(e.french)
@@ -173,6 +177,9 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         warn(e.french)
         throw ExitCode(2)
     } catch let e as ApplyRefusal {
+        warn(e.french)
+        throw ExitCode(4)
+    } catch let e as SyncRefusal {
         warn(e.french)
         throw ExitCode(4)
     } catch let e as SheetVault.VaultError {

@@ -170,9 +170,10 @@ struct PasswordResetCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let day = try date.orToday()
-            let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
             let done = try await options.withStore { store in
-                try await PasswordResetService(store: store, issuer: issuer).reset(uai: uai, login: login, by: by, on: day)
+                // Once the store is found: a wrong --data must not leave a new key behind.
+                let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
+                return try await PasswordResetService(store: store, issuer: issuer).reset(uai: uai, login: login, by: by, on: day)
             }
             let a = done.account
             let quoted = done.division.map { $0.contains(" ") ? "\"\($0)\"" : $0 }

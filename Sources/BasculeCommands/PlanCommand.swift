@@ -172,12 +172,16 @@ struct ApplyCommand: AsyncParsableCommand {
         guard let configuration = try options.configuration, configuration.annuaire != nil else { return }
         do {
             guard let connector = try configuration.connector() else { return }
-            let report = try await DirectorySyncService(store: store, connector: connector, layout: connector.layout).sync(uai: uai)
+            let report = try await DirectorySyncService(store: store, connector: connector, layout: connector.layout)
+                .sync(uai: uai, deletions: deletions)
             say(report.french)
             if !report.failures.isEmpty { throw ExitCode(5) }
         } catch let error as LDAPError {
             warn(error.french + "\nLe plan est appliqué à l'annuaire intégré ; relancez « bascule directory sync » quand l'annuaire répond.")
             throw ExitCode(5)
+        } catch let refusal as SyncRefusal {
+            warn(refusal.french + "\nLe plan est appliqué à l'annuaire intégré ; l'annuaire réel n'a pas été modifié (bascule directory sync).")
+            throw ExitCode(4)
         }
     }
 
@@ -189,14 +193,21 @@ struct ApplyCommand: AsyncParsableCommand {
               let settings = try configuration.spacesSettings(dataDirectory: options.data) else { return }
         do {
             let report = try await SpacesService(store: store, settings: settings, firstPosixNumber: configuration.firstPosixNumber)
-                .sync(uai: uai, date: day)
+                .sync(uai: uai, date: day, removals: try options.sharedSpaceRemovals(uai: uai, on: day), deletions: deletions)
             say(report.french)
             if !report.failures.isEmpty { throw ExitCode(SpacesCommand.failureCode) }
         } catch let error as SpacesError {
             warn(error.french + "\nLe plan est appliqué ; relancez « bascule spaces sync » une fois le problème réglé.")
             throw ExitCode(SpacesCommand.failureCode)
+        } catch let refusal as SyncRefusal {
+            warn(refusal.french + "\nLe plan est appliqué à l'annuaire intégré ; les espaces n'ont pas été modifiés (bascule spaces sync).")
+            throw ExitCode(4)
         }
     }
+
+    /// The syncs' mass-change guard takes the plan's confirmation: `--allow-mass-change --reason`
+    /// given to apply also lets its syncs remove what no applied plan decided.
+    var deletions: SyncDeletionGuard { SyncDeletionGuard(allowMassChange: allowMassChange, reason: reason) }
 
     /// The directory, then the spaces; a directory failure is reported once the spaces are done.
     func pushToTargets(store: Store, uai: UAI, day: CivilDate) async throws {
@@ -218,8 +229,9 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let day = try date.orToday()
-            let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
             try await options.withStore { store in
+                // Once the store is found: a wrong --data must not leave a new key behind.
+                let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
                 let service = PlanningService(store: store, policy: try policy.policy(options), credentials: issuer, gate: options.calendarGate)
                 for uai in try await schools(school, in: store) {
                     if !yes {

@@ -65,7 +65,10 @@ struct RunCommand: AsyncParsableCommand {
         try await spacesErrors {
             let day = try date.orToday()
             let settings = try settings()
-            let reports: [DailyRunReport] = try await options.withStore { store in
+            // A store is made only for exports dropped to import: `run` from the wrong folder (a
+            // cron job's) finds none and makes nothing.
+            let dropped = FileManager.default.fileExists(atPath: URL(fileURLWithPath: options.data).appendingPathComponent("depot").path)
+            let reports: [DailyRunReport] = try await options.withStore(creating: dropped) { store in
                 var out: [DailyRunReport] = []
                 let service = DailyRunService(store: store, settings: settings)
                 // Schools one after the other on one store connection (one writer at a time).

@@ -54,8 +54,9 @@ struct SheetsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let vault = try SheetVault(dataDirectory: options.data)
             try await options.withStore { store in
+                // Once the store is found: a wrong --data must not leave a new key behind.
+                let vault = try SheetVault(dataDirectory: options.data)
                 let all = try await store.schools()
                 guard let uai = school ?? (all.count == 1 ? all.first : nil) else {
                     warn(all.isEmpty ? "Aucun établissement importé." : "Plusieurs établissements : précisez --school (\(all.map(\.code).joined(separator: ", "))).")

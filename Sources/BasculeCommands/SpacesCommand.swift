@@ -79,6 +79,8 @@ struct SpacesCommand: AsyncParsableCommand {
         @Flag(help: "Sortie JSON.")
         var json = false
 
+        @OptionGroup var massChange: MassChangeOptions
+
         func run() async throws {
             try await spacesErrors {
                 let settings = try spacesSettings(options)
@@ -87,7 +89,9 @@ struct SpacesCommand: AsyncParsableCommand {
                     var out: [SpacesSyncReport] = []
                     let service = SpacesService(store: store, settings: settings.settings, firstPosixNumber: settings.firstNumber)
                     for school in try await schools(uai, in: store) {
-                        out.append(try await service.sync(uai: school, date: day, dryRun: dryRun))
+                        out.append(try await service.sync(uai: school, date: day, dryRun: dryRun,
+                                                          removals: try options.sharedSpaceRemovals(uai: school, on: day),
+                                                          deletions: massChange.deletions))
                     }
                     return out
                 }

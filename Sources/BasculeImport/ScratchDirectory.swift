@@ -42,6 +42,12 @@ public final class ScratchDirectory: @unchecked Sendable {
     /// clean-up, before the process ends.
     public static func removeAllLive() {
         for scratch in live.all() { scratch.remove() }
+        // A folder `mkdtemp` made a moment before the signal, not registered yet: named with our pid.
+        let mine = prefix + "\(getpid())-"
+        let dir = parent
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(mine) {
+            try? FileManager.default.removeItem(atPath: dir + "/" + name)
+        }
     }
 
     /// Removes what killed runs left in the temporary folder: `bascule-scratch-<pid>-…` folders

@@ -79,6 +79,8 @@ public struct DirectoryFinding: Sendable, Hashable, Codable {
         case driftCorrected = "drift-corrected"
         /// An entry in the way of one Bascule must create, or two entries claiming one identity.
         case conflict
+        /// An active account locked by someone else (an administrator, ppolicy's lockout): never lifted.
+        case lockedBySomeoneElse = "account-locked-by-someone-else"
     }
 
     public var kind: Kind
@@ -114,6 +116,9 @@ public struct ConvergencePlan: Sendable {
     /// The entries the branch must hold, as compared: what Bascule records as written once the
     /// operations ran.
     public var desired: [DesiredEntry]
+    /// Bascule's accounts and groups found in the branch: what the syncs' mass-change guard
+    /// measures removals against.
+    public var managedEntries: Int = 0
 }
 
 /// Compares a school's branch as read with what it must hold, and lists the operations that make
@@ -205,7 +210,13 @@ public struct DirectoryConvergence: Sendable {
             var additions: [LDAPModification] = []
             var changed: [String] = []
             let record = written[want.key]
-            for attribute in managed {
+            let disabled = want.attributes["basculestatus"]?.first == AccountStatus.disabled.rawValue
+            // Someone else's lock (an administrator's on a compromised account, ppolicy's after
+            // failed binds) is neither lifted nor replaced: Bascule only lifts what it wrote.
+            let foreignLocks = personID == nil ? [] : DirectoryLocks.foreign(on: have, record: record, wanted: want.attributes)
+            if !disabled { for lock in foreignLocks { findings.append(DirectoryLocks.finding(dn: dn, lock)) } }
+            let lockedAttributes = Set(foreignLocks.map { $0.attribute.lowercased() })
+            for attribute in managed where !lockedAttributes.contains(attribute) {
                 let d = want.attributes[attribute] ?? []
                 let o = have[attribute]
                 let norm: (String) -> String = attribute == "member" ? DN.normalize : attribute == "objectclass" ? { $0.lowercased() } : { $0 }
@@ -236,16 +247,17 @@ public struct DirectoryConvergence: Sendable {
                 if !toAdd.isEmpty || !toRemove.isEmpty { changed.append(attribute) }
             }
             var passwordFor: String?
-            let disabled = want.attributes["basculestatus"]?.first == AccountStatus.disabled.rawValue
+            // A hash someone else locked stays locked, a new temporary password included.
+            let hashLockedByOther = lockedAttributes.contains("userpassword")
             if let personID, let hash = passwords[personID] {
-                additions.append(.replace("userPassword", [disabled ? Self.lock(hash) : hash]))
+                additions.append(.replace("userPassword", [disabled || hashLockedByOther ? Self.lock(hash) : hash]))
                 changed.append("userPassword")
                 passwordFor = personID
             } else if personID != nil {
                 // The hash itself is locked too (`{CRYPT}!…`, as passwd -l does): a disabled account
                 // cannot bind even where ppolicy has no default policy to enforce its lock.
                 let current = have["userpassword"]
-                let target = current.map { disabled ? Self.lock($0) : Self.unlock($0) }
+                let target = current.map { disabled ? Self.lock($0) : hashLockedByOther ? $0 : Self.unlock($0) }
                 if target != current {
                     additions.append(.replace("userPassword", target))
                     changed.append(disabled ? "userPassword (verrouillé)" : "userPassword (déverrouillé)")
@@ -272,7 +284,8 @@ public struct DirectoryConvergence: Sendable {
             return a.dn < b.dn
         }
         findings.sort { ($0.dn, $0.attribute ?? "", $0.reason.french) < ($1.dn, $1.attribute ?? "", $1.reason.french) }
-        return ConvergencePlan(operations: operations, findings: findings, desired: desired)
+        return ConvergencePlan(operations: operations, findings: findings, desired: desired,
+                               managedEntries: byKey.keys.filter { !$0.hasPrefix("container:") }.count)
     }
 
     /// `{SCHEME}hash` → `{SCHEME}!hash`: no password matches it any more; `unlock` gives it back.

@@ -12,7 +12,7 @@ public struct DirectoryReadBack: Sendable {
     public static let attributes = ManagedAttributes.read + ["createTimestamp"]
 
     /// - Parameter written: what Bascule last wrote on its entries (`directory_entries`), to tell
-    ///   a member added by hand from one Bascule put there.
+    ///   a member added by hand from one Bascule put there, and its own locks from others'.
     public func observe(_ entries: [LDAPEntry], uai: UAI, source: String, written: [String: WrittenEntry] = [:]) -> ObservedDirectory {
         let containers = Set(layout.containers(uai).map(DN.normalize))
         var accounts: [ObservedAccount] = []
@@ -27,7 +27,8 @@ public struct DirectoryReadBack: Sendable {
                     name: e.first("cn") ?? e.first("displayName"),
                     status: e.first("basculeStatus").flatMap(AccountStatus.init(rawValue:)),
                     statusSince: e.first("basculeStatusSince").flatMap(CivilDate.init(parsing:)),
-                    locked: Self.isLocked(e), dn: e.dn))
+                    locked: Self.isLocked(e), dn: e.dn,
+                    foreignLocks: DirectoryLocks.foreign(on: e, record: written["person:\(id)"]).map(\.french)))
             } else if classes.contains("basculegroup"), let cn = e.first("cn") {
                 groups.append(ObservedGroup(
                     name: cn, kind: e.first("basculeGroupKind").flatMap(GroupKind.init(rawValue:)), members: Set(e["memberUid"]),

@@ -22,8 +22,16 @@ public actor Store {
         self.closeConnection = close
     }
 
-    /// Opens (creating if needed) the store and brings its schema up to date.
-    public static func open(_ location: StoreLocation, logger: Logger = Logger(label: "bascule.store")) async throws -> Store {
+    /// Opens the store and brings its schema up to date. With `creating` (an import, the demo)
+    /// a missing embedded store is created; without it, a missing one is `StoreError.notFound`,
+    /// a database without Bascule's schema (another database on the server, an empty file) is
+    /// `StoreError.notBascule`, and nothing is made: a command that only reads, or syncs what a
+    /// store says, must not start from an empty store because it was pointed at the wrong place.
+    public static func open(_ location: StoreLocation, creating: Bool = true,
+                            logger: Logger = Logger(label: "bascule.store")) async throws -> Store {
+        if !creating, case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError.notFound(path: path)
+        }
         let store: Store
         switch location {
         case .sqlite(let path):
@@ -41,6 +49,8 @@ public actor Store {
             } catch {
                 throw StoreError.cannotOpen(location: path, reason: "\(error)")
             }
+            // Asked before the pragmas write their header: a file that is no store stays as it was.
+            try await store.requireSchema(unless: creating, location: path)
             // WAL keeps readers going during an import; foreign keys are off by default in SQLite.
             try await store.execute("PRAGMA journal_mode = WAL", "open")
             try await store.execute("PRAGMA foreign_keys = ON", "open")
@@ -56,6 +66,8 @@ public actor Store {
                 throw StoreError.cannotOpen(location: location.description, reason: String(reflecting: error))
             }
         }
+        // A PostgreSQL database Bascule never migrated: another database on the server.
+        if case .postgres = location { try await store.requireSchema(unless: creating, location: location.description) }
         try await store.migrate()
         return store
     }
@@ -74,6 +86,29 @@ public actor Store {
             guard lstat(path + suffix, &side) == 0, (side.st_mode & S_IFMT) == S_IFREG, side.st_mode & 0o077 != 0 else { continue }
             chmod(path + suffix, side.st_mode & 0o700)
         }
+    }
+
+    /// Unless `creating`, refuses (and closes) a database Bascule never migrated.
+    func requireSchema(unless creating: Bool, location: String) async throws {
+        guard !creating else { return }
+        do {
+            if try await holdsSchema() { return }
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
+        throw StoreError.notBascule(location: location)
+    }
+
+    /// Whether Bascule ever migrated this database: its `schema_migrations` table is in the
+    /// catalog. Any other failure (a lock, the server) is an error, not an answer.
+    func holdsSchema() async throws -> Bool {
+        let sql: SQLQueryString = switch location {
+        case .sqlite: "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        default: "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+        }
+        return try await query(sql, "open").first?.decode(column: "n", as: Int.self) ?? 0 > 0
     }
 
     public func close() async {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why the store could not do what was asked. French first, like every message a user reads.
 public enum StoreError: Error, Sendable, CustomStringConvertible {
     case cannotOpen(location: String, reason: String)
@@ -6,6 +8,11 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case queryFailed(operation: String, reason: String)
     /// The connection would carry the password and the data in clear to another machine.
     case insecureTransport(host: String, reason: String)
+    /// No embedded store where one was to be read: a wrong `--data`, a mistyped path, a command
+    /// run from another folder. Only an import creates a store.
+    case notFound(path: String)
+    /// A database that holds no Bascule store: another database on the server, an empty file.
+    case notBascule(location: String)
 
     public var french: String {
         switch self {
@@ -16,8 +23,25 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .queryFailed(let o, let r): "Erreur de base de données (\(o)) : \(r)"
         case .insecureTransport(let host, let r):
             "Connexion à PostgreSQL sur \(host) refusée : \(r). Vers un serveur qui n'est pas sur cette machine, Bascule exige TLS (le mot de passe et les données passeraient en clair sur le réseau) ; retirez sslmode=disable, donnez l'autorité de certification du serveur par sslrootcert=FICHIER dans l'URL, ou, en connaissance de cause, --insecure-database."
+        case .notFound(let path):
+            "Aucune base Bascule dans \(Self.folder(of: path)) (\(path) n'existe pas) : rien n'a été lu ni créé. Vérifiez le dossier des données (--data DOSSIER, ou --database) ; seul « bascule import » crée une base. / No Bascule store in \(Self.folder(of: path)): check --data."
+        case .notBascule(let location):
+            "\(location) ne contient aucune base Bascule (jamais migrée) : rien n'a été lu ni créé. Vérifiez --database (ou --data) ; seul « bascule import » crée une base. / \(location) holds no Bascule store: check --database."
+        }
+    }
+
+    /// The store named is not there: a wrong `--data` or `--database`, not a database failure.
+    public var isMissingStore: Bool {
+        switch self {
+        case .notFound, .notBascule: true
+        default: false
         }
     }
 
     public var description: String { french }
+
+    static func folder(of path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
+    }
 }

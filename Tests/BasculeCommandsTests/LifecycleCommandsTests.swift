@@ -166,7 +166,15 @@ struct LifecycleCommandsTests {
         let empty = try TemporaryDirectory()
         defer { empty.remove() }
         let nothing = await bascule(["verify", "--data", empty.path, "--date", "2026-09-10"])
-        #expect(nothing.exitCode == 2 && nothing.errors.contains("Aucun établissement"), "\(nothing.errors)")
+        #expect(nothing.exitCode == 2 && nothing.errors.contains("Aucune base Bascule"), "\(nothing.errors)")
+        // A store that holds no school yet: nothing to verify is not a clean verification.
+        let noSchool = dir.file("vide").path
+        try FileManager.default.createDirectory(atPath: noSchool, withIntermediateDirectories: true)
+        let broken = dir.file("casse.xml").path
+        try "<?xml version=\"1.0\"?><BEE_ELEVES>".write(toFile: broken, atomically: true, encoding: .utf8)
+        #expect(await bascule(["import", "--data", noSchool, "--date", "2026-09-03", broken]).exitCode == 2)
+        let unchecked = await bascule(["verify", "--data", noSchool, "--date", "2026-09-10"])
+        #expect(unchecked.exitCode == 2 && unchecked.errors.contains("Aucun établissement"), "\(unchecked.errors)")
     }
 
     @Test("audit purge removes entries past 12 months, keeps those that explain what is in force, and says so")

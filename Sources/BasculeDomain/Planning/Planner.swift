@@ -321,6 +321,7 @@ public struct Planner: Sendable {
             reasons.append(Reason("\(people) compte(s) sur \(managed) partiraient, désactivés ou supprimés, hors départs attendus (plus de \(Int(policy.massChangeRatio * 100)) %)",
                                   "\(people) of \(managed) accounts would leave, be disabled or deleted beyond expected departures"))
         }
+        reasons += groupRemovalReasons(input: input, actions: actions)
         return PlanSafety(reasons: reasons)
     }
 }

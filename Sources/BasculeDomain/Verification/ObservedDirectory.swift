@@ -13,9 +13,13 @@ public struct ObservedAccount: Hashable, Sendable, Codable {
     public var locked: Bool
     /// Where it is, for a person who fixes it by hand (an LDAP DN), if the directory has one.
     public var dn: String?
+    /// Locks someone other than Bascule set (an administrator, ppolicy's lockout), as the
+    /// directory shows them (`pwdAccountLockedTime 20261203101500Z`): Bascule never lifts them.
+    public var foreignLocks: [String]
 
     public init(login: String, personID: String?, kind: PersonKind?, name: String?, status: AccountStatus?,
-                statusSince: CivilDate?, locked: Bool, dn: String? = nil) {
+                statusSince: CivilDate?, locked: Bool, dn: String? = nil, foreignLocks: [String] = []) {
+        self.foreignLocks = foreignLocks
         self.login = login
         self.personID = personID
         self.kind = kind

@@ -4,6 +4,7 @@ public struct VerificationFinding: Hashable, Sendable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable, Comparable {
         case accountMissing = "account-missing"
         case accountNotActive = "account-not-active"
+        case accountLockedBySomeoneElse = "account-locked-by-someone-else"
         case groupMissing = "group-missing"
         case teacherMissingAccess = "teacher-missing-access"
         case studentMissingGroup = "student-missing-group"
@@ -26,7 +27,7 @@ public struct VerificationFinding: Hashable, Sendable, Codable {
         /// an account still open for someone gone, which lets them in.
         public var severity: Severity {
             switch self {
-            case .accountMissing, .accountNotActive, .groupMissing, .teacherMissingAccess, .studentMissingGroup,
+            case .accountMissing, .accountNotActive, .accountLockedBySomeoneElse, .groupMissing, .teacherMissingAccess, .studentMissingGroup,
                  .missingMember, .departedAccountActive:
                 .error
             default:
@@ -39,6 +40,7 @@ public struct VerificationFinding: Hashable, Sendable, Codable {
             switch self {
             case .accountMissing: Reason("Compte absent pour une personne des exports", "No account for someone in the exports")
             case .accountNotActive: Reason("Compte désactivé ou partant pour une personne des exports", "Disabled or leaving account of someone in the exports")
+            case .accountLockedBySomeoneElse: Reason("Compte actif verrouillé par quelqu'un d'autre que Bascule", "Active account locked by someone other than Bascule")
             case .groupMissing: Reason("Groupe attendu absent de l'annuaire", "Expected group missing from the directory")
             case .teacherMissingAccess: Reason("Enseignant·e sans accès à une classe ou un groupe enseigné", "Teacher without access to a class or group they teach")
             case .studentMissingGroup: Reason("Élève absent·e de sa classe ou d'un de ses groupes", "Student missing from their class or one of their groups")

@@ -124,7 +124,7 @@ private struct Run {
     var real: Bool { input.observed.isRealDirectory }
 
     func report() -> VerificationReport {
-        var findings = accountFindings() + departedFindings() + groupFindings() + memberFindings() + foreignFindings()
+        var findings = accountFindings() + departedFindings() + departedLockFindings() + groupFindings() + memberFindings() + foreignFindings()
         if let spaces = input.spaces { findings += spaceFindings(spaces) }
         let checked = VerificationChecked(
             students: present.filter { $0.kind == .student }.count,
@@ -178,6 +178,10 @@ private struct Run {
                     fix: fix(embeddedRight: kept?.status == .active, "crée le compte", "creates the account")))
                 continue
             }
+            if !a.foreignLocks.isEmpty && a.status != .disabled && a.status != .leaving {
+                out.append(lockedBySomeoneElse(a, name: a.name ?? p.name.full))
+                continue
+            }
             guard a.locked || a.status == .disabled || a.status == .leaving else { continue }
             let state = a.locked || a.status == .disabled ? "verrouillé (désactivé)" : "marqué partant"
             out.append(VerificationFinding(
@@ -189,6 +193,27 @@ private struct Run {
                 fix: fix(embeddedRight: kept?.status == .active, "réactive le compte", "reactivates the account")))
         }
         return out
+    }
+
+    /// An active account someone else locked (an administrator, ppolicy after failed binds):
+    /// Bascule lifts only its own locks, so a person must decide.
+    func lockedBySomeoneElse(_ a: ObservedAccount, name: String?) -> VerificationFinding {
+        let locks = a.foreignLocks.joined(separator: ", ")
+        return VerificationFinding(
+            kind: .accountLockedBySomeoneElse, who: who(a.login, name), login: a.login, name: name, location: a.dn,
+            what: Reason("compte actif pour Bascule, verrouillé par quelqu'un d'autre (\(locks)) : un administrateur (compte compromis ?) ou ppolicy après des échecs de connexion ; la personne ne peut pas se connecter",
+                         "account active for Bascule, locked by someone else (\(locks)): an administrator (compromised account?) or ppolicy after failed binds; the person cannot sign in"),
+            since: nil, sinceUnknown: Reason("l'annuaire ne dit pas qui l'a verrouillé ni quand", "the directory does not say who locked it nor when"),
+            fix: Reason("à décider par une personne : si le verrou n'est plus voulu, le lever à la main (ldapmodify : retirer pwdAccountLockedTime ou shadowExpire, ou le « ! » de userPassword) ; bascule directory sync ne lève jamais un verrou que Bascule n'a pas posé",
+                        "for a person to decide: if the lock is no longer wanted, lift it by hand (ldapmodify); bascule directory sync never lifts a lock Bascule did not set"))
+    }
+
+    /// Someone else's lock on an account Bascule keeps open for a person gone (still in their grace).
+    func departedLockFindings() -> [VerificationFinding] {
+        input.observed.accounts.sorted { $0.login < $1.login }.compactMap { a in
+            guard let id = a.personID, presentByID[id] == nil, !a.foreignLocks.isEmpty, a.status != .disabled else { return nil }
+            return lockedBySomeoneElse(a, name: a.name ?? embeddedByPerson[id]?.name.full)
+        }
     }
 
     // MARK: - Accounts of people gone
@@ -218,6 +243,8 @@ private struct Run {
             let kept = embeddedByPerson[id]
             // Someone decided this account stays (Planner never disables a protected account).
             if kept?.protected == true { continue }
+            // Locked by someone else while Bascule keeps it open: said once, below.
+            if !a.foreignLocks.isEmpty && a.status != .disabled { continue }
             let kind = a.kind ?? kept?.kind ?? inFile[id]?.kind ?? .student
             let s = schedule(a, id: id, kind: kind, kept: kept)
             let name = a.name ?? kept?.name.full
