@@ -69,4 +69,14 @@ struct FirstLoginTests {
         #expect(journal.last?.kind == "modify-account" && journal.last?.state == "done" && DN.normalize(journal.last!.dn) == DN.normalize(dn))
         #expect(try await rig.sync(dryRun: true).operations.isEmpty)
     }
+
+    @Test("The directory's schema says the ENT login is EduConnect's expected identifier, not an issued one")
+    func entLoginDescribedHonestly() async throws {
+        let slapd = try SlapdServer()
+        let schema = try #require(try slapd.adminConnection().search(base: "cn=Subschema", scope: .base, filter: "(objectClass=subschema)",
+                                                                     attributes: ["attributeTypes"], pageSize: 0).first)
+        let type = try #require(schema["attributeTypes"].first { $0.contains("NAME 'basculeEntLogin'") })
+        #expect(type.contains("DESC 'Identifiant EduConnect prevu (p.nom), attribue par EduConnect"), "\(type)")
+        #expect(OpenLDAPSchema.text.contains("Identifiant EduConnect prevu"))
+    }
 }

@@ -102,6 +102,10 @@ public struct SheetsService: Sendable {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    /// EduConnect gives its own `p.nom` identifiers (a homonym's number is its own), so the ENT
+    /// login Bascule computes is what EduConnect should give, not what it gave: every sheet says so.
+    public static let expectedEduConnectLabel = "Identifiant EduConnect prévu (attribué par EduConnect)"
+
     public static func html(_ lines: [Line], uai: UAI, selection: SheetSelection,
                             entAddress: String = SheetsService.defaultENTAddress) -> String {
         let title = "Fiches de connexion — \(uai) — \(selection.label)"
@@ -130,8 +134,9 @@ public struct SheetsService: Sendable {
                 <div class="name">\(escape(l.firstName)) \(escape(l.familyName.uppercased()))</div>
                 <div>\(escape(l.division))</div>
                 <div>Réseau pédagogique (postes du collège) : <b>\(escape(l.login))</b></div>
-                <div>ENT (\(escape(entAddress))) / EduConnect : <b>\(escape(l.entLogin))</b></div>
-                <div>Mot de passe provisoire : \(secret)</div>
+                <div>\(expectedEduConnectLabel) : <b>\(escape(l.entLogin))</b></div>
+                <div class="where">ENT (\(escape(entAddress))) : EduConnect attribue lui-même l'identifiant à l'activation du compte ; celui-ci est une prévision, à vérifier.</div>
+                <div>Mot de passe provisoire (réseau pédagogique) : \(secret)</div>
                 <div class="where">À changer à la première connexion (12 caractères au moins, 3 types parmi majuscules, minuscules, chiffres, caractères spéciaux).</div>
                 </div>
 
@@ -141,7 +146,7 @@ public struct SheetsService: Sendable {
     }
 
     public static func csv(_ lines: [Line]) -> String {
-        var out = "Nom;Prénom;Classe;Identifiant réseau;Identifiant ENT;Mot de passe provisoire\r\n"
+        var out = "Nom;Prénom;Classe;Identifiant réseau;\(expectedEduConnectLabel);Mot de passe provisoire\r\n"
         for l in lines {
             out += [l.familyName, l.firstName, l.division, l.login, l.entLogin, l.temporaryPassword ?? "(déjà remis)"]
                 .map(csvField).joined(separator: ";") + "\r\n"
