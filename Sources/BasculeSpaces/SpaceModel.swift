@@ -13,6 +13,8 @@ public enum SpaceKind: String, Hashable, Sendable, Codable, CaseIterable, Compar
     case staffRoom = "salle-des-profs"
     case mediaprof
     case common = "commun"
+    /// `ReferentsInformatique`: the credential sheets, readable by the RUPNs alone.
+    case referents = "referents-informatique"
 
     public var french: String {
         switch self {
@@ -24,6 +26,7 @@ public enum SpaceKind: String, Hashable, Sendable, Codable, CaseIterable, Compar
         case .staffRoom: "salle des professeurs"
         case .mediaprof: "Mediaprof"
         case .common: "espace commun"
+        case .referents: "espace des référents (fiches de connexion)"
         }
     }
 
