@@ -79,12 +79,22 @@ public struct DirectorySyncService: Sendable {
         return SchoolDirectory(uai: uai, accounts: accounts, groups: groups)
     }
 
+    /// One account's entry brought to the embedded directory now, with the branch's containers
+    /// if missing: what a password reset pushes (the new `{CRYPT}` hash, `pwdReset`,
+    /// `shadowLastChange: 0`) without running the rest of a sync. Journaled and audited as a sync.
+    public func syncAccount(uai: UAI, personID: String, actor: String = PlanningService.defaultActor,
+                            now: @Sendable () -> Date = { Date() }) async throws -> DirectorySyncReport {
+        try await sync(uai: uai, actor: actor, now: now, only: ["person:\(personID)"])
+    }
+
     /// Runs (or with `dryRun`, lists) what makes the directory hold the school. Refuses a school
     /// the store has no import of, and removals no applied plan decided past the mass-change
     /// guard (`deletions`), before changing anything.
+    /// - Parameter only: the entries (keys) to bring in step, the containers they need coming
+    ///   too; nil for the whole branch.
     public func sync(uai: UAI, dryRun: Bool = false, deletions: SyncDeletionGuard = .init(),
                      actor: String = PlanningService.defaultActor,
-                     now: @Sendable () -> Date = { Date() }) async throws -> DirectorySyncReport {
+                     now: @Sendable () -> Date = { Date() }, only: Set<String>? = nil) async throws -> DirectorySyncReport {
         let target = connector.target
         try await SyncDeletionGuard.requireKnown(uai, store: store, target: target)
         let school = try await school(uai: uai, assignNumbers: !dryRun)
@@ -96,8 +106,16 @@ public struct DirectorySyncService: Sendable {
             records[key] = WrittenEntry(dn: row.dn, attributes: attributes)
         }
         let passwords = try await store.pendingDirectoryPasswords(uai: uai)
-        let plan = try connector.plan(school, written: records, passwords: passwords)
-        let unfinished = try await store.journal(uai: uai, target: target, unfinished: true)
+        var plan = try connector.plan(school, written: records, passwords: passwords)
+        if let only {
+            func wanted(_ key: String) -> Bool { only.contains(key) || key.hasPrefix("container:") }
+            let dns = Set(plan.desired.filter { only.contains($0.key) }.map { DN.normalize($0.dn) })
+            plan.operations = plan.operations.filter { only.contains($0.key) || $0.kind == .addContainer }
+            plan.findings = plan.findings.filter { dns.contains(DN.normalize($0.dn)) }
+            plan.desired = plan.desired.filter { wanted($0.key) }
+        }
+        // Lines a killed run left are a whole sync's to close: it says it resumed them.
+        let unfinished = only == nil ? try await store.journal(uai: uai, target: target, unfinished: true) : []
         var report = DirectorySyncReport(uai: uai, target: target, dryRun: dryRun, operations: plan.operations.map(\.redacted),
                                          findings: plan.findings, interrupted: unfinished.map { "\($0.kind) \($0.dn)" }, failures: [])
         if dryRun { return report }

@@ -218,18 +218,19 @@ public struct SpacesService: Sendable {
         let school = try await DirectorySyncService.school(store: store, uai: uai, firstPosixNumber: firstPosixNumber,
                                                             assignNumbers: assignNumbers)
         let support = QuotaTool.detect(root: settings.root)
+        let referents = Set(try await store.rights(uai: uai).filter { $0.right == .rupn }.map(\.personID))
         var projects: [String: Int] = [:]
         if support.project {
             // Project ids come from the same never-reused numbers as uid and gid: unique on the host.
             let probe = DesiredSpaces(school: school, settings: settings)
-            let keys = probe.folders.filter { $0.kind != .container && $0.kind != .personal && !$0.kind.isInsideSpace }
+            let keys = probe.folders.filter { $0.quota != nil && $0.kind != .container && $0.kind != .personal && !$0.kind.isInsideSpace }
                 .map { "projet:\($0.key)" }
             let numbers = assignNumbers
                 ? try await store.assignPosixNumbers(uai: uai, keys: keys, first: firstPosixNumber)
                 : try await store.posixNumbers(uai: uai)
             for k in keys { if let n = numbers[k] { projects[String(k.dropFirst("projet:".count))] = n } }
         }
-        let desired = DesiredSpaces(school: school, settings: settings, projectIDs: projects)
+        let desired = DesiredSpaces(school: school, settings: settings, projectIDs: projects, referents: referents)
         let records = try await store.spaces(uai: uai).map { SpaceRecord(key: $0.key, path: $0.path, movingFrom: $0.movingFrom) }
         let accounts = Dictionary(school.accounts.map { ($0.account.personID, $0.account) }, uniquingKeysWith: { a, _ in a })
         return Context(school: school, desired: desired, records: records, support: support, accounts: accounts)
@@ -276,17 +277,52 @@ public struct SpacesService: Sendable {
 
     // MARK: - Sync
 
+    /// The referents' space alone (and the structure folders it stands in): made if missing, its
+    /// readers and its sheets' readers set to the RUPNs of the day. What `bascule sheets` and
+    /// `bascule rights grant|revoke` run, so that the sheets land in a folder only the RUPNs read,
+    /// and a right granted or revoked opens or closes it at once.
+    public func syncReferents(uai: UAI, date: CivilDate, actor: String = PlanningService.defaultActor,
+                              now: @Sendable () -> Date = { Date() }) async throws -> SpacesSyncReport {
+        try await sync(uai: uai, date: date, actor: actor, now: now, only: [SpaceKind.referents.rawValue])
+    }
+
+    /// The referents' space of a school: where the sheets go when spaces are configured.
+    public func referentsFolder(uai: UAI) -> String { files.absolute("\(uai.code)/\(SpaceTree.referents)") }
+
+    /// The referents' space brought in step (``syncReferents(uai:date:actor:now:)``), and where
+    /// and with which ACL a sheet is written there. Nil folder when the space could not be made
+    /// (the report says why): no sheet must then be written.
+    public func referentsSpace(uai: UAI, date: CivilDate, actor: String = PlanningService.defaultActor,
+                               now: @Sendable () -> Date = { Date() }) async throws -> (report: SpacesSyncReport, folder: SheetsService.SpaceFolder?) {
+        let report = try await syncReferents(uai: uai, date: date, actor: actor, now: now)
+        let c = try await context(uai: uai, assignNumbers: false)
+        guard report.failures.isEmpty, let f = c.desired.folders.first(where: { $0.kind == .referents }),
+              FileTree.stat(files.absolute(f.path))?.type == .directory,
+              try await store.spaces(uai: uai).contains(where: { $0.key == f.key && $0.path == f.path }) else {
+            return (report, nil)
+        }
+        return (report, SheetsService.SpaceFolder(path: files.absolute(f.path), fileACL: DesiredSpaces.fileACL(in: f)))
+    }
+
     /// - Parameters:
     ///   - removals: whether the spaces of groups gone may go today (the calendar's clean-up
     ///     window); held when no calendar says.
     ///   - deletions: the mass-change guard on removals no applied plan decided.
+    ///   - only: the spaces (keys) to bring in step, with the structure folders; nil for all.
     public func sync(uai: UAI, date: CivilDate, dryRun: Bool = false, removals: SharedSpaceRemovals = .held,
                      deletions: SyncDeletionGuard = .init(), actor: String = PlanningService.defaultActor,
-                     now: @Sendable () -> Date = { Date() }) async throws -> SpacesSyncReport {
+                     now: @Sendable () -> Date = { Date() }, only: Set<String>? = nil) async throws -> SpacesSyncReport {
         try await SyncDeletionGuard.requireKnown(uai, store: store, target: settings.root)
         let c = try await context(uai: uai, assignNumbers: !dryRun)
         if !dryRun { try files.ensureRoot() }
-        let (plan, waiting) = try plan(c, uai: uai).holding(removals)
+        let whole = try plan(c, uai: uai)
+        var (plan, waiting) = whole.holding(removals)
+        if let only {
+            let paths = c.desired.folders.filter { only.contains($0.key) }.map(\.path)
+            plan.operations = plan.operations.filter { only.contains($0.key) || $0.spaceKind == .container }
+            plan.findings = plan.findings.filter { f in paths.contains { f.path == $0 || f.path.hasPrefix($0 + "/") } }
+            waiting = []
+        }
         var report = SpacesSyncReport(uai: uai, root: settings.root, dryRun: dryRun, quotas: c.support,
                                       operations: plan.operations, findings: plan.findings, archives: [], failures: [],
                                       waiting: waiting)
@@ -349,7 +385,7 @@ public struct SpacesService: Sendable {
             }
         }
         // Spaces a stopped run recorded and made: their folder stands, their creation is over.
-        let standing = creating.filter { key in !plan.operations.contains { $0.key == key && $0.kind == .create } }
+        let standing = creating.filter { key in !whole.operations.contains { $0.key == key && $0.kind == .create } }
         try await store.spacesMade(uai: uai, keys: made + standing.sorted())
         try await store.audit(plan.findings.filter { $0.kind != .foreign }.map { entry($0.kind.rawValue, $0.path, $0.reason) })
         return report

@@ -1,6 +1,8 @@
 import ArgumentParser
 import BasculeApp
 import BasculeDomain
+import BasculeLDAP
+import BasculeStore
 import Foundation
 
 /// Where commands read a secret the user types. A task-local, like ``Output``, so that tests feed
@@ -144,6 +146,10 @@ struct PasswordResetCommand: AsyncParsableCommand {
             élèves seulement (droits : bascule rights). Le mot de passe provisoire est traité comme à la création
             du compte : seulement haché et chiffré pour la fiche, à changer à la première connexion. Il n'est
             jamais affiché : il s'imprime sur la fiche (bascule sheets --since DATE). Refus : code 4 et la raison.
+            Quand bascule.yml décrit un annuaire, le nouveau mot de passe y est poussé aussitôt (ce compte seulement,
+            noté au journal de l'annuaire), marqué à changer à la première connexion (pwdReset, shadowLastChange 0) ;
+            si l'annuaire est injoignable, la commande le dit et sort avec le code 5 : le mot de passe est réinitialisé
+            dans Bascule et l'annuaire le recevra à la prochaine synchronisation.
             """)
 
     @OptionGroup var options: DataOptions
@@ -170,10 +176,13 @@ struct PasswordResetCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let day = try date.orToday()
-            let done = try await options.withStore { store in
+            // Read before anything changes: a configuration that cannot be read stops the reset.
+            let configuration = try options.configuration
+            let (done, pushed) = try await options.withStore { store in
                 // Once the store is found: a wrong --data must not leave a new key behind.
                 let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
-                return try await PasswordResetService(store: store, issuer: issuer).reset(uai: uai, login: login, by: by, on: day)
+                let done = try await PasswordResetService(store: store, issuer: issuer).reset(uai: uai, login: login, by: by, on: day)
+                return (done, await pushToDirectory(configuration, store: store, personID: done.account.personID))
             }
             let a = done.account
             let quoted = done.division.map { $0.contains(" ") ? "\"\($0)\"" : $0 }
@@ -182,7 +191,58 @@ struct PasswordResetCommand: AsyncParsableCommand {
             say("Mot de passe provisoire de \(a.login) (\(a.name.full)) réinitialisé le \(day) : \(done.allowedBecause.french).")
             say("Il est à changer à la première connexion ; il n'est affiché nulle part ailleurs que sur la fiche.")
             say("Fiche à imprimer : bascule sheets \(data) --school \(uai) \(selection) --since \(day)")
-            say("  (écrite dans \(URL(fileURLWithPath: options.data).appendingPathComponent("schools/\(uai.code)/ReferentsInformatique").path)/, lisible par son seul propriétaire ; --handed-out une fois remise)")
+            if let root = configuration?.espaces?.racine {
+                say("  (écrite dans \(SpaceTree.trimmed(root))/\(uai.code)/\(SpaceTree.referents)/, lisible par les seuls RUPN ; --handed-out une fois remise)")
+            } else {
+                say("  (écrite dans \(URL(fileURLWithPath: options.data).appendingPathComponent("schools/\(uai.code)/\(SpaceTree.referents)").path)/, lisible par son seul propriétaire ; --handed-out une fois remise)")
+            }
+            switch pushed {
+            case .none:
+                break
+            case .done(let report):
+                say(report.french)
+                say("L'annuaire \(report.target) a le nouveau mot de passe : il sert dès maintenant, et sera à changer à la première connexion (pwdReset).")
+            case .failed(let target, let why, let code):
+                warn("""
+                    \(why)
+                    Le mot de passe est réinitialisé dans Bascule, mais l'annuaire \(target) ne l'a pas reçu : l'ancien mot de passe y sert encore. \
+                    Il le recevra à la prochaine synchronisation (bascule directory sync, ou le prochain bascule apply).
+                    The password is reset in Bascule's store, but the directory did not get it; it will at the next sync.
+                    """)
+                throw ExitCode(code)
+            }
+        }
+    }
+
+    enum Pushed {
+        /// No directory described in bascule.yml.
+        case none
+        case done(DirectorySyncReport)
+        /// Why, and the exit code: 5 when the directory cannot be reached or refuses, 2 when the
+        /// configuration keeps Bascule from trying.
+        case failed(target: String, why: String, code: Int32)
+    }
+
+    /// The new password in the real directory at once, when `bascule.yml` describes one: that
+    /// account's entry only, journaled like a sync.
+    func pushToDirectory(_ configuration: Configuration?, store: Store, personID: String) async -> Pushed {
+        guard let configuration, let directory = configuration.annuaire else { return .none }
+        do {
+            guard let connector = try configuration.connector() else { return .none }
+            let report = try await DirectorySyncService(store: store, connector: connector, layout: connector.layout)
+                .syncAccount(uai: uai, personID: personID)
+            if let failure = report.failures.first {
+                return .failed(target: report.target, why: "\(failure.operation) \(failure.dn) : \(failure.error)", code: 5)
+            }
+            return .done(report)
+        } catch let error as LDAPError {
+            return .failed(target: directory.url, why: error.french, code: 5)
+        } catch let error as ConfigurationError {
+            return .failed(target: directory.url, why: error.french, code: 2)
+        } catch let error as StoreError {
+            return .failed(target: directory.url, why: error.french, code: 3)
+        } catch {
+            return .failed(target: directory.url, why: "\(error)", code: 5)
         }
     }
 }

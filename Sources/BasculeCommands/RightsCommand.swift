@@ -1,6 +1,7 @@
 import ArgumentParser
 import BasculeApp
 import BasculeDomain
+import BasculeSpaces
 import BasculeStore
 import Foundation
 
@@ -39,11 +40,12 @@ struct RightsCommand: AsyncParsableCommand {
         var login: String
 
         func run() async throws {
-            try await reportingErrors {
+            try await spacesErrors {
                 try await options.withStore { store in
-                    let why = try await RightsService(store: store)
-                        .grant(uai: uai, right: right, to: login, by: by, on: try date.orToday())
+                    let day = try date.orToday()
+                    let why = try await RightsService(store: store).grant(uai: uai, right: right, to: login, by: by, on: day)
                     say("Droit accordé : \(why.french).")
+                    try await updateReferentsSpace(options, store: store, uai: uai, right: right, day: day)
                 }
             }
         }
@@ -70,11 +72,12 @@ struct RightsCommand: AsyncParsableCommand {
         var login: String
 
         func run() async throws {
-            try await reportingErrors {
+            try await spacesErrors {
                 try await options.withStore { store in
-                    let why = try await RightsService(store: store)
-                        .revoke(uai: uai, right: right, from: login, by: by, on: try date.orToday())
+                    let day = try date.orToday()
+                    let why = try await RightsService(store: store).revoke(uai: uai, right: right, from: login, by: by, on: day)
                     say("Droit retiré : \(why.french).")
+                    try await updateReferentsSpace(options, store: store, uai: uai, right: right, day: day)
                 }
             }
         }
@@ -115,5 +118,26 @@ struct RightsCommand: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+/// The RUPNs read `ReferentsInformatique` by their uid: when the spaces are configured, a `rupn`
+/// right granted or revoked opens or closes that space (and the sheets in it) at once, not at the
+/// next `spaces sync`. The right itself is recorded whatever happens here.
+func updateReferentsSpace(_ options: DataOptions, store: Store, uai: UAI, right: SchoolRight, day: CivilDate) async throws {
+    guard right == .rupn, let configuration = try options.configuration,
+          let settings = try configuration.spacesSettings(dataDirectory: options.data) else { return }
+    let service = SpacesService(store: store, settings: settings, firstPosixNumber: configuration.firstPosixNumber)
+    let report: SpacesSyncReport
+    do {
+        report = try await service.syncReferents(uai: uai, date: day)
+    } catch let error as SpacesError {
+        warn(error.french + "\nLe droit est enregistré, mais l'espace \(service.referentsFolder(uai: uai)) n'est pas à jour : relancez « bascule spaces sync ».")
+        throw ExitCode(SpacesCommand.failureCode)
+    }
+    say(report.french)
+    if !report.failures.isEmpty {
+        warn("Le droit est enregistré, mais l'espace \(service.referentsFolder(uai: uai)) n'est pas à jour : relancez « bascule spaces sync ».")
+        throw ExitCode(SpacesCommand.failureCode)
     }
 }

@@ -185,6 +185,7 @@ public struct DirectoryConvergence: Sendable {
                 var attributes = want.attributes
                 if let personID, let hash = passwords[personID] {
                     attributes["userpassword"] = [attributes["basculestatus"]?.first == AccountStatus.disabled.rawValue ? Self.lock(hash) : hash]
+                    for (name, values) in Self.temporaryPasswordMarks { attributes[name] = values }
                 }
                 operations.append(DirectoryOperation(
                     kind: want.key.hasPrefix("person:") ? .addAccount : want.key.hasPrefix("group:") ? .addGroup : .addContainer,
@@ -251,7 +252,8 @@ public struct DirectoryConvergence: Sendable {
             let hashLockedByOther = lockedAttributes.contains("userpassword")
             if let personID, let hash = passwords[personID] {
                 additions.append(.replace("userPassword", [disabled || hashLockedByOther ? Self.lock(hash) : hash]))
-                changed.append("userPassword")
+                additions += Self.temporaryPasswordMarks.sorted { $0.key < $1.key }.map { .replace($0.key, $0.value) }
+                changed.append("userPassword (provisoire, à changer à la première connexion)")
                 passwordFor = personID
             } else if personID != nil {
                 // The hash itself is locked too (`{CRYPT}!…`, as passwd -l does): a disabled account
@@ -287,6 +289,15 @@ public struct DirectoryConvergence: Sendable {
         return ConvergencePlan(operations: operations, findings: findings, desired: desired,
                                managedEntries: byKey.keys.filter { !$0.hasPrefix("container:") }.count)
     }
+
+    /// What goes with a temporary password, and only with it: ppolicy's `pwdReset: TRUE` (the
+    /// server asks for a new password at the next bind; ppolicy removes it when the person changes
+    /// theirs) and `shadowLastChange: 0` (PAM and nss-pam-ldapd ask for a change at the next
+    /// login). Neither is a managed attribute: they are written with the password Bascule pushes
+    /// and never compared afterwards, so a password the person chose is never marked again.
+    /// `pwdReset` is operational (`USAGE directoryOperation`): the search that reads the branch
+    /// does not return it, and only the directory's administrator writes it.
+    public static let temporaryPasswordMarks: [String: [String]] = ["pwdreset": ["TRUE"], "shadowlastchange": ["0"]]
 
     /// `{SCHEME}hash` → `{SCHEME}!hash`: no password matches it any more; `unlock` gives it back.
     public static func lock(_ value: String) -> String {

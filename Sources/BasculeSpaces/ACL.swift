@@ -8,6 +8,9 @@ public struct Permissions: Hashable, Sendable, Codable, Comparable, CustomString
     public static let traverse = Permissions(1)
     public static let read = Permissions(5)
     public static let all = Permissions(7)
+    /// For files: `rw-` and `r--`.
+    public static let readWrite = Permissions(6)
+    public static let readOnly = Permissions(4)
 
     /// `rwx`, `r-x`, `---`; nil for anything else.
     public init?(text: some StringProtocol) {

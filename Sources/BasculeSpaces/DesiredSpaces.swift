@@ -48,7 +48,9 @@ public struct DesiredSpaces: Sendable {
     /// How subject groups are named: `matiere-<CODE_GESTION>` (``PlanningPolicy/subjectGroupName(_:)``).
     public static let subjectPrefix = "matiere-"
 
-    public init(school: SchoolDirectory, settings: SpacesSettings, projectIDs: [String: Int] = [:]) {
+    /// - Parameter referents: the person ids holding the `rupn` right (`school_rights`): they, and
+    ///   no one else, read `ReferentsInformatique`.
+    public init(school: SchoolDirectory, settings: SpacesSettings, projectIDs: [String: Int] = [:], referents: Set<String> = []) {
         let uai = school.uai.code
         var folders: [DesiredFolder] = []
         var findings: [SpaceFinding] = []
@@ -222,8 +224,35 @@ public struct DesiredSpaces: Sendable {
         } else {
             missing("\(uai)/\(SpaceTree.common)", settings.roleGroups[.student] ?? "eleves")
         }
+
+        // The referents' space: root writes the sheets there, each RUPN reads them by their uid,
+        // and no one else gets in (not the role groups, not `other`). A right acts only from an
+        // active account (``AccessRules``): a disabled RUPN reads nothing. The default ACL
+        // gives each new sheet the same readers.
+        var readers: [(login: String, uid: Int)] = []
+        for p in school.accounts.sorted(by: { $0.account.login < $1.account.login })
+        where referents.contains(p.account.personID) && p.account.status == .active {
+            guard p.uidNumber > 0 else {
+                findings.append(.init(kind: .missingNumber, path: "\(uai)/\(SpaceTree.referents)", reason: Reason(
+                    "\(p.account.login) (RUPN) n'a pas encore d'uidNumber (lancez une synchronisation)", "\(p.account.login) (RUPN) has no uidNumber yet")))
+                continue
+            }
+            readers.append((p.account.login, p.uidNumber))
+        }
+        folders.append(DesiredFolder(
+            key: SpaceKind.referents.rawValue, kind: .referents, path: "\(uai)/\(SpaceTree.referents)", name: SpaceTree.referents,
+            uid: 0, gid: 0, acl: .make(owner: .all, group: .none, users: readers.map { ($0.uid, .read) }, inherited: true),
+            access: readers.map { SpaceAccess(kind: "user", name: $0.login, id: $0.uid, rights: .read) }))
+
         self.folders = folders
         self.findings = findings
+    }
+
+    /// The access ACL of a file in a folder whose files carry its readers (`ReferentsInformatique`):
+    /// the owner reads and writes, each named reader of the folder reads, nothing for anyone else.
+    public static func fileACL(in folder: DesiredFolder) -> ACL {
+        let readers = folder.acl.access.compactMap { $0.tag == .user ? $0.id : nil }
+        return .make(owner: .readWrite, group: .none, users: readers.map { ($0, .readOnly) }, inherited: false)
     }
 
     /// The subject's code of a subject group (`matiere-ANGL1` → `ANGL1`, STS-Web's CODE_GESTION).

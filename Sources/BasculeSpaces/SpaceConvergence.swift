@@ -26,10 +26,14 @@ public struct ObservedTree: Sendable {
     public var folders: [String: ObservedFolder]
     /// Container path → names of the entries directly in it.
     public var listings: [String: [String]]
+    /// The regular files directly in a space whose files carry the space's readers
+    /// (`ReferentsInformatique`), by path, with their ACL.
+    public var files: [String: ObservedFolder]
 
-    public init(folders: [String: ObservedFolder] = [:], listings: [String: [String]] = [:]) {
+    public init(folders: [String: ObservedFolder] = [:], listings: [String: [String]] = [:], files: [String: ObservedFolder] = [:]) {
         self.folders = folders
         self.listings = listings
+        self.files = files
     }
 }
 
@@ -255,6 +259,7 @@ public enum SpaceConvergence {
                                                     : createReason(f, accounts: accounts)))
             case .directory? where ours:
                 fixes += self.repairs(for: f, observed: observed.folders[f.path]!)
+                fixes += fileRepairs(for: f, observed: observed)
             case .directory? where freed.contains(f.path):
                 // The space of a deleted account stands there; once archived and removed, this one is created.
                 creations.append(.init(kind: .create, key: f.key, spaceKind: f.kind, path: f.path, folder: f,
@@ -311,6 +316,26 @@ public enum SpaceConvergence {
         return out
     }
 
+    /// Spaces whose files carry the space's readers: a reader added to the folder must read the
+    /// sheets already there, and one removed must keep no entry on them.
+    public static let filesFollowFolder: Set<SpaceKind> = [.referents]
+
+    /// Each file of such a space whose ACL or mode is not the space's readers' (``DesiredSpaces/fileACL(in:)``).
+    static func fileRepairs(for f: DesiredFolder, observed: ObservedTree) -> [SpaceOperation] {
+        guard filesFollowFolder.contains(f.kind) else { return [] }
+        let want = DesiredSpaces.fileACL(in: f)
+        return observed.files.filter { $0.key.hasPrefix(f.path + "/") }.sorted { $0.key < $1.key }.compactMap { path, o in
+            guard o.acl != want || o.mode & 0o7777 != want.modeBits else { return nil }
+            let name = String(path.dropFirst(f.path.count + 1))
+            let file = DesiredFolder(key: f.key, kind: f.kind, path: path, name: name, uid: o.uid, gid: o.gid, acl: want)
+            let have = Set((o.acl ?? ACL([])).entries), wanted = Set(want.entries)
+            let diff = wanted.subtracting(have).sorted().map { "+\($0)" } + have.subtracting(wanted).sorted().map { "−\($0)" }
+            return SpaceOperation(kind: .fixPermissions, key: f.key, spaceKind: f.kind, path: path, folder: file, reason: Reason(
+                "fichier \(name) : mêmes lecteurs que \(f.name), remis : \(diff.joined(separator: " "))",
+                "file \(name): same readers as \(f.name), set again: \(diff.joined(separator: " "))"))
+        }
+    }
+
     static func blocking(_ path: String, _ type: ObservedFolder.FileType) -> SpaceFinding {
         type == .symlink
             ? SpaceFinding(kind: .symlink, path: path, reason: Reason(
@@ -335,6 +360,7 @@ public enum SpaceConvergence {
         case .staffRoom: "la salle des professeurs"
         case .mediaprof: "Mediaprof"
         case .common: "l'espace commun"
+        case .referents: "l'espace des référents (ReferentsInformatique)"
         case .container: "le dossier \(f.path)"
         case .studentsFolder: "le dossier des travaux d'élèves de \(f.name)"
         case .studentWork: "le dossier de travaux de \(f.name) dans \(holder(f.path))"

@@ -28,6 +28,14 @@ public struct SpaceFiles: Sendable {
         let directories = tree.folders.filter { wanted.contains($0.key) && $0.value.type == .directory }.map(\.key).sorted()
         let acls = try ACLTool.read(directories.map(absolute))
         for p in directories { tree.folders[p]?.acl = acls[absolute(p)] }
+        // The files of spaces whose files carry the space's readers, with their ACL.
+        for f in desired where SpaceConvergence.filesFollowFolder.contains(f.kind) && tree.folders[f.path]?.type == .directory {
+            for name in FileTree.regularFiles(in: absolute(f.path)) {
+                if let o = FileTree.stat(absolute(f.path + "/" + name)) { tree.files[f.path + "/" + name] = o }
+            }
+        }
+        let fileACLs = try ACLTool.read(tree.files.keys.sorted().map(absolute))
+        for p in tree.files.keys { tree.files[p]?.acl = fileACLs[absolute(p)] }
         let school = uai.code
         for container in [school] + [SpaceTree.personal, SpaceTree.classes, SpaceTree.groups, SpaceTree.subjects].map({ "\(school)/\($0)" })
         where tree.folders[container]?.type == .directory {
@@ -57,11 +65,17 @@ public struct SpaceFiles: Sendable {
         try FileTree.setOwner(absolute(f.path), uid: f.uid, gid: f.gid)
     }
 
-    /// ACL first (setfacl rewrites the group bits from the mask), then the mode with its special bits.
+    /// ACL first (setfacl rewrites the group bits from the mask), then the mode with its special
+    /// bits. `f` may be a file of a space whose files carry its readers.
     public func setPermissions(_ f: DesiredFolder) throws {
         try FileTree.checkNoSymlink(root: root, relative: f.path)
-        try ACLTool.set(f.acl, on: absolute(f.path))
-        try FileTree.setMode(absolute(f.path), f.mode)
+        let path = absolute(f.path)
+        try ACLTool.set(f.acl, on: path)
+        if FileTree.isRegularFile(path) {
+            try FileTree.setFileMode(path, f.mode)
+        } else {
+            try FileTree.setMode(path, f.mode)
+        }
     }
 
     /// Moves a folder; done already (source gone, destination there) is not an error.

@@ -17,6 +17,8 @@ public enum SpaceKind: String, Hashable, Sendable, Codable, CaseIterable, Compar
     case studentsFolder = "travaux-eleves"
     /// A student's own folder in `Travaux_eleves`: theirs and the space's teachers'.
     case studentWork = "travail-eleve"
+    /// `ReferentsInformatique`: the credential sheets, readable by the RUPNs alone.
+    case referents = "referents-informatique"
 
     public var french: String {
         switch self {
@@ -30,6 +32,7 @@ public enum SpaceKind: String, Hashable, Sendable, Codable, CaseIterable, Compar
         case .common: "espace commun"
         case .studentsFolder: "dossier des travaux d'élèves"
         case .studentWork: "dossier de travaux d'un·e élève"
+        case .referents: "espace des référents (fiches de connexion)"
         }
     }
 

@@ -81,6 +81,88 @@ struct DirectoryCommandTests {
         #expect(schema.output.contains("NAME 'basculeAccount'"))
     }
 
+    @Test("apply marks every temporary password pwdReset TRUE and shadowLastChange 0 in slapd; password reset pushes the new one in the same command, which binds at once; an unreachable directory: exit 5, the reset kept for the next sync")
+    func resetReachesTheDirectory() async throws {
+        let slapd = try SlapdServer()
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let exports = dir.file("exports").path, data = dir.file("data").path
+        #expect(await bascule(["generate", "--students", "60", "--years", "1", "--first-year", "2026", "--seed", "3", "--out", exports]).exitCode == 0)
+        #expect(await bascule(["import", "--data", data, "--date", "2026-09-03"] + generatedFiles(exports, year: 2026)).exitCode == 0)
+        let uai = try #require(try FileManager.default.contentsOfDirectory(atPath: exports).first)
+        func configure(_ url: String) throws {
+            try "annuaire:\n  url: \(url)\n  base: \(slapd.base)\n  compte: \(slapd.adminDN)\n"
+                .write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8)
+        }
+        try configure(slapd.url)
+        let secret = ["BASCULE_LDAP_PASSWORD": slapd.adminPassword]
+        let applied = await bascule(["apply", "--data", data, "--date", "2026-09-03", "--yes", "--password-rounds", "10000"], environment: secret)
+        #expect(applied.exitCode == 0, "\(applied.errors)")
+        let admin = try slapd.adminConnection()
+        let branch = "ou=\(uai),\(slapd.base)"
+        func marks(_ login: String) throws -> (String?, String?) {
+            let e = try #require(try admin.search(base: branch, filter: "(uid=\(login))", attributes: ["pwdReset", "shadowLastChange"]).first)
+            return (e.first("pwdReset"), e.first("shadowLastChange"))
+        }
+        let entries = try admin.search(base: branch, filter: "(objectClass=basculeAccount)", attributes: ["pwdReset", "shadowLastChange"])
+        #expect(entries.count > 60 && entries.allSatisfy { $0.first("pwdReset") == "TRUE" && $0.first("shadowLastChange") == "0" })
+
+        let accounts = try jsonArray(await bascule(["accounts", "--data", data, "--json"]).output)
+        let teacher = try #require(accounts.first { $0["kind"] as? String == "teacher" }?["login"] as? String)
+        let pupil = try #require(accounts.first { $0["kind"] as? String == "student" && $0["division"] is String })
+        let student = try #require(pupil["login"] as? String), division = try #require(pupil["division"] as? String)
+        /// The student's temporary password, from the sheets of the class (since a day).
+        func password(since: String?) async throws -> String {
+            let sheets = await bascule(["sheets", "--data", data, "--school", uai, "--class", division, "--date", "2026-10-05"]
+                                       + (since.map { ["--since", $0] } ?? []))
+            let csv = try #require(sheets.output.split(separator: "\n").map(String.init).first { $0.hasSuffix(".csv") }, "\(sheets.errors)")
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: csv)).dropFirst(3), as: UTF8.self)
+            let row = try #require(text.split(separator: "\r\n").map { $0.split(separator: ";", omittingEmptySubsequences: false) }
+                .first { $0.count > 5 && $0[3] == student })
+            return String(row[5])
+        }
+        let studentDN = "uid=\(student),ou=eleves,\(branch)"
+        func binds(_ password: String) -> Bool {
+            guard let c = try? LDAPConnection(url: slapd.url) else { return false }
+            return (try? c.bind(dn: studentDN, password: password)) != nil
+        }
+        // The student chooses their own password: ppolicy takes pwdReset away, and Bascule's next sync leaves it so.
+        let first = try await password(since: nil)
+        let own = try LDAPConnection(url: slapd.url)
+        try own.bind(dn: studentDN, password: first)
+        try own.modify(studentDN, [.replace("userPassword", ["Mon-choix-2026!"])])
+        #expect(try marks(student) == (nil, "0"))
+        #expect(await bascule(["directory", "sync", "--data", data], environment: secret).exitCode == 0)
+        #expect(try marks(student) == (nil, "0"), "Bascule never marks a password the person chose")
+
+        let reset = await bascule(["password", "reset", "--data", data, "--uai", uai, "--by", teacher, "--date", "2026-10-05",
+                                   "--password-rounds", "10000", student], environment: secret)
+        #expect(reset.exitCode == 0, "\(reset.errors)")
+        #expect(reset.output.contains("modify-account \(studentDN) : mis à jour : userPassword"), "\(reset.output)")
+        #expect(reset.output.contains("L'annuaire \(slapd.url) a le nouveau mot de passe"), "\(reset.output)")
+        #expect(try marks(student) == ("TRUE", "0"))
+        let fresh = try await password(since: "2026-10-05")
+        #expect(binds(fresh), "the reset's password signs in right after the command")
+        #expect(!binds("Mon-choix-2026!"))
+        let journal = await bascule(["directory", "journal", "--data", data, "--school", uai])
+        #expect(journal.output.split(separator: "\n").last?.hasSuffix("\tdone\tmodify-account\t\(studentDN)") == true, "\(journal.output.suffix(300))")
+        let audit = try jsonArray(await bascule(["audit", "--data", data, "--event", "annuaire-modify-account", "--target", student, "--json"]).output)
+        #expect(audit.count == 1)
+
+        // The directory cannot be reached: the reset is kept, said so, exit 5; the next sync delivers it.
+        try configure("ldap://127.0.0.1:1")
+        let unreachable = await bascule(["password", "reset", "--data", data, "--uai", uai, "--by", teacher, "--date", "2026-10-06",
+                                         "--password-rounds", "10000", student], environment: secret)
+        #expect(unreachable.exitCode == 5, "\(unreachable.output) \(unreachable.errors)")
+        #expect(unreachable.errors.contains("Le mot de passe est réinitialisé dans Bascule, mais l'annuaire ldap://127.0.0.1:1 ne l'a pas reçu"), "\(unreachable.errors)")
+        #expect(unreachable.errors.contains("Il le recevra à la prochaine synchronisation"))
+        let kept = try await password(since: "2026-10-06")
+        #expect(kept != fresh && binds(fresh) && !binds(kept), "the directory still has the previous one")
+        try configure(slapd.url)
+        #expect(await bascule(["directory", "sync", "--data", data], environment: secret).exitCode == 0)
+        #expect(binds(kept) && !binds(fresh))
+    }
+
     func groupsCount(_ slapd: SlapdServer, _ uai: String) throws -> Int {
         try slapd.adminConnection().search(base: "ou=groupes,ou=\(uai),\(slapd.base)", scope: .oneLevel, attributes: ["cn"]).count
     }

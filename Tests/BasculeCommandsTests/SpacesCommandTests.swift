@@ -176,6 +176,90 @@ struct SpacesCommandTests {
         #expect(!(failed.output + failed.errors).isEmpty)
     }
 
+    @Test("With spaces, sheets go to ReferentsInformatique, read by the RUPNs' uids alone (kernel-checked), in step with rights grant and revoke; --handed-out destroys the files in the space and in the data folder")
+    func sheetsForTheRUPNs() async throws {
+        // A year applied without spaces: a first sheet lands in the data folder, as before.
+        let (dir, data, uai) = try await school { _ in "" }
+        defer { dir.remove() }
+        #expect(await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
+        let accounts = try jsonArray(await bascule(["accounts"] + data + ["--json"]).output)
+        let people = try jsonArray(await bascule(["people"] + data + ["--json"]).output)
+        func login(_ p: [String: Any]?) throws -> String {
+            let id = try #require(p?["sourceId"] as? String)
+            return try #require(accounts.first { $0["sourceId"] as? String == id }?["login"] as? String)
+        }
+        let head = try login(people.first { $0["function"] as? String == "DIR" })
+        let teachers = try accounts.filter { $0["kind"] as? String == "teacher" }.map { try #require($0["login"] as? String) }.sorted()
+        let (rupn, other) = (teachers[0], teachers[1])
+        let pupil = try #require(accounts.first { $0["kind"] as? String == "student" && $0["division"] is String
+            && !($0["groups"] as? [String] ?? []).isEmpty })
+        let student = try #require(pupil["login"] as? String), division = try #require(pupil["division"] as? String)
+        // A group shared with that class: its sheet shows some of the same passwords.
+        let group = try #require((pupil["groups"] as? [String])?.sorted().first)
+        let before = await bascule(["sheets"] + data + ["--school", uai, "--class", division, "--date", "2026-09-04"])
+        #expect(before.exitCode == 0 && before.output.contains("\(data[1])/schools/\(uai)/ReferentsInformatique/"), "\(before.output)")
+
+        try "espaces:\n  racine: \(dir.path)/espaces\n".write(toFile: data[1] + "/bascule.yml", atomically: true, encoding: .utf8)
+        #expect(await bascule(["spaces", "sync"] + data + ["--date", "2026-09-04"]).exitCode == 0)
+        let space = "\(dir.path)/espaces/\(uai)/ReferentsInformatique"
+        let written = await bascule(["sheets"] + data + ["--school", uai, "--class", division, "--date", "2026-09-05"])
+        #expect(written.exitCode == 0, "\(written.errors)")
+        let paths = written.output.split(separator: "\n").map(String.init).filter { $0.hasPrefix("/") }
+        #expect(paths == ["\(space)/fiches-classe-\(division).html", "\(space)/fiches-classe-\(division).csv"], "\(written.output)")
+        #expect(written.errors.contains("Aucun RUPN désigné"), "\(written.errors)")
+        // EduConnect gives its own identifiers: the sheets say the ENT line is a prediction.
+        let csv = String(decoding: try Data(contentsOf: URL(fileURLWithPath: paths[1])).dropFirst(3), as: UTF8.self)
+        #expect(csv.hasPrefix("Nom;Prénom;Classe;Identifiant réseau;Identifiant EduConnect prévu (attribué par EduConnect);Mot de passe provisoire\r\n"))
+        let html = try String(contentsOfFile: paths[0], encoding: .utf8)
+        #expect(html.contains("Identifiant EduConnect prévu (attribué par EduConnect) : <b>"))
+        #expect(await bascule(["sheets"] + data + ["--school", uai, "--group", group, "--date", "2026-09-05"]).exitCode == 0)
+
+        // Who is who for the kernel: uids and primary (role) groups, from the spaces' report.
+        let report = try #require(try jsonArray(await bascule(["spaces"] + data + ["--json"]).output).first?["spaces"] as? [[String: Any]])
+        func ids(_ login: String) throws -> (uid: Int, gid: Int) {
+            let row = try #require(report.first { $0["kind"] as? String == "perso" && $0["name"] as? String == login })
+            return (try #require(row["ownerUid"] as? Int), try #require(row["gid"] as? Int))
+        }
+        func read(_ login: String, _ path: String) throws -> String {
+            let (uid, gid) = try ids(login)
+            do {
+                try ChildProcess.run("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(gid)", "--groups=\(gid)", "--", "/usr/bin/cat", path],
+                                     environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"])
+                return "allowed"
+            } catch let failure as ChildProcess.Failure {
+                return failure.message.contains("Permission denied") ? "denied" : "failed: \(failure.message)"
+            }
+        }
+        #expect(try read(rupn, paths[0]) == "denied", "no RUPN yet: root's alone")
+
+        let granted = await bascule(["rights", "grant"] + data + ["--uai", uai, "--by", head, "--date", "2026-09-06", "rupn", rupn])
+        #expect(granted.exitCode == 0, "\(granted.errors)")
+        #expect(granted.output.contains("fix-permissions \(uai)/ReferentsInformatique :"), "\(granted.output)")
+        for path in paths {
+            #expect(try read(rupn, path) == "allowed")
+            #expect(try read(student, path) == "denied")
+            #expect(try read(other, path) == "denied")
+        }
+        #expect(try getfaclLines(paths[1]).contains("user:\(try ids(rupn).uid):r--"))
+        let revoked = await bascule(["rights", "revoke"] + data + ["--uai", uai, "--by", head, "--date", "2026-09-07", "rupn", rupn])
+        #expect(revoked.exitCode == 0, "\(revoked.errors)")
+        for path in paths { #expect(try read(rupn, path) == "denied", "a former RUPN reads nothing") }
+        let sync = await bascule(["spaces", "sync"] + data + ["--date", "2026-09-07", "--dry-run", "--json"])
+        #expect(try #require(try jsonArray(sync.output).first?["operations"] as? [Any]).isEmpty, "spaces sync agrees")
+
+        // Handed out: the passwords' copies and every file that shows them, here and in the data folder.
+        let handed = await bascule(["sheets"] + data + ["--school", uai, "--class", division, "--handed-out", "--date", "2026-09-08"])
+        #expect(handed.exitCode == 0, "\(handed.errors)")
+        let gone = ["\(space)/fiches-classe-\(division).html", "\(space)/fiches-classe-\(division).csv",
+                    "\(space)/fiches-groupe-\(group).html", "\(space)/fiches-groupe-\(group).csv",
+                    "\(data[1])/schools/\(uai)/ReferentsInformatique/fiches-classe-\(division).html",
+                    "\(data[1])/schools/\(uai)/ReferentsInformatique/fiches-classe-\(division).csv"]
+        for path in gone {
+            #expect(!FileManager.default.fileExists(atPath: path), "\(path) still there")
+            #expect(handed.output.contains("  " + path), "\(handed.output)")
+        }
+    }
+
     @Test("A root that is / or relative, a quota that is no size, a directory home root that differs, or no espaces section: refused with the reason (exit 2)")
     func badConfiguration() async throws {
         let cases: [(String, String)] = [
@@ -262,4 +346,10 @@ struct SpacesUnderUmaskTests {
         let args = ["--reuid=\(st.st_uid)", "--regid=\(st.st_gid)", "--groups=\(st.st_gid)", "--", "/usr/bin/touch", home + "/a-moi.txt"]
         #expect((try? ChildProcess.run("/usr/bin/setpriv", args)) != nil, "the student reaches their space through the root")
     }
+}
+
+/// `getfacl` of one path: numeric ids, no header, one entry a line.
+func getfaclLines(_ path: String) throws -> Set<String> {
+    let text = try ChildProcess.run("/usr/bin/getfacl", ["--numeric", "--omit-header", "--no-effective", "--absolute-names", path])
+    return Set(text.split(separator: "\n").map(String.init).filter { !$0.isEmpty })
 }

@@ -1,4 +1,5 @@
 import BasculeDomain
+import BasculeSpaces
 import BasculeStore
 import Foundation
 
@@ -73,24 +74,117 @@ public struct SheetsService: Sendable {
         }.sorted { ($0.division, NameFolding.key($0.familyName), NameFolding.key($0.firstName)) < ($1.division, NameFolding.key($1.familyName), NameFolding.key($1.firstName)) }
     }
 
-    /// Writes `<data>/schools/<UAI>/ReferentsInformatique/fiches-<selection>.{html,csv}`.
-    public func write(uai: UAI, selection: SheetSelection, since: CivilDate?, schoolName: String? = nil) async throws -> Written {
+    /// The school's referents space (`<racine>/<UAI>/ReferentsInformatique`, see docs/espaces.md),
+    /// made by ``SpacesService/referentsSpace(uai:date:actor:now:)``, and the ACL each sheet
+    /// written there gets: readable by the RUPNs of the day, no one else.
+    public struct SpaceFolder: Sendable {
+        public var path: String
+        public var fileACL: ACL
+
+        public init(path: String, fileACL: ACL) {
+            self.path = path
+            self.fileACL = fileACL
+        }
+    }
+
+    /// Without spaces: `<data>/schools/<UAI>/ReferentsInformatique`, its owner's alone.
+    public func dataFolder(uai: UAI) -> URL {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("schools/\(uai.code)/\(SpaceTree.referents)")
+    }
+
+    /// Writes `fiches-<selection>.{html,csv}` to the school's referents space when given (files
+    /// readable by the RUPNs), else to `<data>/schools/<UAI>/ReferentsInformatique/` (owner only).
+    public func write(uai: UAI, selection: SheetSelection, since: CivilDate?, schoolName: String? = nil,
+                      into space: SpaceFolder? = nil) async throws -> Written {
         let lines = try await lines(uai: uai, selection: selection, since: since)
-        let dir = URL(fileURLWithPath: dataDirectory).appendingPathComponent("schools/\(uai.code)/ReferentsInformatique")
-        // Owner only: the folder holds temporary passwords.
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let base = "fiches-\(SheetsService.fileSafe(selection.label))" + (since.map { "-depuis-\($0)" } ?? "")
+        let dir = space.map { URL(fileURLWithPath: $0.path) } ?? dataFolder(uai: uai)
+        if space == nil {
+            // Owner only: the folder holds temporary passwords.
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let base = Self.baseName(selection) + (since.map { "-depuis-\($0)" } ?? "")
         let html = dir.appendingPathComponent(base + ".html"), csv = dir.appendingPathComponent(base + ".csv")
-        try write(Data(SheetsService.html(lines, uai: uai, selection: selection, entAddress: entAddress).utf8), to: html)
-        try write(Data([0xEF, 0xBB, 0xBF]) + Data(SheetsService.csv(lines).utf8), to: csv)
+        try write(Data(SheetsService.html(lines, uai: uai, selection: selection, entAddress: entAddress).utf8), to: html, acl: space?.fileACL)
+        try write(Data([0xEF, 0xBB, 0xBF]) + Data(SheetsService.csv(lines).utf8), to: csv, acl: space?.fileACL)
         return Written(html: html, csv: csv, lines: lines)
     }
 
-    private func write(_ data: Data, to url: URL) throws {
+    /// `fiches-classe-6A`: the name of a selection's sheets, before `-depuis-<day>` and the extension.
+    static func baseName(_ selection: SheetSelection) -> String { "fiches-\(fileSafe(selection.label))" }
+
+    /// Written owner-only first; in the referents space, the RUPNs' ACL is set after, never before
+    /// the whole content is there.
+    private func write(_ data: Data, to url: URL, acl: ACL?) throws {
         try? FileManager.default.removeItem(at: url)
         guard FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }
+        if let acl {
+            try ACLTool.set(acl, on: url.path)
+            try FileTree.setFileMode(url.path, acl.modeBits)
+        }
+    }
+
+    /// Once sheets are handed out, their files go with the sealed copies: the selection's sheets
+    /// (with or without `--since`), and any other sheet that still shows the password of someone
+    /// in `handedOut` (logins), in each folder given. Returns the files removed.
+    public func destroySheets(uai: UAI, selection: SheetSelection, handedOut: Set<String>, in folders: [URL]) throws -> [URL] {
+        let base = Self.baseName(selection)
+        var removed: [URL] = []
+        for folder in folders {
+            let names = Set((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            var doomed: Set<String> = []
+            for name in names where name.hasPrefix("fiches-") && (name.hasSuffix(".html") || name.hasSuffix(".csv")) {
+                let stem = String(name.prefix(upTo: name.lastIndex(of: ".")!))
+                if stem == base || stem.hasPrefix(base + "-depuis-") {
+                    doomed.insert(name)
+                } else if name.hasSuffix(".csv"), !handedOut.isEmpty,
+                          let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
+                          Self.csvRows(String(decoding: data, as: UTF8.self)).dropFirst()
+                              .contains(where: { $0.count > 5 && handedOut.contains($0[3]) && $0[5] != Self.handedOutCell }) {
+                    doomed.formUnion([name, stem + ".html"])
+                }
+            }
+            for name in doomed.intersection(names).sorted() {
+                let url = folder.appendingPathComponent(name)
+                try FileManager.default.removeItem(at: url)
+                removed.append(url)
+            }
+        }
+        return removed
+    }
+
+    /// What a handed-out password's cell says.
+    static let handedOutCell = "(déjà remis)"
+
+    /// The rows of a sheet's CSV as ``csv(_:)`` writes it (BOM, `;`, quoted cells, CRLF).
+    static func csvRows(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], cell = ""
+        var quoted = false, atStart = true
+        var scalars = Substring(text).unicodeScalars[...]
+        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+        var it = scalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        while let c = pending ?? it.next() {
+            pending = nil
+            if quoted {
+                if c == "\"" {
+                    if let n = it.next() {
+                        if n == "\"" { cell.unicodeScalars.append("\"") } else { quoted = false; pending = n }
+                    } else { quoted = false }
+                } else { cell.unicodeScalars.append(c) }
+                continue
+            }
+            switch c {
+            case "\"" where atStart: quoted = true; atStart = false
+            case ";": row.append(cell); cell = ""; atStart = true
+            case "\r": continue
+            case "\n": row.append(cell); rows.append(row); row = []; cell = ""; atStart = true
+            default: cell.unicodeScalars.append(c); atStart = false
+            }
+        }
+        if !cell.isEmpty || !row.isEmpty { row.append(cell); rows.append(row) }
+        return rows
     }
 
     public static func fileSafe(_ s: String) -> String {
@@ -101,6 +195,10 @@ public struct SheetsService: Sendable {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
+
+    /// EduConnect gives its own `p.nom` identifiers (a homonym's number is its own), so the ENT
+    /// login Bascule computes is what EduConnect should give, not what it gave: every sheet says so.
+    public static let expectedEduConnectLabel = "Identifiant EduConnect prévu (attribué par EduConnect)"
 
     public static func html(_ lines: [Line], uai: UAI, selection: SheetSelection,
                             entAddress: String = SheetsService.defaultENTAddress) -> String {
@@ -130,8 +228,9 @@ public struct SheetsService: Sendable {
                 <div class="name">\(escape(l.firstName)) \(escape(l.familyName.uppercased()))</div>
                 <div>\(escape(l.division))</div>
                 <div>Réseau pédagogique (postes du collège) : <b>\(escape(l.login))</b></div>
-                <div>ENT (\(escape(entAddress))) / EduConnect : <b>\(escape(l.entLogin))</b></div>
-                <div>Mot de passe provisoire : \(secret)</div>
+                <div>\(expectedEduConnectLabel) : <b>\(escape(l.entLogin))</b></div>
+                <div class="where">ENT (\(escape(entAddress))) : EduConnect attribue lui-même l'identifiant à l'activation du compte ; celui-ci est une prévision, à vérifier.</div>
+                <div>Mot de passe provisoire (réseau pédagogique) : \(secret)</div>
                 <div class="where">À changer à la première connexion (12 caractères au moins, 3 types parmi majuscules, minuscules, chiffres, caractères spéciaux).</div>
                 </div>
 
@@ -141,9 +240,9 @@ public struct SheetsService: Sendable {
     }
 
     public static func csv(_ lines: [Line]) -> String {
-        var out = "Nom;Prénom;Classe;Identifiant réseau;Identifiant ENT;Mot de passe provisoire\r\n"
+        var out = "Nom;Prénom;Classe;Identifiant réseau;\(expectedEduConnectLabel);Mot de passe provisoire\r\n"
         for l in lines {
-            out += [l.familyName, l.firstName, l.division, l.login, l.entLogin, l.temporaryPassword ?? "(déjà remis)"]
+            out += [l.familyName, l.firstName, l.division, l.login, l.entLogin, l.temporaryPassword ?? handedOutCell]
                 .map(csvField).joined(separator: ";") + "\r\n"
         }
         return out

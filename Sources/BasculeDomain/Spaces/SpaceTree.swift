@@ -7,6 +7,7 @@
 ///       groupes/<groupe>       teaching groups (options, languages)
 ///       matieres/<CODE>        subject spaces (teachers of that subject)
 ///       Salle_des_profs, Mediaprof, Commun
+///       ReferentsInformatique  the credential sheets, for the RUPNs alone
 ///
 /// Class, group and Commun spaces hold `Travaux_eleves/<login>`: each student's own folder.
 ///
@@ -22,9 +23,13 @@ public enum SpaceTree {
     public static let common = "Commun"
     /// In a class, group or Commun space: one folder per student, where they hand in their work.
     public static let studentsWork = "Travaux_eleves"
+    /// The memo's "P: > Groupes > ReferentsInformatique, visible par les RUPN": where the RUPNs
+    /// read the account information (`bascule sheets`). Directly under `<UAI>`, not under
+    /// `groupes/`, where a teaching group's code could take its name.
+    public static let referents = "ReferentsInformatique"
 
     /// The folders directly under `<racine>/<UAI>`, in the order Bascule creates them.
-    public static let schoolFolders = [personal, classes, groups, subjects, staffRoom, mediaprof, common]
+    public static let schoolFolders = [personal, classes, groups, subjects, staffRoom, mediaprof, common, referents]
 
     /// `<root>/<UAI>/perso/<login>`: the personal space, and the account's `homeDirectory`.
     public static func personalPath(root: String, uai: UAI, login: String) -> String {

@@ -66,6 +66,26 @@ public enum FileTree {
         return ((try? rawNames(fd)) ?? []).map { String(decoding: $0, as: UTF8.self) }.sorted()
     }
 
+    /// Names of the regular files directly in a folder (no link, no folder), sorted.
+    public static func regularFiles(in path: String) -> [String] {
+        names(in: path).filter { isRegularFile(path + "/" + $0) }
+    }
+
+    public static func isRegularFile(_ path: String) -> Bool {
+        var st = Glibc.stat()
+        return lstat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFREG
+    }
+
+    /// A regular file's mode, through a descriptor opened without following a link.
+    public static func setFileMode(_ path: String, _ mode: Int) throws {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw SpacesError.system(path: path, call: "ouverture", errno: errno) }
+        defer { close(fd) }
+        var st = Glibc.stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { throw SpacesError.system(path: path, call: "chmod", errno: EINVAL) }
+        guard fchmod(fd, mode_t(mode)) == 0 else { throw SpacesError.system(path: path, call: "chmod", errno: errno) }
+    }
+
     /// Opens a folder for the operations below; a symbolic link or a file is refused.
     static func openDirectory(_ path: String) throws -> Int32 {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
