@@ -63,6 +63,7 @@ let package = Package(
         // Use cases shared by the CLI and, later, the server: import files, list people.
         .target(name: "BasculeApp", dependencies: [
             "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeLDAP", "BasculeSpaces", "CCrypt",
+            .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),

@@ -145,50 +145,62 @@ public struct DailyRunService: Sendable {
             }
         }
 
-        // 3. The directory, then the spaces, follow the embedded directory (also finishing a run cut short).
-        if let connect = settings.directory, try await planning.roster(uai: uai) != nil {
-            checked.insert(.directoryFailed)
-            do {
-                let connector = try connect()
-                let report = try await DirectorySyncService(store: store, connector: connector, layout: connector.layout)
-                    .sync(uai: uai, actor: settings.actor)
-                steps.append("annuaire : \(report.operations.count) opération(s), \(report.failures.count) échec(s)")
-                if !report.failures.isEmpty {
-                    todos.append(ToDo(kind: .directoryFailed, role: .department, uai: uai, reason: Reason(
-                        "\(report.failures.count) opération(s) refusée(s) par l'annuaire : " + report.failures.prefix(3).map { "\($0.operation) \($0.dn) (\($0.error))" }.joined(separator: " ; "),
-                        "\(report.failures.count) operations refused by the directory")))
+        // 3. The directory, then the spaces, follow the embedded directory (also finishing a run
+        // cut short); the spaces of groups gone wait for the department's clean-up window.
+        if (settings.directory != nil || settings.spaces != nil), try await planning.roster(uai: uai) != nil {
+            let following = try? settings.calendar(uai, SchoolYear(startYear: calendar.year.startYear + 1))
+            let outcome = try await TargetsSync(store: store, directory: settings.directory, spaces: settings.spaces,
+                                                firstPosixNumber: settings.firstPosixNumber)
+                .sync(uai: uai, day: day, removals: SharedSpaceRemovals(calendar: calendar, following: following, on: day),
+                      actor: settings.actor)
+            if settings.directory != nil {
+                checked.insert(.directoryFailed)
+                if let report = outcome.directory {
+                    steps.append("annuaire : \(report.operations.count) opération(s), \(report.failures.count) échec(s)")
+                    if !report.failures.isEmpty {
+                        todos.append(ToDo(kind: .directoryFailed, role: .department, uai: uai, reason: Reason(
+                            "\(report.failures.count) opération(s) refusée(s) par l'annuaire : " + report.failures.prefix(3).map { "\($0.operation) \($0.dn) (\($0.error))" }.joined(separator: " ; "),
+                            "\(report.failures.count) operations refused by the directory")))
+                    }
                 }
-            } catch let refusal as SyncRefusal {
-                steps.append("annuaire : synchronisation refusée")
-                todos.append(ToDo(kind: .directoryFailed, role: .department, uai: uai, reason: Reason(refusal.french, refusal.description)))
-            } catch let error as LDAPError {
-                steps.append("annuaire injoignable")
-                todos.append(ToDo(kind: .directoryFailed, role: .department, uai: uai, reason: Reason(
-                    "annuaire injoignable : \(error.french) ; l'annuaire intégré est appliqué, la prochaine exécution reprendra",
-                    "directory unreachable: \(error)")))
+                switch outcome.directoryError {
+                case let refusal as SyncRefusal:
+                    steps.append("annuaire : synchronisation refusée")
+                    todos.append(ToDo(kind: .directoryFailed, role: .department, uai: uai, reason: Reason(refusal.french, refusal.description)))
+                case let error as LDAPError:
+                    steps.append("annuaire injoignable")
+                    todos.append(ToDo(kind: .directoryFailed, role: .department, uai: uai, reason: Reason(
+                        "annuaire injoignable : \(error.french) ; l'annuaire intégré est appliqué, la prochaine exécution reprendra",
+                        "directory unreachable: \(error)")))
+                default:
+                    break
+                }
             }
-        }
-        if let spaces = settings.spaces, try await planning.roster(uai: uai) != nil {
-            let service = SpacesService(store: store, settings: spaces, firstPosixNumber: settings.firstPosixNumber)
-            checked.insert(.spacesFailed)
-            do {
-                // The spaces of groups gone wait for the department's clean-up window.
-                let following = try? settings.calendar(uai, SchoolYear(startYear: calendar.year.startYear + 1))
-                let removals = SharedSpaceRemovals(calendar: calendar, following: following, on: day)
-                let synced = try await service.sync(uai: uai, date: day, removals: removals, actor: settings.actor)
-                let cleaned = try await service.clean(uai: uai, date: day, calendar: calendar, actor: settings.actor)
-                steps.append("espaces : \(synced.operations.count) opération(s), \(cleaned.emptied.count) vidé(s), \(cleaned.purged.count) archive(s) purgée(s)")
-                let failures = synced.failures.map { "\($0.operation) \($0.path)" } + cleaned.failures.map { "\($0.operation) \($0.path)" }
+            if let spaces = settings.spaces {
+                checked.insert(.spacesFailed)
+                var failures = outcome.spaces?.failures.map { "\($0.operation) \($0.path)" } ?? []
+                do {
+                    let cleaned = try await SpacesService(store: store, settings: spaces, firstPosixNumber: settings.firstPosixNumber)
+                        .clean(uai: uai, date: day, calendar: calendar, following: following, actor: settings.actor)
+                    failures += cleaned.failures.map { "\($0.operation) \($0.path)" }
+                    steps.append("espaces : \(outcome.spaces?.operations.count ?? 0) opération(s), \(cleaned.emptied.count) vidé(s), \(cleaned.purged.count) archive(s) purgée(s)")
+                } catch let error as SpacesError {
+                    failures.append(error.french)
+                }
+                switch outcome.spacesError {
+                case let refusal as SyncRefusal:
+                    steps.append("espaces : synchronisation refusée")
+                    todos.append(ToDo(kind: .spacesFailed, role: .department, uai: uai, reason: Reason(refusal.french, refusal.description)))
+                case let error as SpacesError:
+                    failures.append(error.french)
+                default:
+                    break
+                }
                 if !failures.isEmpty {
                     todos.append(ToDo(kind: .spacesFailed, role: .department, uai: uai, reason: Reason(
                         "\(failures.count) opération(s) sur les espaces en échec : " + failures.prefix(3).joined(separator: " ; "),
                         "\(failures.count) operations on the spaces failed")))
                 }
-            } catch let error as SpacesError {
-                todos.append(ToDo(kind: .spacesFailed, role: .department, uai: uai, reason: Reason("espaces : \(error.french)", "spaces: \(error)")))
-            } catch let refusal as SyncRefusal {
-                steps.append("espaces : synchronisation refusée")
-                todos.append(ToDo(kind: .spacesFailed, role: .department, uai: uai, reason: Reason(refusal.french, refusal.description)))
             }
         }
 

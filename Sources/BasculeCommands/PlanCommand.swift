@@ -166,56 +166,52 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var policy: PolicyOptions
 
-    /// The embedded directory is applied; the real one, when configured, follows at once. If it
-    /// cannot be reached, the plan stays applied and `bascule directory sync` finishes later.
-    func pushToDirectory(store: Store, uai: UAI) async throws {
-        guard let configuration = try options.configuration, configuration.annuaire != nil else { return }
-        do {
-            guard let connector = try configuration.connector() else { return }
-            let report = try await DirectorySyncService(store: store, connector: connector, layout: connector.layout)
-                .sync(uai: uai, deletions: deletions)
-            say(report.french)
-            if !report.failures.isEmpty { throw ExitCode(5) }
-        } catch let error as LDAPError {
-            warn(error.french + "\nLe plan est appliqué à l'annuaire intégré ; relancez « bascule directory sync » quand l'annuaire répond.")
-            throw ExitCode(5)
-        } catch let refusal as SyncRefusal {
-            warn(refusal.french + "\nLe plan est appliqué à l'annuaire intégré ; l'annuaire réel n'a pas été modifié (bascule directory sync).")
-            throw ExitCode(4)
+    /// The embedded directory is applied; its targets, when configured, follow at once
+    /// (`TargetsSync`): the real directory, then the spaces. If the directory cannot be reached,
+    /// the plan stays applied and `bascule directory sync` finishes later; the spaces follow all
+    /// the same, and the directory's failure is reported once they are done.
+    func pushToTargets(store: Store, uai: UAI, day: CivilDate) async throws {
+        guard let configuration = try options.configuration else { return }
+        var directory: (@Sendable () throws -> OpenLDAPConnector)?
+        if configuration.annuaire != nil {
+            directory = { @Sendable () throws -> OpenLDAPConnector in
+                guard let connector = try configuration.connector() else { throw ConfigurationError.invalid("annuaire") }
+                return connector
+            }
         }
-    }
-
-    /// Then the file spaces, when configured: after the directory, so that a new account's
-    /// folder is there once it can sign in. They need no directory (numbers come from the
-    /// store), so they follow even when the directory cannot be reached.
-    func pushToSpaces(store: Store, uai: UAI, day: CivilDate) async throws {
-        guard let configuration = try options.configuration,
-              let settings = try configuration.spacesSettings(dataDirectory: options.data) else { return }
-        do {
-            let report = try await SpacesService(store: store, settings: settings, firstPosixNumber: configuration.firstPosixNumber)
-                .sync(uai: uai, date: day, removals: try options.sharedSpaceRemovals(uai: uai, on: day), deletions: deletions)
-            say(report.french)
-            if !report.failures.isEmpty { throw ExitCode(SpacesCommand.failureCode) }
-        } catch let error as SpacesError {
+        let spaces = try configuration.spacesSettings(dataDirectory: options.data)
+        guard directory != nil || spaces != nil else { return }
+        let outcome = try await TargetsSync(store: store, directory: directory, spaces: spaces, firstPosixNumber: configuration.firstPosixNumber)
+            .sync(uai: uai, day: day, removals: spaces == nil ? .held : try options.sharedSpaceRemovals(uai: uai, on: day), deletions: deletions)
+        if let report = outcome.directory { say(report.french) }
+        if let report = outcome.spaces { say(report.french) }
+        var code: Int32?
+        switch outcome.spacesError {
+        case let error as SpacesError:
             warn(error.french + "\nLe plan est appliqué ; relancez « bascule spaces sync » une fois le problème réglé.")
-            throw ExitCode(SpacesCommand.failureCode)
-        } catch let refusal as SyncRefusal {
+            code = SpacesCommand.failureCode
+        case let refusal as SyncRefusal:
             warn(refusal.french + "\nLe plan est appliqué à l'annuaire intégré ; les espaces n'ont pas été modifiés (bascule spaces sync).")
-            throw ExitCode(4)
+            code = 4
+        default:
+            if outcome.spacesFailed { code = SpacesCommand.failureCode }
         }
+        switch outcome.directoryError {
+        case let error as LDAPError:
+            warn(error.french + "\nLe plan est appliqué à l'annuaire intégré ; relancez « bascule directory sync » quand l'annuaire répond.")
+            code = 5
+        case let refusal as SyncRefusal:
+            warn(refusal.french + "\nLe plan est appliqué à l'annuaire intégré ; l'annuaire réel n'a pas été modifié (bascule directory sync).")
+            code = 4
+        default:
+            if outcome.directoryFailed { code = 5 }
+        }
+        if let code { throw ExitCode(code) }
     }
 
     /// The syncs' mass-change guard takes the plan's confirmation: `--allow-mass-change --reason`
     /// given to apply also lets its syncs remove what no applied plan decided.
     var deletions: SyncDeletionGuard { SyncDeletionGuard(allowMassChange: allowMassChange, reason: reason) }
-
-    /// The directory, then the spaces; a directory failure is reported once the spaces are done.
-    func pushToTargets(store: Store, uai: UAI, day: CivilDate) async throws {
-        var directoryFailure: Error?
-        do { try await pushToDirectory(store: store, uai: uai) } catch { directoryFailure = error }
-        try await pushToSpaces(store: store, uai: uai, day: day)
-        if let directoryFailure { throw directoryFailure }
-    }
 
     func validate() throws {
         if passwordRounds < 10_000 {

@@ -4,7 +4,8 @@ import BasculeSpaces
 import Foundation
 import Yams
 
-/// `bascule.yml`, in the data folder unless `--config` says otherwise: where the real directory
+/// `bascule.yml`, in the data folder unless `--config` says otherwise, as the CLI and the service
+/// read it: where the real directory
 /// is and how to reach it. Secrets never go in it: the bind password comes from the environment
 /// (`BASCULE_LDAP_PASSWORD`).
 ///
@@ -35,61 +36,63 @@ import Yams
 ///
 ///     audit:
 ///       conservation_mois: 12                  # mois (CNIL, recommandation 2021-122 : 6 à 12)
-struct Configuration: Decodable {
-    struct Directory: Decodable {
-        var url: String
-        var base: String
-        var compte: String
-        var starttls: Bool?
-        var ca: String?
-        var derive: String?
-        var racine_espaces: String?
-        var premier_numero: Int?
+public struct Configuration: Decodable, Sendable {
+    public init() {}
+
+    public struct Directory: Decodable, Sendable {
+        public var url: String
+        public var base: String
+        public var compte: String
+        public var starttls: Bool?
+        public var ca: String?
+        public var derive: String?
+        public var racine_espaces: String?
+        public var premier_numero: Int?
         /// Only `non-sécurisé`: `ldap://` to another machine without StartTLS is then accepted,
         /// and every run says so.
-        var tls: String?
+        public var tls: String?
         /// `loginShell` by role: `eleve`, `enseignant`, `administratif`.
-        var shells: [String: String]?
+        public var shells: [String: String]?
 
         /// The words that turn the insecure setting on.
-        static let insecureWords = ["non-sécurisé", "non-securise", "insecure"]
+        public static let insecureWords = ["non-sécurisé", "non-securise", "insecure"]
 
-        var allowsCleartext: Bool { tls.map { Self.insecureWords.contains($0.lowercased()) } ?? false }
+        public var allowsCleartext: Bool { tls.map { Self.insecureWords.contains($0.lowercased()) } ?? false }
     }
 
     /// File spaces: opt-in, since making folders owned by other users needs root.
-    struct Spaces: Decodable {
-        var racine: String
+    public struct Spaces: Decodable, Sendable {
+        public var racine: String
         /// Per kind of space (`perso_eleve`, `classe`…), a size such as `1Go` or `500Mo`.
-        var quotas: [String: String]?
-        var archives: String?
+        public var quotas: [String: String]?
+        public var archives: String?
         /// Days an archive is kept.
-        var conservation_archives: Int?
+        public var conservation_archives: Int?
         /// Days a departed person's personal-space archive is kept.
-        var conservation_archives_perso: Int?
+        public var conservation_archives_perso: Int?
     }
 
     /// The accounts' lifecycle: per role (`eleves`, `enseignants`, `administratifs`), days.
-    struct Accounts: Decodable {
-        var delai_de_grace: [String: Int]?
-        var delai_de_confirmation: [String: Int]?
-        var conservation_maximale: Int?
+    public struct Accounts: Decodable, Sendable {
+        public var delai_de_grace: [String: Int]?
+        public var delai_de_confirmation: [String: Int]?
+        public var conservation_maximale: Int?
     }
 
-    struct Audit: Decodable {
-        var conservation_mois: Int?
+    public struct Audit: Decodable, Sendable {
+        public var conservation_mois: Int?
     }
 
-    var annuaire: Directory?
-    var espaces: Spaces?
-    var comptes: Accounts?
-    var audit: Audit?
+    public var annuaire: Directory?
+    public var espaces: Spaces?
+    public var comptes: Accounts?
+    public var audit: Audit?
 
     /// The roles as `comptes:` names them.
-    static let roleKeys: [String: PersonKind] = ["eleves": .student, "enseignants": .teacher, "administratifs": .staff]
+    public static let roleKeys: [String: PersonKind] = ["eleves": .student, "enseignants": .teacher, "administratifs": .staff]
 
     /// The planning policy the file sets (the memo's values where it says nothing).
-    func policy(burntLoginYears: Int? = PlanningPolicy.defaultBurntLoginYears) throws -> PlanningPolicy {
+    public func policy(burntLoginYears: Int? = PlanningPolicy.defaultBurntLoginYears) throws -> PlanningPolicy {
         let base = PlanningPolicy.default
         func perRole(_ name: String, _ values: [String: Int]?, _ defaults: [PersonKind: Int], max: Int) throws -> [PersonKind: Int] {
             var out = defaults
@@ -114,7 +117,7 @@ struct Configuration: Decodable {
     }
 
     /// Months the audit log is kept (6 to 12, CNIL recommendation 2021-122 on logging).
-    func auditRetentionMonths() throws -> Int {
+    public func auditRetentionMonths() throws -> Int {
         let months = audit?.conservation_mois ?? 12
         guard (6...12).contains(months) else {
             throw ConfigurationError.invalid("audit.conservation_mois : \(months) ; de 6 à 12 mois (CNIL, recommandation 2021-122 sur la journalisation)")
@@ -122,11 +125,11 @@ struct Configuration: Decodable {
         return months
     }
 
-    static let passwordVariable = "BASCULE_LDAP_PASSWORD"
-    static let defaultSpacesRoot = "/srv/bascule/espaces"
+    public static let passwordVariable = "BASCULE_LDAP_PASSWORD"
+    public static let defaultSpacesRoot = "/srv/bascule/espaces"
 
     /// The file's content, or nil when there is no file (the embedded directory only).
-    static func load(_ path: String) throws -> Configuration? {
+    public static func load(_ path: String) throws -> Configuration? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let configuration: Configuration
         do {
@@ -146,11 +149,11 @@ struct Configuration: Decodable {
 
     /// `annuaire.racine_espaces` when given (a directory without Bascule's spaces), else
     /// `espaces.racine`: the homeDirectory is the personal space Bascule creates.
-    var homeRoot: String { annuaire?.racine_espaces ?? espaces?.racine ?? Self.defaultSpacesRoot }
+    public var homeRoot: String { annuaire?.racine_espaces ?? espaces?.racine ?? Self.defaultSpacesRoot }
 
-    var firstPosixNumber: Int { annuaire?.premier_numero ?? 100_000 }
+    public var firstPosixNumber: Int { annuaire?.premier_numero ?? 100_000 }
 
-    var layout: DirectoryLayout? {
+    public var layout: DirectoryLayout? {
         guard let a = annuaire else { return nil }
         // Checked when the file was read.
         let shells = (try? LoginShells(configured: a.shells ?? [:])) ?? .default
@@ -158,7 +161,7 @@ struct Configuration: Decodable {
     }
 
     /// The spaces' settings, nil without an `espaces` section.
-    func spacesSettings(dataDirectory: String) throws -> SpacesSettings? {
+    public func spacesSettings(dataDirectory: String) throws -> SpacesSettings? {
         guard let e = espaces else { return nil }
         var quotas = SpaceQuotas.memo
         for (key, text) in (e.quotas ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -180,16 +183,12 @@ struct Configuration: Decodable {
         }
     }
 
-    /// Connects and binds to the configured directory.
-    func connector() throws -> OpenLDAPConnector? {
+    /// Connects and binds to the configured directory, with `password` (the environment's
+    /// `BASCULE_LDAP_PASSWORD`: never in the file); `warn` hears what every run must say.
+    public func connector(password: String?, warn: (String) -> Void) throws -> OpenLDAPConnector? {
         guard let a = annuaire, let layout else { return nil }
-        let drift: DriftMode
-        switch a.derive ?? "corriger" {
-        case "corriger", "correct": drift = .correct
-        case "signaler", "report": drift = .report
-        case let other: throw ConfigurationError.invalid("annuaire.derive : « \(other) » (corriger ou signaler)")
-        }
-        guard let password = CommandEnvironment.current.variable(Self.passwordVariable), !password.isEmpty else {
+        let drift = try Self.driftMode(a.derive)
+        guard let password, !password.isEmpty else {
             throw ConfigurationError.missingSecret(Self.passwordVariable)
         }
         let tls = LDAPTLSOptions(startTLS: a.starttls ?? false, caFile: a.ca, allowCleartext: a.allowsCleartext)
@@ -205,12 +204,12 @@ struct Configuration: Decodable {
     }
 }
 
-enum ConfigurationError: Error, CustomStringConvertible {
+public enum ConfigurationError: Error, Sendable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case invalid(String)
     case missingSecret(String)
 
-    var french: String {
+    public var french: String {
         switch self {
         case .unreadable(let path, let reason): "Configuration illisible (\(path)) : \(reason)"
         case .invalid(let what): "Configuration invalide : \(what)"
@@ -219,13 +218,13 @@ enum ConfigurationError: Error, CustomStringConvertible {
         }
     }
 
-    var description: String { french }
+    public var description: String { french }
 }
 
 extension Configuration.Directory {
     /// What can be checked without connecting: the shells, the TLS setting, and that the
     /// connection will not send secrets in clear (``LDAPTransport``).
-    func check() throws {
+    public func check() throws {
         if let tls, !Self.insecureWords.contains(tls.lowercased()) {
             throw ConfigurationError.invalid("annuaire.tls : « \(tls) » (seule valeur admise : non-sécurisé, qui accepte une connexion sans TLS vers un autre hôte ; sans cette clé, TLS est exigé)")
         }
@@ -239,6 +238,33 @@ extension Configuration.Directory {
         }
         if case let .refused(why) = LDAPTransport.verdict(url: url, startTLS: starttls ?? false, caFile: ca, allowCleartext: allowsCleartext) {
             throw ConfigurationError.invalid("annuaire.url : \(why)")
+        }
+    }
+}
+
+extension Configuration {
+    /// The smallest number Bascule may give as uidNumber or gidNumber: below it are the system's
+    /// accounts and groups (Debian gives people numbers from 1000), and 0 is root.
+    public static let lowestPosixNumber = 1000
+
+    /// Every value that can be checked without reaching the directory or the tree: the drift
+    /// mode, the first POSIX number, the spaces' root, quotas, archives and retention.
+    public func check(dataDirectory: String) throws {
+        if let annuaire {
+            _ = try Self.driftMode(annuaire.derive)
+            if let first = annuaire.premier_numero, first < Self.lowestPosixNumber {
+                throw ConfigurationError.invalid("annuaire.premier_numero : \(first) (au moins \(Self.lowestPosixNumber) : les numéros plus petits sont ceux du système, 0 est root)")
+            }
+        }
+        _ = try spacesSettings(dataDirectory: dataDirectory)
+    }
+
+    /// `derive`: `corriger` (the default) or `signaler`.
+    public static func driftMode(_ text: String?) throws -> DriftMode {
+        switch text ?? "corriger" {
+        case "corriger", "correct": .correct
+        case "signaler", "report": .report
+        case let other: throw ConfigurationError.invalid("annuaire.derive : « \(other) » (corriger ou signaler)")
         }
     }
 }
