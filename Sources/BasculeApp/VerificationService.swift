@@ -101,7 +101,7 @@ public struct VerificationService: Sendable {
             }
         }
         func moment(_ info: ImportInfo, _ roster: SchoolRoster) -> ExportMoment {
-            let day = info.exportDate ?? CivilDate(parsing: String(info.importedAt.prefix(10))) ?? CivilDate(dayNumber: 0)
+            let day = info.exportDate ?? info.importedOn ?? CivilDate(parsing: String(info.importedAt.prefix(10))) ?? CivilDate(dayNumber: 0)
             let present = (roster.students + roster.staff).filter { !$0.hasLeft }.map(\.personID)
             let groups = planner.expectedGroups(roster).filter { !$0.value.members.isEmpty }
             return ExportMoment(date: day, present: Set(present), memberships: groups.mapValues(\.members))

@@ -37,6 +37,9 @@ struct VerifyCommandTests {
         let findings = try #require(report["findings"] as? [[String: Any]])
         let hostile = try #require(findings.first { ($0["name"] as? String)?.contains("<script>") == true })
         #expect(hostile["kind"] as? String == "account-missing")
+        // Dated by the exports as imported (STS-Web gives no date: the day of the import), never by the clock.
+        #expect(findings.filter { $0["kind"] as? String == "account-missing" }.allSatisfy { $0["since"] as? String == "2026-09-03" },
+                "\(findings.map { $0["since"] ?? "" })")
         #expect(hostile["severity"] as? String == "error")
         #expect((hostile["fix"] as? [String: String])?["french"]?.contains("bascule apply --data \(dir.path)") == true)
         #expect((report["counts"] as? [String: Int])?["account-missing"] == findings.filter { $0["kind"] as? String == "account-missing" }.count)
@@ -134,4 +137,31 @@ func unsortedKeys(in json: String) -> [String] {
         }
     }
     return wrong
+}
+
+@Suite("The verification page in a real browser", .enabled(if: WebDriver.isInstalled, "chromium and chromium-driver (Debian) drive the page"))
+struct VerificationPageBrowserTests {
+    @Test("Chromium shows the hostile name as text: no script element, nothing run, the table's heading and caption read as a person sees them")
+    func hostileNameRendersAsText() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let data = ["--data", dir.path]
+        let students = try VerifyCommandTests().hostileStudents(in: dir)
+        #expect(await bascule(["import"] + data + ["--date", "2026-09-03", fixture("sts_emp_0860001X_2026.xml"), students]).exitCode == 0)
+        let html = dir.file("verification.html").path
+        #expect(await bascule(["verify"] + data + ["--date", "2026-09-10", "--html", html]).exitCode == 6)
+
+        let browser = try await WebDriver()
+        try await browser.open(URL(fileURLWithPath: html).absoluteString)
+        let title = try await browser.title
+        #expect(title.contains("Vérification de rentrée"), "\(title)")
+        #expect(try await browser.execute("return document.querySelectorAll('script').length") as? Int == 0)
+        let body = try await browser.element("body").text
+        #expect(body.contains(VerifyCommandTests.hostileName), "the name is shown as the export wrote it")
+        #expect(try await browser.element("h1").text.contains("0860001X"))
+        #expect(try await browser.elements("table caption").count > 1)
+        let shots = ProcessInfo.processInfo.environment["BASCULE_SCREENSHOTS"] ?? dir.path
+        try await browser.screenshot(to: shots + "/verification.png")
+        #expect(FileManager.default.fileExists(atPath: shots + "/verification.png"))
+    }
 }
