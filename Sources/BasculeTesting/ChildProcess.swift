@@ -73,7 +73,13 @@ public struct ChildProcess: Sendable {
     /// `posix_spawn` with `environment`, or the test process's own when nil.
     private static func spawn(_ pid: inout pid_t, _ tool: String, _ actions: inout posix_spawn_file_actions_t,
                               _ argv: [UnsafeMutablePointer<CChar>?], _ environment: [String: String]?) -> Int32 {
-        guard let environment else { return posix_spawn(&pid, tool, &actions, nil, argv, environ) }
+        guard var environment else { return posix_spawn(&pid, tool, &actions, nil, argv, environ) }
+        // The clock the tests run under (scripts/test-clock's libfaketime) follows every child, even
+        // one given an environment of its own: a child on another day would be another test.
+        for (key, value) in ProcessInfo.processInfo.environment
+        where (key.hasPrefix("FAKETIME") || key == "LD_PRELOAD") && environment[key] == nil {
+            environment[key] = value
+        }
         let envp: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
         return posix_spawn(&pid, tool, &actions, nil, argv, envp)
@@ -101,5 +107,16 @@ public struct ChildProcess: Sendable {
     public static var basculeExecutable: String {
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("bascule").path
+    }
+
+    /// Waits `seconds` on a thread of its own: unlike `Task.sleep`, whose timer libdispatch keeps on
+    /// a clock scripts/test-clock moves years ahead, `nanosleep` counts real time whatever the date.
+    public static func pause(seconds: Double) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                if seconds > 0 { usleep(useconds_t(min(seconds, 3600) * 1_000_000)) }
+                continuation.resume()
+            }
+        }
     }
 }

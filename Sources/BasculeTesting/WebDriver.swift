@@ -47,7 +47,7 @@ public final class WebDriver: @unchecked Sendable {
                 } catch {
                     lastError = "\(error)"
                 }
-                try await Task.sleep(nanoseconds: 50_000_000)
+                await ChildProcess.pause(seconds: 0.05)
             }
             if ready { started = (child, url); break }
             child.kill()

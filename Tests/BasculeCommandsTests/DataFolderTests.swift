@@ -100,7 +100,7 @@ struct DataFolderTests {
         for step in 0..<16 {
             let delay = length * Double(step) / 16
             let child = try start()
-            try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+            await ChildProcess.pause(seconds: delay)
             child.kill()
             child.wait()
             caught += left().isEmpty ? 0 : 1
@@ -120,7 +120,7 @@ struct DataFolderTests {
         for step in 0..<12 {
             let delay = length * Double(step) / 12
             let child = try start()
-            try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+            await ChildProcess.pause(seconds: delay)
             reading += left().isEmpty ? 0 : 1
             child.kill(step % 2 == 0 ? SIGTERM : SIGINT)
             if child.wait() == nil { stopped += 1 }
