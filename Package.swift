@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // Already in the graph through postgres-nio; the SMTP client speaks through them.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Pure model and rules: no I/O, no dependencies.
@@ -54,6 +57,14 @@ let package = Package(
         .target(name: "BasculeSpaces", dependencies: [
             "BasculeDomain", "BasculeLDAP",
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // E-mail: addresses checked, plain-text messages, a small SMTP client (STARTTLS, never
+        // downgraded) for the department's relay.
+        .target(name: "BasculeMail", dependencies: [
+            "BasculeDomain",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // Realistic, deterministic exports of fictional collèges.
         .target(name: "BasculeGenerator", dependencies: [
@@ -118,6 +129,7 @@ let package = Package(
         .testTarget(name: "BasculeCommandsTests", dependencies: [
             "BasculeCommands", "BasculeTesting", "BasculeCalendarFiles", "BasculeStore", "BasculeDomain",
         ]),
+        .testTarget(name: "BasculeMailTests", dependencies: ["BasculeMail", "BasculeTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )
