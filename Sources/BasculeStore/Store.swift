@@ -68,7 +68,13 @@ public actor Store {
         }
         // A PostgreSQL database Bascule never migrated: another database on the server.
         if case .postgres = location { try await store.requireSchema(unless: creating, location: location.description) }
-        try await store.migrate()
+        do {
+            try await store.migrate()
+        } catch {
+            // Never leave the connection to be dropped unclosed.
+            await store.close()
+            throw error
+        }
         return store
     }
 
