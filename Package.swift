@@ -71,9 +71,12 @@ let package = Package(
             "BasculeDomain",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        // Use cases shared by the CLI and, later, the server: import files, list people.
+        // Use cases shared by the CLI and, later, the server: import files, list people, the daily
+        // scheduler and its e-mail digests.
         .target(name: "BasculeApp", dependencies: [
             "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeLDAP", "BasculeSpaces", "CCrypt",
+            "BasculeCalendarFiles", "BasculeMail",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -127,7 +130,8 @@ let package = Package(
             "BasculeCalendarFiles",
         ]),
         .testTarget(name: "BasculeCommandsTests", dependencies: [
-            "BasculeCommands", "BasculeTesting", "BasculeCalendarFiles", "BasculeStore", "BasculeDomain",
+            "BasculeCommands", "BasculeTesting", "BasculeCalendarFiles", "BasculeStore", "BasculeDomain", "BasculeApp",
+            "BasculeLDAP", "BasculeMail",
         ]),
         .testTarget(name: "BasculeMailTests", dependencies: ["BasculeMail", "BasculeTesting"]),
     ],
