@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // Already in the graph through postgres-nio; the SMTP client speaks through them.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Pure model and rules: no I/O, no dependencies.
@@ -55,14 +58,25 @@ let package = Package(
             "BasculeDomain", "BasculeLDAP",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // E-mail: addresses checked, plain-text messages, a small SMTP client (STARTTLS, never
+        // downgraded) for the department's relay.
+        .target(name: "BasculeMail", dependencies: [
+            "BasculeDomain",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // Realistic, deterministic exports of fictional collèges.
         .target(name: "BasculeGenerator", dependencies: [
             "BasculeDomain",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        // Use cases shared by the CLI and, later, the server: import files, list people.
+        // Use cases shared by the CLI and, later, the server: import files, list people, the daily
+        // scheduler and its e-mail digests.
         .target(name: "BasculeApp", dependencies: [
             "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeLDAP", "BasculeSpaces", "CCrypt",
+            "BasculeCalendarFiles", "BasculeMail",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -116,8 +130,10 @@ let package = Package(
             "BasculeCalendarFiles",
         ]),
         .testTarget(name: "BasculeCommandsTests", dependencies: [
-            "BasculeCommands", "BasculeTesting", "BasculeCalendarFiles", "BasculeStore", "BasculeDomain",
+            "BasculeCommands", "BasculeTesting", "BasculeCalendarFiles", "BasculeStore", "BasculeDomain", "BasculeApp",
+            "BasculeLDAP", "BasculeMail",
         ]),
+        .testTarget(name: "BasculeMailTests", dependencies: ["BasculeMail", "BasculeTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

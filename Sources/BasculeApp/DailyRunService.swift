@@ -81,9 +81,17 @@ public struct DailyRunService: Sendable {
     /// The days from the one after the last day done (at most `catchUpDays` back) to `day`, each
     /// run once, in order: a day the server missed is caught up.
     public func run(uai: UAI, through day: CivilDate, catchUpDays: Int = 31, now: @Sendable () -> Date = { Date() }) async throws -> [DailyRunReport] {
-        let done = try await store.dailyRuns(uai: uai).filter { $0.state == "done" }.map(\.day).max()
+        let runs = try await store.dailyRuns(uai: uai)
+        let done = runs.filter { $0.state == "done" }.map(\.day).max()
+        // A school that never finished a day starts again from the first day it began (a run
+        // that failed), not from today.
+        let unfinished = runs.filter { $0.state != "done" }.map(\.day).min()
         var first = day
-        if let done, done < day { first = max(done.adding(days: 1), day.adding(days: -catchUpDays)) }
+        if let done, done < day {
+            first = max(done.adding(days: 1), day.adding(days: -catchUpDays))
+        } else if done == nil, let unfinished, unfinished < day {
+            first = max(unfinished, day.adding(days: -catchUpDays))
+        }
         var reports: [DailyRunReport] = []
         var current = first
         while current <= day {
@@ -133,11 +141,29 @@ public struct DailyRunService: Sendable {
             } else if let why = plan.deferred {
                 steps.append("plan \(hashed.hash.prefix(12)) gardé : \(why.french)")
             } else if plan.safety.needsConfirmation {
-                steps.append("plan \(hashed.hash.prefix(12)) retenu : hors de l'ordinaire")
-                todos.append(ToDo(kind: .planHeld, role: .rupn, uai: uai, reason: Reason(
-                    "plan retenu, hors de l'ordinaire : " + plan.safety.reasons.map(\.french).joined(separator: " ; ")
-                        + " ; à confirmer avec une raison (bascule apply --allow-mass-change --reason) ou à corriger dans les exports",
-                    "plan held, out of the ordinary: " + plan.safety.reasons.map(\.english).joined(separator: "; "))))
+                // Held until a person confirms exactly this plan (`bascule todos confirm`); a
+                // confirmation of a plan that changed since is not this one's.
+                let held = PlanningService.heldPlanHash(plan)
+                let confirmations = try await store.pendingConfirmations(uai: uai)
+                if let confirmation = confirmations.first(where: { $0.planHash == held }) {
+                    let applied = try await planning.apply(uai: uai, date: day, expectedHash: hashed.hash, allowMassChange: true,
+                                                           reason: confirmation.reason,
+                                                           actor: "\(settings.actor), confirmé par \(confirmation.confirmedBy)")
+                    try await store.markConfirmationApplied(todoID: confirmation.todoID, planHash: held, on: day)
+                    let s = applied.plan.summary
+                    steps.append("plan \(applied.hash.prefix(12)) appliqué sur confirmation de \(confirmation.confirmedBy) (tâche n° \(confirmation.todoID), raison : \(confirmation.reason)) : \(s.accountsCreated) créé(s), \(s.accountsLeaving) partant(s), \(s.accountsDisabled) désactivé(s), \(s.accountsDeleted) supprimé(s), groupes +\(s.groupsCreated) −\(s.groupsDeleted)")
+                } else {
+                    for stale in confirmations {
+                        steps.append("confirmation de \(stale.confirmedBy) (tâche n° \(stale.todoID)) pour le plan \(stale.planHash.prefix(12)) : le plan a changé depuis (\(held.prefix(12))), il n'est pas appliqué")
+                    }
+                    steps.append("plan \(hashed.hash.prefix(12)) retenu : hors de l'ordinaire")
+                    todos.append(ToDo(kind: .planHeld, role: .rupn, uai: uai, reason: Reason(
+                        "plan retenu, hors de l'ordinaire : " + plan.safety.reasons.map(\.french).joined(separator: " ; ")
+                            + " ; à confirmer avec une raison par le RUPN ou le département (bascule todos confirm) ou à corriger dans les exports",
+                        "plan held, out of the ordinary: " + plan.safety.reasons.map(\.english).joined(separator: "; ")
+                            + "; to be confirmed with a reason by the RUPN or the department (bascule todos confirm) or fixed in the exports"),
+                        planHash: held))
+                }
             } else {
                 let applied = try await planning.apply(uai: uai, date: day, expectedHash: hashed.hash, allowMassChange: false, actor: settings.actor)
                 let s = applied.plan.summary
@@ -243,6 +269,8 @@ public struct DailyRunService: Sendable {
             .purge(uai: uai, on: day, actor: settings.actor, now: now())
         if purged.purged > 0 { steps.append("journal d'audit : \(purged.purged) entrée(s) purgée(s)") }
 
+        // The day ran to its end: a failure the scheduler recorded for this school is over.
+        checked.insert(.runFailed)
         let report = DailyRunReport(uai: uai, day: day, skipped: false, steps: steps, todos: todos,
                                     checked: ToDo.Kind.allCases.filter(checked.contains), verificationFindings: verified)
         let encoder = JSONEncoder()

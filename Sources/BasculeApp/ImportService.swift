@@ -92,12 +92,13 @@ public struct ImportService: Sendable {
             imported.append((url, info))
             batch.record(write)
         }
-        try await store.commit(writes)
+        let stored = Dictionary(try await store.commit(writes).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         // After the commit: a refused import keeps nothing. A copy that fails loses nothing
         // either (the file is still where it was given) and is said, not hidden.
         var summary = ImportSummary(files: results)
         if let archive {
-            for (url, info) in imported {
+            for (url, given) in imported {
+                let info = stored[given.id] ?? given
                 do {
                     try archive.keep(url, info: info, day: today)
                 } catch {

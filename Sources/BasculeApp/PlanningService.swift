@@ -141,6 +141,22 @@ public struct PlanningService: Sendable {
         return HashedPlan(plan: plan, hash: hash, json: String(decoding: data, as: UTF8.self))
     }
 
+    /// What a person confirms when the daily run holds a plan: its actions and the reasons it
+    /// was held, without its day. The same exports and directory give the same hash tomorrow, so
+    /// that a confirmation given today is applied by the next run; anything that changes the
+    /// actions (a new export, a deadline reached) changes it, and the plan is held again.
+    public static func heldPlanHash(_ plan: Plan) -> String {
+        struct Held: Encodable {
+            var uai: UAI
+            var actions: [PlanAction]
+            var safety: PlanSafety
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(Held(uai: plan.uai, actions: plan.actions, safety: plan.safety))) ?? Data()
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Applies the plan of `date` to the embedded directory, in one transaction. With `expectedHash`,
     /// refuses a plan that changed since it was shown; refuses a plan out of the ordinary unless
     /// `allowMassChange`.

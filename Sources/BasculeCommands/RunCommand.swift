@@ -39,67 +39,56 @@ struct RunCommand: AsyncParsableCommand {
         if passwordRounds < 10_000 { throw ValidationError("--password-rounds : au moins 10000.") }
     }
 
-    /// The daily run's settings from `bascule.yml` and the options.
-    func settings() throws -> DailyRunSettings {
-        let configuration = try options.configuration ?? Configuration()
-        let calendars = CalendarStore(dataDirectory: options.data)
-        var directory: (@Sendable () throws -> OpenLDAPConnector)?
-        if configuration.annuaire != nil {
-            directory = { @Sendable () throws -> OpenLDAPConnector in
-                guard let connector = try configuration.connector() else { throw ConfigurationError.invalid("annuaire") }
-                return connector
-            }
-        }
-        let calendar: @Sendable (UAI, SchoolYear) throws -> SchoolCalendar = { uai, year in
-            try calendars.calendar(for: year, school: uai).calendar
-        }
-        let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))
-        return DailyRunSettings(
-            dataDirectory: options.data, policy: try configuration.policy(), calendar: calendar, credentials: issuer,
-            directory: directory, spaces: try configuration.spacesSettings(dataDirectory: options.data),
-            firstPosixNumber: configuration.firstPosixNumber, auditRetentionMonths: try configuration.auditRetentionMonths(),
-            actor: "bascule run (\(PlanningService.defaultActor))")
-    }
-
     func run() async throws {
         try await spacesErrors {
             let day = try date.orToday()
-            let settings = try settings()
+            let configuration = try options.checkedConfiguration ?? Configuration()
+            let location = try options.location
+            if let host = location.cleartextHost {
+                warn("ATTENTION : connexion à PostgreSQL sur \(host) sans TLS exigé (--insecure-database) : le mot de passe et les données peuvent passer en clair sur le réseau.")
+            }
+            if let warning = DataFolder.protect(options.data, reachable: configuration.espaces.map { [$0.racine] } ?? []) { warn(warning) }
             // A store is made only for exports dropped to import: `run` from the wrong folder (a
             // cron job's) finds none and makes nothing.
             let dropped = FileManager.default.fileExists(atPath: URL(fileURLWithPath: options.data).appendingPathComponent("depot").path)
-            let reports: [DailyRunReport] = try await options.withStore(creating: dropped) { store in
-                var out: [DailyRunReport] = []
-                let service = DailyRunService(store: store, settings: settings)
-                // Schools one after the other on one store connection (one writer at a time).
-                for uai in try await dropSchools(store: store) {
-                    out += try await service.run(uai: uai, through: day)
-                }
-                return out
+            let environment = CommandEnvironment.current
+            // The service's own scheduler, asked for one day: the CLI and `bascule serve` share it.
+            let scheduler = try DailyScheduler.configured(
+                dataDirectory: options.data, configuration: configuration, variables: { environment.variable($0) },
+                stores: LocationStoreProvider(location: location, creating: dropped),
+                clock: { Date() }, passwordRounds: passwordRounds,
+                actor: "bascule run (\(PlanningService.defaultActor))", warn: { BasculeCommands.warn($0) })
+            let done = try await scheduler.runDay(day, only: school.map { [$0] })
+            if json {
+                say(try renderJSON(done.schools.flatMap(\.reports)))
+            } else {
+                let reports = done.schools.flatMap(\.reports)
+                if done.schools.isEmpty { say("Aucun établissement : importez des exports ou déposez-les dans \(options.data)/depot/UAI/.") }
+                if !reports.isEmpty { say(reports.map(\.french).joined(separator: "\n")) }
+                if let digests = done.digests { say(digests.french) }
             }
-            if json { say(try renderJSON(reports)); return }
-            if reports.isEmpty { say("Aucun établissement : importez des exports ou déposez-les dans \(options.data)/depot/UAI/.") }
-            say(reports.map(\.french).joined(separator: "\n"))
+            // A school that failed does not stop the others; the command then ends as its error says.
+            for failed in done.schools where failed.failure != nil {
+                warn("\(failed.uai) : exécution arrêtée, tâche pour le département (run-failed) : \(failed.failure!.french)")
+            }
+            if let error = done.schools.compactMap(\.error).first { throw error }
         }
-    }
-
-    /// The schools the store knows, and those with a drop folder (a first export waiting).
-    func dropSchools(store: Store) async throws -> [UAI] {
-        if let school { return [school] }
-        var all = Set(try await store.schools())
-        let depot = URL(fileURLWithPath: options.data).appendingPathComponent("depot").path
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: depot)) ?? [] {
-            if let uai = UAI(name) { all.insert(uai) }
-        }
-        return all.sorted { $0.code < $1.code }
     }
 }
 
-/// `bascule todos`: what the daily run left for people.
+/// `bascule todos`: what the daily run left for people, and the confirmation of a held plan.
 struct ToDosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "todos",
-        abstract: "Les tâches que l'exécution quotidienne laisse aux personnes : pourquoi, et qui peut agir.")
+        abstract: "Les tâches que l'exécution quotidienne laisse aux personnes (liste par défaut), et la confirmation d'un plan retenu.",
+        subcommands: [ToDosListCommand.self, ToDosConfirmCommand.self],
+        defaultSubcommand: ToDosListCommand.self)
+}
+
+struct ToDosListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Les tâches en attente : pourquoi, et qui peut agir.")
 
     @OptionGroup var options: DataOptions
 
@@ -118,7 +107,60 @@ struct ToDosCommand: AsyncParsableCommand {
             if json { say(try renderJSON(rows)); return }
             if rows.isEmpty { say("Aucune tâche en attente.") }
             for r in rows {
-                say("#\(r.id) \(r.todo.uai) [\(r.todo.role.rawValue)] \(r.todo.kind.rawValue) depuis le \(r.openedOn)\(r.closedOn.map { " (close le \($0))" } ?? "") : \(r.todo.reason.french)")
+                let plan = r.todo.planHash.map { " [plan \($0.prefix(12))]" } ?? ""
+                say("#\(r.id) \(r.todo.uai) [\(r.todo.role.rawValue)] \(r.todo.kind.rawValue)\(plan) depuis le \(r.openedOn)\(r.closedOn.map { " (close le \($0))" } ?? "") : \(r.todo.reason.french)")
+            }
+        }
+    }
+}
+
+/// `bascule todos confirm ID --by LOGIN --reason "…"`: a person confirms a held plan.
+struct ToDosConfirmCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "confirm",
+        abstract: "Confirme un plan retenu (tâche plan-held) avec une raison : la prochaine exécution applique ce plan-là, et lui seul.",
+        discussion: """
+            Décision du RUPN de l'établissement (--by IDENTIFIANT) ou du département (--departement, au nom de \
+            l'utilisateur système qui lance la commande). La confirmation vaut pour le plan que la tâche montre \
+            (son empreinte) : s'il a changé d'ici la prochaine exécution (un autre export, une échéance), il n'est \
+            pas appliqué et la tâche reste. Consignée dans l'audit (confirm-plan), la raison aussi.
+            """)
+
+    @OptionGroup var options: DataOptions
+
+    @Argument(help: "Numéro de la tâche (bascule todos).")
+    var id: Int
+
+    @Option(help: "Identifiant de la personne qui confirme (RUPN de l'établissement).")
+    var by: String?
+
+    @Flag(name: [.customLong("departement"), .customLong("department")], help: "Confirme au nom du département (l'utilisateur système est consigné).")
+    var department = false
+
+    @Option(help: "Pourquoi ce plan est voulu (une ligne, consignée dans l'audit).")
+    var reason: String
+
+    @Option(help: "Jour de la confirmation (AAAA-MM-JJ), par défaut aujourd'hui.")
+    var date: DateOption?
+
+    func validate() throws {
+        guard (by != nil) != department else { throw ValidationError("--by IDENTIFIANT ou --departement, l'un des deux.") }
+        do { _ = try HeldPlanConfirmationService.checkedReason(reason) } catch { throw ValidationError("--reason : \(error)") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let day = try date.orToday()
+            let acting: Acting = by.map { .account(login: $0) } ?? .department(name: "département (\(PlanningService.defaultActor))")
+            do {
+                let confirmation = try await options.withStore { store in
+                    try await HeldPlanConfirmationService(store: store).confirm(todoID: id, by: acting, reason: reason, on: day)
+                }
+                say("Plan \(confirmation.planHash.prefix(12)) de \(confirmation.uai) confirmé par \(confirmation.confirmedBy) : la prochaine exécution (bascule run) l'applique s'il n'a pas changé.")
+            } catch let error as ToDoError {
+                warn(error.french)
+                if case .unknownToDo = error { throw ExitCode(2) }
+                throw ExitCode(4)
             }
         }
     }

@@ -67,20 +67,49 @@ extension Store {
                     WHERE uai = \(bind: uai.code) AND day = \(bind: day.description)
                     """).run()
                 let open = try await self.todos(uai: uai, includeClosed: false)
-                let found = Set(todos.map { "\($0.kind.rawValue)|\($0.reason.french)" })
-                for row in open where checked.contains(row.todo.kind) && !found.contains("\(row.todo.kind.rawValue)|\(row.todo.reason.french)") {
+                let found = Set(todos.map(\.identity))
+                for row in open where checked.contains(row.todo.kind) && !found.contains(row.todo.identity) {
                     try await self.db.raw("UPDATE todos SET closed_on = \(bind: day.description) WHERE id = \(bind: row.id)").run()
                 }
-                let already = Set(open.map { "\($0.todo.kind.rawValue)|\($0.todo.reason.french)" })
-                var id = try await self.maxInteger("id", in: "todos", "todos") ?? 0
-                for t in todos where !already.contains("\(t.kind.rawValue)|\(t.reason.french)") {
-                    id += 1
-                    try await self.insertRows("todos", columns: ["id", "uai", "kind", "role", "detail_fr", "detail_en", "opened_on"],
-                                              rows: [[id, uai.code, t.kind.rawValue, t.role.rawValue, t.reason.french, t.reason.english,
-                                                      day.description]])
-                }
+                try await self.insertToDos(todos, uai: uai, day: day, open: open)
             }
         }
+    }
+
+    /// Opens `todos` not already open (``ToDo/identity``); one found again keeps its number and
+    /// day, and takes the reason and plan hash it now has (a held plan that changed).
+    private func insertToDos(_ todos: [ToDo], uai: UAI, day: CivilDate, open: [ToDoRow]) async throws {
+        let already = Dictionary(open.map { ($0.todo.identity, $0) }, uniquingKeysWith: { a, _ in a })
+        var id = try await maxInteger("id", in: "todos", "todos") ?? 0
+        for t in todos {
+            if let row = already[t.identity] {
+                if row.todo.planHash != t.planHash || row.todo.reason != t.reason {
+                    try await db.raw("""
+                        UPDATE todos SET plan_hash = \(bind: t.planHash), detail_fr = \(bind: t.reason.french), detail_en = \(bind: t.reason.english)
+                        WHERE id = \(bind: row.id)
+                        """).run()
+                }
+                continue
+            }
+            id += 1
+            try await insertRows("todos", columns: ["id", "uai", "kind", "role", "detail_fr", "detail_en", "opened_on", "plan_hash"],
+                                 rows: [[id, uai.code, t.kind.rawValue, t.role.rawValue, t.reason.french, t.reason.english,
+                                         day.description, t.planHash]])
+        }
+    }
+
+    /// Opens a to-do outside a school's run (the scheduler's, when the run itself failed), unless
+    /// the same one is open already.
+    public func openToDo(_ todo: ToDo, on day: CivilDate) async throws {
+        try await storing("todos") {
+            try await self.transaction {
+                try await self.insertToDos([todo], uai: todo.uai, day: day, open: try await self.todos(uai: todo.uai, includeClosed: false))
+            }
+        }
+    }
+
+    public func todo(id: Int) async throws -> ToDoRow? {
+        try await todoRows("SELECT * FROM todos WHERE id = \(bind: id)").first
     }
 
     public func todos(uai: UAI? = nil, includeClosed: Bool = false) async throws -> [ToDoRow] {
@@ -88,18 +117,23 @@ extension Store {
         if let uai { sql.appendInterpolation(unsafeRaw: " AND uai = "); sql.appendInterpolation(bind: uai.code) }
         if !includeClosed { sql.appendInterpolation(unsafeRaw: " AND closed_on IS NULL") }
         sql.appendInterpolation(unsafeRaw: " ORDER BY id")
-        return try await query(sql, "todos").map { r in
+        return try await todoRows(sql)
+    }
+
+    private func todoRows(_ sql: SQLQueryString) async throws -> [ToDoRow] {
+        try await query(sql, "todos").map { r in
             ToDoRow(id: try r.decode(column: "id", as: Int.self),
                     todo: ToDo(kind: ToDo.Kind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .planHeld,
                                role: ToDo.Role(rawValue: try r.decode(column: "role", as: String.self)) ?? .rupn,
                                uai: UAI(try r.decode(column: "uai", as: String.self))!,
-                               reason: Reason(try r.decode(column: "detail_fr", as: String.self), try r.decode(column: "detail_en", as: String.self))),
+                               reason: Reason(try r.decode(column: "detail_fr", as: String.self), try r.decode(column: "detail_en", as: String.self)),
+                               planHash: try r.decode(column: "plan_hash", as: String?.self)),
                     openedOn: CivilDate(parsing: try r.decode(column: "opened_on", as: String.self))!,
                     closedOn: try r.decode(column: "closed_on", as: String?.self).flatMap(CivilDate.init(parsing:)))
         }
     }
 
-    private func storing<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    func storing<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let e as StoreError {

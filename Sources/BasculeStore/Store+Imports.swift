@@ -4,10 +4,22 @@ import SQLKit
 
 extension Store {
     /// Writes several imports as one transaction: if one row fails, none of them is stored.
-    public func commit(_ snapshots: [SnapshotWrite]) async throws {
+    /// Their sequence numbers are given here, in the order of those they came with, inside the
+    /// transaction: another connection importing at the same time (the daily run's schools in
+    /// parallel on PostgreSQL) may have taken the ones read before. Returns the imports as stored.
+    @discardableResult
+    public func commit(_ snapshots: [SnapshotWrite]) async throws -> [ImportInfo] {
         do {
-            try await transaction {
-                for s in snapshots { try await self.write(s) }
+            return try await transaction {
+                var next = (try await self.maxInteger("seq", in: "imports", "imports") ?? 0) + 1
+                var stored: [ImportInfo] = []
+                for var s in snapshots.sorted(by: { $0.info.seq < $1.info.seq }) {
+                    s.info.seq = next
+                    next += 1
+                    try await self.write(s)
+                    stored.append(s.info)
+                }
+                return stored
             }
         } catch let error as StoreError {
             throw error

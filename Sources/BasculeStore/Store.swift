@@ -68,7 +68,13 @@ public actor Store {
         }
         // A PostgreSQL database Bascule never migrated: another database on the server.
         if case .postgres = location { try await store.requireSchema(unless: creating, location: location.description) }
-        try await store.migrate()
+        do {
+            try await store.migrate()
+        } catch {
+            // Never leave the connection to be dropped unclosed.
+            await store.close()
+            throw error
+        }
         return store
     }
 
@@ -125,7 +131,25 @@ public actor Store {
         return try await maxInteger("version", in: "schema_migrations", "migrate") ?? 0
     }
 
+    /// The key of the PostgreSQL advisory lock held while migrating ("bmig").
+    static let migrationLockKey = 0x626D_6967
+
+    /// Brings the schema up to date. On PostgreSQL, several connections may open a new database
+    /// at once (the scheduler's schools in parallel): one migrates while the others wait, then
+    /// find nothing left to do.
     func migrate() async throws {
+        guard case .postgres = location else { return try await migrateUnlocked() }
+        try await execute("SELECT pg_advisory_lock(\(Self.migrationLockKey))", "migrate")
+        do {
+            try await migrateUnlocked()
+        } catch {
+            try? await execute("SELECT pg_advisory_unlock(\(Self.migrationLockKey))", "migrate")
+            throw error
+        }
+        try await execute("SELECT pg_advisory_unlock(\(Self.migrationLockKey))", "migrate")
+    }
+
+    private func migrateUnlocked() async throws {
         let current = try await schemaVersion()
         if current > Migrations.latestVersion {
             throw StoreError.newerSchema(found: current, known: Migrations.latestVersion)
@@ -149,10 +173,24 @@ public actor Store {
 
     // MARK: - Transactions and helpers
 
+    /// The key of the PostgreSQL advisory lock every writing transaction holds ("basc").
+    static let writeLockKey = 0x6261_7363
+
     /// Runs `body` in one transaction: everything or nothing.
+    ///
+    /// On PostgreSQL, several connections write at once (the daily run's schools in parallel),
+    /// and sequence numbers are given as the largest so far plus one (audit, to-dos, POSIX
+    /// numbers, journal): two transactions reading the same largest would give the same number,
+    /// and one would fail on the key. So each transaction first takes one advisory lock, held
+    /// until it ends: writing transactions follow one another, everything outside them (reading
+    /// exports, hashing passwords, the directory, the spaces) still runs side by side. SQLite
+    /// has one writer at a time already.
     func transaction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await db.raw("BEGIN").run()
         do {
+            if case .postgres = location {
+                try await db.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.writeLockKey)))").run()
+            }
             let value = try await body()
             try await db.raw("COMMIT").run()
             return value

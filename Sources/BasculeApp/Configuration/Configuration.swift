@@ -36,6 +36,19 @@ import Yams
 ///
 ///     audit:
 ///       conservation_mois: 12                  # mois (CNIL, recommandation 2021-122 : 6 à 12)
+///
+///     service:                                 # l'exécution quotidienne (bascule serve, bascule run)
+///       heure: "06:30"                         # chaque jour à cette heure (heure locale du serveur)
+///       fuseau: Europe/Paris                   # par défaut celui du système
+///       rattrapage: 31                         # jours manqués rattrapés au plus (1 à 31)
+///
+///     courriel:                                # facultatif : sans cette section, aucun message
+///       relais: smtp.exemple:25                # hôte:port du relais SMTP
+///       expediteur: bascule@exemple.fr
+///       starttls: true                         # chiffre avant tout envoi ; exigé hors de la machine
+///       ca: /etc/bascule/relais-ca.pem         # l'autorité du certificat du relais, si besoin
+///       # tls: non-sécurisé                    # accepte un relais distant sans STARTTLS (déconseillé)
+///       departement: [dsi@exemple.fr]          # les administrateurs du département (au moins un)
 public struct Configuration: Decodable, Sendable {
     public init() {}
 
@@ -83,10 +96,35 @@ public struct Configuration: Decodable, Sendable {
         public var conservation_mois: Int?
     }
 
+    /// The daily run's hour, time zone and catch-up.
+    public struct Service: Decodable, Sendable {
+        /// `HH:MM` (or `HHhMM`), the server's local time unless `fuseau`.
+        public var heure: String?
+        /// An IANA time zone (`Europe/Paris`).
+        public var fuseau: String?
+        /// Days missed (server down) caught up at most, 1 to 31.
+        public var rattrapage: Int?
+    }
+
+    /// The SMTP relay the to-dos' digests go through.
+    public struct Mail: Decodable, Sendable {
+        public var relais: String
+        public var expediteur: String
+        public var starttls: Bool?
+        public var ca: String?
+        /// Only `non-sécurisé`: a relay on another machine without STARTTLS is then accepted.
+        public var tls: String?
+        /// The department's administrators' addresses: their to-dos, and those no one at the
+        /// school can be reached for.
+        public var departement: [String]?
+    }
+
     public var annuaire: Directory?
     public var espaces: Spaces?
     public var comptes: Accounts?
     public var audit: Audit?
+    public var service: Service?
+    public var courriel: Mail?
 
     /// The roles as `comptes:` names them.
     public static let roleKeys: [String: PersonKind] = ["eleves": .student, "enseignants": .teacher, "administratifs": .staff]
@@ -257,6 +295,8 @@ extension Configuration {
             }
         }
         _ = try spacesSettings(dataDirectory: dataDirectory)
+        _ = try schedule()
+        _ = try mailSettings()
     }
 
     /// `derive`: `corriger` (the default) or `signaler`.

@@ -365,6 +365,47 @@ enum Migrations {
             """,
             "CREATE INDEX todos_open ON todos (uai, closed_on)",
         ]),
+        // The daily service: a held plan's hash on its to-do and the confirmations people give
+        // (applied once, by the next run, for that plan only); the addresses staff are told at;
+        // each day's e-mail digest per recipient, recorded before it is sent so that none goes
+        // twice.
+        Migration(version: 21, name: "held plans confirmed, contact addresses, e-mail digests", statements: [
+            "ALTER TABLE todos ADD COLUMN plan_hash TEXT",
+            """
+            CREATE TABLE plan_confirmations (
+                todo_id INTEGER NOT NULL,
+                uai TEXT NOT NULL,
+                plan_hash TEXT NOT NULL,
+                confirmed_by TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                confirmed_on TEXT NOT NULL,
+                confirmed_at TEXT NOT NULL,
+                applied_on TEXT,
+                PRIMARY KEY (todo_id, plan_hash)
+            )
+            """,
+            """
+            CREATE TABLE contact_addresses (
+                uai TEXT NOT NULL,
+                person_id TEXT NOT NULL,
+                address TEXT NOT NULL,
+                set_by TEXT NOT NULL,
+                set_on TEXT NOT NULL,
+                PRIMARY KEY (uai, person_id)
+            )
+            """,
+            """
+            CREATE TABLE mail_digests (
+                day TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                state TEXT NOT NULL,
+                todo_ids TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                PRIMARY KEY (day, recipient)
+            )
+            """,
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -1,0 +1,54 @@
+import BasculeDomain
+import Foundation
+
+/// When the department's day runs: every day at one hour of the server's time zone. The day due
+/// at a moment is today once the hour has passed, yesterday before it; days missed while the
+/// service was down are caught up, `catchUpDays` at most.
+public struct DailySchedule: Sendable, Equatable {
+    public var hour = 6
+    public var minute = 30
+    public var timeZone = TimeZone.current
+    public var catchUpDays = 31
+
+    public init(hour: Int = 6, minute: Int = 30, timeZone: TimeZone = .current, catchUpDays: Int = 31) {
+        self.hour = hour
+        self.minute = minute
+        self.timeZone = timeZone
+        self.catchUpDays = catchUpDays
+    }
+
+    /// `06:30`, `6:30`, `06h30`.
+    public static func parseTime(_ text: String) -> (Int, Int)? {
+        let parts = text.trimmingCharacters(in: .whitespaces).lowercased().split(whereSeparator: { $0 == ":" || $0 == "h" })
+        guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m) else { return nil }
+        return (h, m)
+    }
+
+    var calendar: Calendar {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = timeZone
+        return c
+    }
+
+    /// The day `now` falls on in the schedule's time zone.
+    public func day(of now: Date) -> CivilDate {
+        let c = calendar.dateComponents([.year, .month, .day], from: now)
+        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    /// The last day whose hour has come by `now`.
+    public func dueDay(at now: Date) -> CivilDate {
+        let c = calendar.dateComponents([.hour, .minute], from: now)
+        let today = day(of: now)
+        return (c.hour!, c.minute!) >= (hour, minute) ? today : today.adding(days: -1)
+    }
+
+    /// The next time the hour comes, after `now` (a day of 23 or 25 hours when the clocks change).
+    public func nextRun(after now: Date) -> Date {
+        calendar.nextDate(after: now, matching: DateComponents(hour: hour, minute: minute, second: 0),
+                          matchingPolicy: .nextTime, direction: .forward)
+            ?? now.addingTimeInterval(86_400)
+    }
+}
