@@ -45,7 +45,7 @@ struct UpgradeTests {
         defer { dir.remove() }
         // Back to what a database of schema 4 held, with a burnt login in it.
         for sql in ["DROP TABLE mail_digests", "DROP TABLE contact_addresses", "DROP TABLE plan_confirmations",
-                    "ALTER TABLE todos DROP COLUMN plan_hash", "DELETE FROM schema_migrations WHERE version = 21",
+                    "ALTER TABLE todos DROP COLUMN plan_hash", "DELETE FROM schema_migrations WHERE version = 13",
                     "DROP TABLE todos", "DROP TABLE daily_runs", "DELETE FROM schema_migrations WHERE version = 12",
                     "ALTER TABLE audit_log DROP COLUMN day", "DELETE FROM schema_migrations WHERE version = 11",
                     "ALTER TABLE imports DROP COLUMN imported_on", "DELETE FROM schema_migrations WHERE version = 10",

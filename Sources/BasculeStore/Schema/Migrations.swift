@@ -369,7 +369,7 @@ enum Migrations {
         // (applied once, by the next run, for that plan only); the addresses staff are told at;
         // each day's e-mail digest per recipient, recorded before it is sent so that none goes
         // twice.
-        Migration(version: 21, name: "held plans confirmed, contact addresses, e-mail digests", statements: [
+        Migration(version: 13, name: "held plans confirmed, contact addresses, e-mail digests", statements: [
             "ALTER TABLE todos ADD COLUMN plan_hash TEXT",
             """
             CREATE TABLE plan_confirmations (
