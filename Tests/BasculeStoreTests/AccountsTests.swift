@@ -230,8 +230,16 @@ struct AccountsStoreTests {
             #expect(direction.count == 2, "the head and the deputy")
             let principal = login(direction[0]), deputy = login(direction[1])
             let cpe = login(try #require(people.first { $0.function == "EDU" }))
-            let teacher = login(try #require(people.first { $0.kind == .teacher }))
-            let studentView = try #require(people.first { $0.kind == .student && $0.status == .active })
+            // A teacher resets the passwords of the students they teach (a service on their class or group).
+            let services = try await store.services(importID: try #require(try await store.latestImport(uai: uai, source: .sts)).id)
+            func reach(_ p: PersonView) -> Set<String> { Set(services.filter { $0.teacherID == p.id }.map(\.service.structureCode)) }
+            let teacherView = try #require(people.filter { $0.kind == .teacher }.first { t in
+                people.contains { $0.kind == .student && $0.status == .active && !reach(t).isDisjoint(with: $0.groups + [$0.division].compactMap { $0 }) }
+            })
+            let teacher = login(teacherView)
+            let studentView = try #require(people.first {
+                $0.kind == .student && $0.status == .active && !reach(teacherView).isDisjoint(with: $0.groups + [$0.division].compactMap { $0 })
+            })
             let student = login(studentView)
 
             let rights = RightsService(store: store)
