@@ -30,7 +30,7 @@ struct AccessDecisionTests {
         // 25 August: the ENT is closed to students (until 1 September), not to staff.
         let closed = try await decide(student.login, "2026-08-25")
         #expect(closed["autorise"] as? Bool == false)
-        #expect((closed["motif"] as? String ?? "").contains("ENT fermé aux élèves jusqu'au 2026-09-01"), "\(closed)")
+        #expect((closed["motif"] as? String ?? "").contains("fermé aux élèves jusqu'au 2026-09-01 inclus [fermeture-rentree-ent]"), "\(closed)")
         #expect(try await decide(student.entLogin, "2026-08-25")["autorise"] as? Bool == false, "by the ENT login too")
         #expect(try await decide(school.teacher.login, "2026-08-25")["autorise"] as? Bool == true)
         #expect(try await decide(student.login, "2026-09-03")["autorise"] as? Bool == true, "after the closure")
