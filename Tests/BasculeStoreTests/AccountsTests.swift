@@ -44,7 +44,9 @@ struct UpgradeTests {
         let (store, dir) = try await backend.openFreshStore()
         defer { dir.remove() }
         // Back to what a database of schema 4 held, with a burnt login in it.
-        for sql in ["DROP TABLE todos", "DROP TABLE daily_runs", "DELETE FROM schema_migrations WHERE version = 12",
+        for sql in ["DROP TABLE api_tokens", "DROP TABLE sessions", "DROP TABLE department_admins",
+                    "DELETE FROM schema_migrations WHERE version = 20",
+                    "DROP TABLE todos", "DROP TABLE daily_runs", "DELETE FROM schema_migrations WHERE version = 12",
                     "ALTER TABLE audit_log DROP COLUMN day", "DELETE FROM schema_migrations WHERE version = 11",
                     "ALTER TABLE imports DROP COLUMN imported_on", "DELETE FROM schema_migrations WHERE version = 10",
                     "ALTER TABLE spaces DROP COLUMN creating", "DELETE FROM schema_migrations WHERE version = 9",
@@ -280,7 +282,7 @@ struct AccountsStoreTests {
             #expect(entry.actor == teacher && entry.target == student && !entry.french.contains(password) && !entry.english.contains(password))
 
             // A teacher may not reset staff; the RUPN may reset anyone, until the right is revoked.
-            let untouched = try await store.credentials(uai: uai)[people.first { $0.function == "DIR" }!.id]!
+            let untouched = try await store.credentials(uai: uai)[direction[0].id]!
             await #expect(throws: AccountsError.self) { try await resets.reset(uai: uai, login: principal, by: teacher, on: day) }
             #expect(try await store.credentials(uai: uai)[direction[0].id] == untouched, "a refusal changes nothing")
             _ = try await resets.reset(uai: uai, login: principal, by: cpe, on: day)
