@@ -40,7 +40,8 @@ for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null &
 
 percentiles() { # wrk --latency output → "p50 … p99 …"
     awk '/Latency Distribution/ {on=1} on && $1=="50%" {p50=$2} on && $1=="99%" {p99=$2} /Requests\/sec/ {rps=$2}
-         END {printf "p50 %s  p99 %s  (%s req/s)\n", p50, p99, rps}'
+         /requests in/ {n=$1} /Non-2xx/ {bad=$NF}
+         END {printf "p50 %s  p99 %s  (%s req/s, %s requêtes, %s hors 2xx)\n", p50, p99, rps, n, bad+0}'
 }
 
 echo "bascule serve ($CONFIG), $STUDENTS élèves, $(nproc) cœurs, wrk ${DURATION}s par mesure, 127.0.0.1"
