@@ -120,4 +120,32 @@ struct CommandTests {
             #expect(asRoot.code == 2, "\(args[0]) \(args[1]) as root: \(asRoot.output)")
         }
     }
+
+    @Test("bascule serve, the real executable: listens on 127.0.0.1, answers /healthz, stops on SIGTERM")
+    func serveCommand() async throws {
+        let school = try await School.make()
+        defer { Task { await school.close() } }
+        await school.store.close()
+        // A port free now (the kernel's choice), given to the command.
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        close(probe)
+        let server = try ChildProcess.start(ChildProcess.basculeExecutable, ["serve", "--data", school.dir.path, "--port", "\(port)"],
+                                            environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
+        var stopped = false
+        defer { if !stopped { server.kill(SIGKILL); server.wait() } }
+        var healthy: HTTPClientResponse?
+        for _ in 0..<200 where healthy == nil {
+            healthy = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(2))
+            if healthy == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(healthy?.status == .ok)
+        server.kill(SIGTERM)
+        stopped = true
+        #expect(server.wait() == 0, "a graceful stop on SIGTERM")
+    }
 }
