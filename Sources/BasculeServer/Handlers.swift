@@ -562,7 +562,21 @@ extension ServiceCore {
             try await RightsService(store: store).change(uai: uai, right: right, login: fields.identifiant, acting: acting, date: day,
                                                           systemUser: "service (\(who.name))", now: now, granting: fields.action == "accorder")
         }
-        return try JSON.response(["motif": reason.french])
+        var answer = ["motif": reason.french]
+        // As `bascule rights`: the RUPNs' folder (ReferentsInformatique) follows the right at once.
+        if right == .rupn, let configuration = settings.configuration,
+           let spaces = try configuration.spacesSettings(dataDirectory: settings.dataDirectory) {
+            do {
+                let report = try await access.run { store in
+                    try await SpacesService(store: store, settings: spaces, firstPosixNumber: configuration.firstPosixNumber)
+                        .syncReferents(uai: uai, date: day)
+                }
+                answer["espace"] = report.failures.isEmpty ? "à jour" : "pas à jour : bascule spaces sync le finira"
+            } catch let error as SpacesError {
+                answer["espace"] = "pas à jour (\(error.french)) : bascule spaces sync le finira"
+            }
+        }
+        return try JSON.response(answer)
     }
 
     struct ClosureFields: Decodable {

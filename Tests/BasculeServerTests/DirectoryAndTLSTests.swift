@@ -74,3 +74,39 @@ struct DirectoryAndTLSTests {
         #expect(plain == nil || plain?.status != .ok)
     }
 }
+
+@Suite("Rights through the service keep the RUPNs' folder in step, as the CLI does",
+       .enabled(if: getuid() == 0, "giving folders to the school's uids needs root, as in CI"))
+struct ReferentsThroughServiceTests {
+    @Test("The principal grants rupn through the API: ReferentsInformatique opens to that uid at once; revoked, it closes")
+    func referents() async throws {
+        let school = try await School.make()
+        defer { Task { await school.close() } }
+        let root = school.dir.url.appendingPathComponent("espaces").path
+        let yml = school.dir.file("bascule.yml")
+        try "espaces:\n  racine: \(root)\n".write(to: yml, atomically: true, encoding: .utf8)
+        let configuration = try #require(try Configuration.load(yml.path))
+        let spaces = try #require(try configuration.spacesSettings(dataDirectory: school.dir.path))
+        let synced = try await SpacesService(store: school.store, settings: spaces).sync(uai: school.uai, date: School.day, actor: "test")
+        #expect(synced.failures.isEmpty, "\(synced.failures)")
+        let folder = "\(root)/\(school.uai.code)/ReferentsInformatique"
+        func readers() throws -> [String] {
+            try ChildProcess.run("/usr/bin/getfacl", ["--omit-header", "--numeric", folder]).split(separator: "\n")
+                .map(String.init).filter { $0.hasPrefix("user:") && $0.split(separator: ":", omittingEmptySubsequences: false)[1] != "" }
+        }
+        let before = try readers()
+        #expect(before.count == 1, "the documentalist holds rupn: \(before)")
+
+        let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning), configuration: configuration), store: school.store)
+        defer { Task { await server.stop() } }
+        let principal = try await server.session(school.principal.login, school: school.uai)
+        let grant = try await server.json(.POST, "/api/etablissements/\(school.uai.code)/droits",
+                                          ["droit": "rupn", "identifiant": school.teacher.login, "action": "accorder"], headers: principal.headers)
+        #expect(grant.status == 200 && grant.json["espace"] as? String == "à jour", "\(grant.text)")
+        #expect(try readers().count == 2)
+        let revoke = try await server.json(.POST, "/api/etablissements/\(school.uai.code)/droits",
+                                           ["droit": "rupn", "identifiant": school.teacher.login, "action": "retirer"], headers: principal.headers)
+        #expect(revoke.status == 200)
+        #expect(try readers() == before)
+    }
+}
