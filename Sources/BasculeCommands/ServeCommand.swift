@@ -76,6 +76,8 @@ struct ServeCommand: AsyncParsableCommand {
                                               dataDirectory: options.data, configuration: configuration, directoryPassword: password,
                                               passwordRounds: passwordRounds, maxUploadBytes: maxUpload << 20)
                 let service = try BasculeService(settings: settings, store: store)
+                // SIGTERM and SIGINT stop the service group gracefully (requests finish, the store closes).
+                ProcessSafety.handOver([SIGTERM, SIGINT])
                 try await service.run(alongside: try Self.background(service, options: options)) { port in
                     say("Bascule écoute sur \(tlsCertificate == nil ? "http" : "https")://\(host):\(port) (arrêt : SIGTERM ou Ctrl-C).")
                 }
