@@ -22,6 +22,12 @@ let package = Package(
         // Already in the graph through postgres-nio; the SMTP client speaks through them.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // The service (`bascule serve`): HTTP, TLS, metrics, and the tests' HTTP client.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Pure model and rules: no I/O, no dependencies.
@@ -89,10 +95,23 @@ let package = Package(
         // The CLI's commands, as a library so tests run them as a user would.
         .target(name: "BasculeCommands", dependencies: [
             "BasculeDomain", "BasculeImport", "BasculeStore", "BasculeGenerator", "BasculeApp",
-            "BasculeCalendarFiles", "BasculeLDAP", "BasculeSpaces",
+            "BasculeCalendarFiles", "BasculeLDAP", "BasculeSpaces", "BasculeServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The service: people who log in, API tokens, the access table on every route, the JSON API
+        // and its OpenAPI document, the in-memory access decision for single sign-on, metrics.
+        .target(name: "BasculeServer", dependencies: [
+            "BasculeDomain", "BasculeStore", "BasculeApp", "BasculeImport", "BasculeLDAP", "BasculeCalendarFiles", "BasculeSpaces",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "bascule", dependencies: ["BasculeCommands"]),
         // Figures printed, never asserted.
@@ -128,6 +147,12 @@ let package = Package(
         .testTarget(name: "BasculeSpacesTests", dependencies: [
             "BasculeSpaces", "BasculeApp", "BasculeStore", "BasculeImport", "BasculeGenerator", "BasculeTesting", "BasculeLDAP",
             "BasculeCalendarFiles",
+        ]),
+        .testTarget(name: "BasculeServerTests", dependencies: [
+            "BasculeServer", "BasculeCommands", "BasculeTesting", "BasculeApp", "BasculeStore", "BasculeDomain", "BasculeGenerator",
+            "BasculeImport", "BasculeLDAP", "BasculeCalendarFiles",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BasculeCommandsTests", dependencies: [
             "BasculeCommands", "BasculeTesting", "BasculeCalendarFiles", "BasculeStore", "BasculeDomain", "BasculeApp",

@@ -48,6 +48,7 @@ struct AccountsRenameCommand: AsyncParsableCommand {
     @OptionGroup var policy: PolicyOptions
 
     func validate() throws {
+        try RootOnly.check()
         guard accept != decline else { throw ValidationError("Choisissez --accept ou --decline.") }
     }
 
@@ -99,6 +100,11 @@ struct AccountsProtectCommand: AsyncParsableCommand {
 
     @Flag(help: "Lève la protection : le compte suit de nouveau les départs.")
     var off = false
+
+    /// `--by` speaks for someone else: root's alone (the audit names both).
+    func validate() throws {
+        try RootOnly.check()
+    }
 
     func run() async throws {
         try await reportingErrors {

@@ -170,6 +170,11 @@ struct DeparturesCommand: AsyncParsableCommand {
         @Option(help: "Date de la validation (AAAA-MM-JJ), par défaut aujourd'hui.")
         var date: DateOption?
 
+        /// `--by` speaks for someone else: root's alone (the audit names both).
+        func validate() throws {
+            try RootOnly.check()
+        }
+
         func run() async throws {
             try await reportingErrors {
                 do {

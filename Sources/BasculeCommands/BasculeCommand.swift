@@ -6,7 +6,7 @@ public struct BasculeCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bascule",
         abstract: "Bascule d'année scolaire : imports Siècle-BEE et STS-Web, comptes, groupes, vérifications.",
-        subcommands: [DemoCommand.self, ImportCommand.self, ImportsCommand.self, PeopleCommand.self, GenerateCommand.self, PasswordCommand.self, PlanCommand.self, ApplyCommand.self, AccountsCommand.self, SheetsCommand.self, CalendarCommand.self, DeparturesCommand.self, AuditCommand.self, RightsCommand.self, DirectoryCommand.self, VerifyCommand.self, SpacesCommand.self, RunCommand.self, ToDosCommand.self, ContactsCommand.self])
+        subcommands: [DemoCommand.self, ImportCommand.self, ImportsCommand.self, PeopleCommand.self, GenerateCommand.self, PasswordCommand.self, PlanCommand.self, ApplyCommand.self, AccountsCommand.self, SheetsCommand.self, CalendarCommand.self, DeparturesCommand.self, AuditCommand.self, RightsCommand.self, DirectoryCommand.self, VerifyCommand.self, SpacesCommand.self, RunCommand.self, ToDosCommand.self, ContactsCommand.self, ServeCommand.self, AdminCommand.self, TokenCommand.self])
 
     public init() {}
 

@@ -113,6 +113,11 @@ struct CalendarLiftCommand: AsyncParsableCommand {
     @Flag(help: "Annule une levée anticipée : la fermeture s'applique de nouveau.")
     var cancel = false
 
+    /// `--by` speaks for someone else: root's alone (the audit names both).
+    func validate() throws {
+        try RootOnly.check()
+    }
+
     func run() async throws {
         let day = try date.orToday()
         try await reportingErrors {

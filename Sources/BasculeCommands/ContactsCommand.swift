@@ -93,7 +93,7 @@ struct ContactDecider: ParsableArguments {
     func change(_ options: DataOptions, login: String, address: String?) async throws {
         try await reportingErrors {
             let day = try date.orToday()
-            let acting: Acting = by.map { .account(login: $0) } ?? .department(name: "département (\(PlanningService.defaultActor))")
+            let acting: Acting = by.map { .account($0) } ?? .authority(name: "département (\(PlanningService.defaultActor))", roles: [.department])
             do {
                 try await options.withStore { store in
                     try await ContactService(store: store).set(uai: uai, login: login, address: address, by: acting, on: day)

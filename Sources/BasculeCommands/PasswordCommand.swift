@@ -170,6 +170,7 @@ struct PasswordResetCommand: AsyncParsableCommand {
     var login: String
 
     func validate() throws {
+        try RootOnly.check()
         if passwordRounds < 10_000 { throw ValidationError("--password-rounds : au moins 10000.") }
     }
 

@@ -30,6 +30,14 @@ enum ProcessSafety {
         }
     }
 
+    /// A command that stops gracefully on `signals` by itself (`bascule serve`, through its service
+    /// group) takes them over: otherwise both handlers race, and this one ends the process at once.
+    static func handOver(_ signals: [Int32]) {
+        for (i, signal) in stopSignals.enumerated() where signals.contains(signal) && i < sources.count {
+            sources[i].cancel()
+        }
+    }
+
     /// Ends the process as the signal would have: its default action, on this thread, where
     /// dispatch keeps it blocked to read it; an exit code 128 + signal if it still returns.
     private static func end(by signal: Int32) -> Never {

@@ -39,6 +39,11 @@ struct RightsCommand: AsyncParsableCommand {
         @Argument(help: "Identifiant du personnel qui le reçoit.")
         var login: String
 
+        /// `--by` speaks for someone else: root's alone (the audit names both).
+        func validate() throws {
+            try RootOnly.check()
+        }
+
         func run() async throws {
             try await spacesErrors {
                 try await options.withStore { store in
@@ -70,6 +75,11 @@ struct RightsCommand: AsyncParsableCommand {
 
         @Argument(help: "Identifiant du personnel qui le perd.")
         var login: String
+
+        /// `--by` speaks for someone else: root's alone (the audit names both).
+        func validate() throws {
+            try RootOnly.check()
+        }
 
         func run() async throws {
             try await spacesErrors {

@@ -151,7 +151,7 @@ struct ToDosConfirmCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let day = try date.orToday()
-            let acting: Acting = by.map { .account(login: $0) } ?? .department(name: "département (\(PlanningService.defaultActor))")
+            let acting: Acting = by.map { .account($0) } ?? .authority(name: "département (\(PlanningService.defaultActor))", roles: [.department])
             do {
                 let confirmation = try await options.withStore { store in
                     try await HeldPlanConfirmationService(store: store).confirm(todoID: id, by: acting, reason: reason, on: day)

@@ -224,7 +224,7 @@ public actor Store {
         return try row.decode(column: "m", as: Int.self)
     }
 
-    static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         date.formatted(.iso8601)
     }
 

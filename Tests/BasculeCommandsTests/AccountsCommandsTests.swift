@@ -154,9 +154,10 @@ struct NoClearPasswordTests {
         }
         let principal = try login(people.first { $0["function"] as? String == "DIR" })
         let documentalist = try login(people.first { $0["function"] as? String == "DOC" })
-        let teacher = try login(people.first { $0["kind"] as? String == "teacher" })
-        let studentView = people.first { $0["kind"] as? String == "student" && $0["division"] != nil }
-        let student = try login(studentView)
+        // A teacher resets the passwords of the students they teach: one of theirs.
+        let pair = try await taughtPair(databaseURL.map { .postgres(url: $0) } ?? .embedded(dataDirectory: dataDir), uai: uai)
+        let teacher = pair.teacher, student = pair.student
+        let studentView = people.first { p in accounts.contains { $0["sourceId"] as? String == p["sourceId"] as? String && $0["login"] as? String == student } }
         let division = try #require(studentView?["division"] as? String)
         let divisions = Set(people.compactMap { $0["division"] as? String })
 

@@ -108,8 +108,10 @@ struct DirectoryCommandTests {
         #expect(entries.count > 60 && entries.allSatisfy { $0.first("pwdReset") == "TRUE" && $0.first("shadowLastChange") == "0" })
 
         let accounts = try jsonArray(await bascule(["accounts", "--data", data, "--json"]).output)
-        let teacher = try #require(accounts.first { $0["kind"] as? String == "teacher" }?["login"] as? String)
-        let pupil = try #require(accounts.first { $0["kind"] as? String == "student" && $0["division"] is String })
+        // A teacher resets the passwords of the students they teach: one of theirs.
+        let pair = try await taughtPair(.embedded(dataDirectory: data), uai: uai)
+        let teacher = pair.teacher
+        let pupil = try #require(accounts.first { $0["login"] as? String == pair.student && $0["division"] is String })
         let student = try #require(pupil["login"] as? String), division = try #require(pupil["division"] as? String)
         /// The student's temporary password, from the sheets of the class (since a day).
         func password(since: String?) async throws -> String {

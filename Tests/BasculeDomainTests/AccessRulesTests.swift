@@ -5,14 +5,20 @@ import Testing
 struct AccessRulesTests {
     static let rupn = AccountHolder(login: "rupn.doc", kind: .staff, status: .active, function: "DOC", rights: [.rupn])
     static let rupnTeacher = AccountHolder(login: "prof.rupn", kind: .teacher, status: .active, function: "ENS", rights: [.rupn])
-    static let teacher = AccountHolder(login: "prof", kind: .teacher, status: .active, function: "ENS")
+    static let teacher = AccountHolder(login: "prof", kind: .teacher, status: .active, function: "ENS", teaches: ["6A", "4ESP2"])
+    /// A teacher whose newest STS-Web export has no service (or no export at all).
+    static let teacherWithoutServices = AccountHolder(login: "prof.sans", kind: .teacher, status: .active, function: "ENS")
     static let leavingTeacher = AccountHolder(login: "prof.partant", kind: .teacher, status: .leaving, function: "ENS")
     static let principal = AccountHolder(login: "principal", kind: .staff, status: .active, function: "DIR")
     static let deputy = AccountHolder(login: "adjoint", kind: .staff, status: .active, function: "dir")
     static let formerPrincipal = AccountHolder(login: "ancien.principal", kind: .staff, status: .disabled, function: "DIR")
     static let cpe = AccountHolder(login: "cpe", kind: .staff, status: .active, function: "EDU", rights: [.entManager, .garAssignment])
-    static let student = AccountHolder(login: "eleve", kind: .student, status: .active)
-    static let leavingStudent = AccountHolder(login: "eleve.partant", kind: .student, status: .leaving)
+    static let student = AccountHolder(login: "eleve", kind: .student, status: .active, structures: ["6A"])
+    /// Taught by `teacher` in a group drawn from another class.
+    static let groupStudent = AccountHolder(login: "eleve.groupe", kind: .student, status: .active, structures: ["4B", "4ESP2"])
+    /// Taught by nobody the table knows.
+    static let otherStudent = AccountHolder(login: "eleve.autre", kind: .student, status: .active, structures: ["5C", "5ALL1"])
+    static let leavingStudent = AccountHolder(login: "eleve.partant", kind: .student, status: .leaving, structures: ["6A"])
     static let disabledStudent = AccountHolder(login: "eleve.parti", kind: .student, status: .disabled)
     static let deletedStudent = AccountHolder(login: "eleve.supprime", kind: .student, status: .deleted)
     static let revokedRUPN = AccountHolder(login: "ex.rupn", kind: .staff, status: .disabled, function: "DOC", rights: [.rupn])
@@ -26,8 +32,12 @@ struct AccessRulesTests {
         (rupn, rupn, true, "RUPN"),
         (rupn, leavingStudent, true, "RUPN"),
         (rupnTeacher, teacher, true, "RUPN"),
-        (teacher, student, true, "enseignant"),
+        (teacher, student, true, "enseignant·e de eleve (6A)"),
+        (teacher, groupStudent, true, "enseignant·e de eleve.groupe (4ESP2)"),
         (teacher, leavingStudent, true, "enseignant"),
+        (teacher, otherStudent, false, "n'enseigne pas à eleve.autre"),
+        (teacherWithoutServices, student, false, "n'enseigne pas à eleve"),
+        (rupnTeacher, otherStudent, true, "RUPN"),
         (teacher, teacher, false, "que le mot de passe d'un·e élève"),
         (teacher, principal, false, "demandez au RUPN"),
         (teacher, cpe, false, "que le mot de passe d'un·e élève"),

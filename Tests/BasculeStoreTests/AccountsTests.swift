@@ -44,7 +44,9 @@ struct UpgradeTests {
         let (store, dir) = try await backend.openFreshStore()
         defer { dir.remove() }
         // Back to what a database of schema 4 held, with a burnt login in it.
-        for sql in ["DROP TABLE mail_digests", "DROP TABLE contact_addresses", "DROP TABLE plan_confirmations",
+        for sql in ["DROP TABLE api_tokens", "DROP TABLE sessions", "DROP TABLE department_admins",
+                    "DELETE FROM schema_migrations WHERE version = 14",
+                    "DROP TABLE mail_digests", "DROP TABLE contact_addresses", "DROP TABLE plan_confirmations",
                     "ALTER TABLE todos DROP COLUMN plan_hash", "DELETE FROM schema_migrations WHERE version = 13",
                     "DROP TABLE todos", "DROP TABLE daily_runs", "DELETE FROM schema_migrations WHERE version = 12",
                     "ALTER TABLE audit_log DROP COLUMN day", "DELETE FROM schema_migrations WHERE version = 11",
@@ -232,8 +234,16 @@ struct AccountsStoreTests {
             #expect(direction.count == 2, "the head and the deputy")
             let principal = login(direction[0]), deputy = login(direction[1])
             let cpe = login(try #require(people.first { $0.function == "EDU" }))
-            let teacher = login(try #require(people.first { $0.kind == .teacher }))
-            let studentView = try #require(people.first { $0.kind == .student && $0.status == .active })
+            // A teacher resets the passwords of the students they teach (a service on their class or group).
+            let services = try await store.services(importID: try #require(try await store.latestImport(uai: uai, source: .sts)).id)
+            func reach(_ p: PersonView) -> Set<String> { Set(services.filter { $0.teacherID == p.id }.map(\.service.structureCode)) }
+            let teacherView = try #require(people.filter { $0.kind == .teacher }.first { t in
+                people.contains { $0.kind == .student && $0.status == .active && !reach(t).isDisjoint(with: $0.groups + [$0.division].compactMap { $0 }) }
+            })
+            let teacher = login(teacherView)
+            let studentView = try #require(people.first {
+                $0.kind == .student && $0.status == .active && !reach(teacherView).isDisjoint(with: $0.groups + [$0.division].compactMap { $0 })
+            })
             let student = login(studentView)
 
             let rights = RightsService(store: store)
@@ -274,7 +284,7 @@ struct AccountsStoreTests {
             #expect(entry.actor == teacher && entry.target == student && !entry.french.contains(password) && !entry.english.contains(password))
 
             // A teacher may not reset staff; the RUPN may reset anyone, until the right is revoked.
-            let untouched = try await store.credentials(uai: uai)[people.first { $0.function == "DIR" }!.id]!
+            let untouched = try await store.credentials(uai: uai)[direction[0].id]!
             await #expect(throws: AccountsError.self) { try await resets.reset(uai: uai, login: principal, by: teacher, on: day) }
             #expect(try await store.credentials(uai: uai)[direction[0].id] == untouched, "a refusal changes nothing")
             _ = try await resets.reset(uai: uai, login: principal, by: cpe, on: day)

@@ -31,15 +31,22 @@ public struct ClosureLiftService: Sendable {
     public func lift(uai: UAI, calendar: SchoolCalendar, entry: CalendarEntry, roles: [CalendarRole], by actor: String,
                      on date: CivilDate, systemUser: String = PlanningService.defaultActor,
                      now: Date = Date()) async throws -> [AccessLifting] {
+        try await lift(uai: uai, calendar: calendar, entry: entry, roles: roles, as: .account(actor), on: date,
+                       systemUser: systemUser, now: now)
+    }
+
+    public func lift(uai: UAI, calendar: SchoolCalendar, entry: CalendarEntry, roles: [CalendarRole], as acting: Acting,
+                     on date: CivilDate, systemUser: String = PlanningService.defaultActor,
+                     now: Date = Date()) async throws -> [AccessLifting] {
         if let until = entry.until, date > until { throw AccountsError.closureOver(entryID: entry.id, until: until) }
         let school = try await SchoolAccounts.load(store, uai: uai)
-        let by = try school.account(actor, uai: uai)
+        let by = try school.actor(acting, uai: uai)
         var done: [AccessLifting] = []
         for role in roles.isEmpty ? CalendarRole.allCases.filter(entry.roles.contains) : roles {
-            let decision = AccessRules.closureLift(entry, for: role, by: school.holder(by))
+            let decision = AccessRules.closureLift(entry, for: role, by: by)
             guard decision.isAllowed else { throw AccountsError.refused(decision.reason) }
             let lifting = AccessLifting(year: calendar.year, entryID: entry.id, role: role, from: date, by: by.login,
-                                        byLabel: "direction")
+                                        byLabel: { if case .authority = acting { "département" } else { "direction" } }())
             let audit = AuditEntry(at: now.formatted(.iso8601), actor: by.login, uai: uai, event: "lift-closure", target: entry.id,
                                    french: "\(entry.target.label) ouvert aux \(role.label) à partir du \(date) (fermeture prévue jusqu'au \(entry.until.map(\.description) ?? "—")) ; \(decision.reason.french) ; commande lancée par l'utilisateur système \(systemUser)",
                                    english: "\(entry.target.id) open to \(role.rawValue) from \(date); \(decision.reason.english); command run by system user \(systemUser)",
@@ -53,12 +60,17 @@ public struct ClosureLiftService: Sendable {
     /// `actor` takes back the early opening of `entry` for `roles`: the closure applies again.
     public func cancel(uai: UAI, calendar: SchoolCalendar, entry: CalendarEntry, roles: [CalendarRole], by actor: String,
                        systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> [CalendarRole] {
+        try await cancel(uai: uai, calendar: calendar, entry: entry, roles: roles, as: .account(actor), systemUser: systemUser, now: now)
+    }
+
+    public func cancel(uai: UAI, calendar: SchoolCalendar, entry: CalendarEntry, roles: [CalendarRole], as acting: Acting,
+                       systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> [CalendarRole] {
         let school = try await SchoolAccounts.load(store, uai: uai)
-        let by = try school.account(actor, uai: uai)
+        let by = try school.actor(acting, uai: uai)
         let existing = calendar.applicable(try await store.accessLiftings(uai: uai)).filter { $0.entryID == entry.id }
         var done: [CalendarRole] = []
         for role in roles.isEmpty ? CalendarRole.allCases.filter(entry.roles.contains) : roles {
-            let decision = AccessRules.closureLift(entry, for: role, by: school.holder(by))
+            let decision = AccessRules.closureLift(entry, for: role, by: by)
             guard decision.isAllowed else { throw AccountsError.refused(decision.reason) }
             guard existing.contains(where: { $0.role == role }) else {
                 if roles.isEmpty { continue }

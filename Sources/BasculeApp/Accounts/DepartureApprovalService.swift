@@ -21,19 +21,25 @@ public struct DepartureApprovalService: Sendable {
     @discardableResult
     public func approve(uai: UAI, logins: [String], by actor: String, on date: CivilDate,
                         systemUser: String = PlanningService.defaultActor) async throws -> [Account] {
+        try await approve(uai: uai, logins: logins, as: .account(actor), on: date, systemUser: systemUser)
+    }
+
+    @discardableResult
+    public func approve(uai: UAI, logins: [String], as acting: Acting, on date: CivilDate,
+                        systemUser: String = PlanningService.defaultActor) async throws -> [Account] {
         let school = try await SchoolAccounts.load(store, uai: uai)
-        let by = try school.account(actor, uai: uai)
+        let holder = try school.actor(acting, uai: uai)
         var approved: [Account] = []
         for login in logins {
             guard let a = school.directory.accounts.first(where: { $0.login == login && $0.status != .deleted }) else {
                 throw Refusal.notDeparted(login: login, uai: uai)
             }
-            let decision = AccessRules.departureApproval(by: school.holder(by), of: school.holder(a))
+            let decision = AccessRules.departureApproval(by: holder, of: school.holder(a))
             guard decision.isAllowed else { throw AccountsError.refused(decision.reason) }
             guard a.status == .leaving || a.status == .disabled else { throw Refusal.notDeparted(login: login, uai: uai) }
             approved.append(a)
         }
-        try await store.approveDepartures(Dictionary(approved.map { ($0.personID, $0.login) }, uniquingKeysWith: { a, _ in a }), uai: uai, on: date, by: by.login,
+        try await store.approveDepartures(Dictionary(approved.map { ($0.personID, $0.login) }, uniquingKeysWith: { a, _ in a }), uai: uai, on: date, by: acting.name,
                                           note: Reason("commande lancée par l'utilisateur système \(systemUser)",
                                                        "command run by system user \(systemUser)"))
         return approved

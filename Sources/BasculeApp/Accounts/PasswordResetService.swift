@@ -25,10 +25,16 @@ public struct PasswordResetService: Sendable {
 
     public func reset(uai: UAI, login: String, by actor: String, on date: CivilDate,
                       systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Outcome {
+        try await reset(uai: uai, login: login, as: .account(actor), on: date, systemUser: systemUser, now: now)
+    }
+
+    public func reset(uai: UAI, login: String, as acting: Acting, on date: CivilDate,
+                      systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Outcome {
         let school = try await SchoolAccounts.load(store, uai: uai)
-        let by = try school.account(actor, uai: uai)
+        let by = try school.actor(acting, uai: uai)
+        let actor = acting.name
         let target = try school.account(login, uai: uai)
-        let decision = AccessRules.passwordReset(by: school.holder(by), of: school.holder(target))
+        let decision = AccessRules.passwordReset(by: by, of: school.holder(target))
         guard decision.isAllowed else { throw AccountsError.refused(decision.reason) }
         // Nothing of the old password survives: its hash and any sealed copy are replaced.
         let row = try issuer.issue(for: [target.personID], on: date)[0]

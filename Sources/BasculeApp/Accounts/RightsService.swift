@@ -32,7 +32,7 @@ public struct RightsService: Sendable {
     @discardableResult
     public func grant(uai: UAI, right: SchoolRight, to login: String, by actor: String, on date: CivilDate,
                       systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Reason {
-        try await change(uai: uai, right: right, login: login, actor: actor, date: date, systemUser: systemUser, now: now,
+        try await change(uai: uai, right: right, login: login, acting: .account(actor), date: date, systemUser: systemUser, now: now,
                          granting: true)
     }
 
@@ -40,16 +40,19 @@ public struct RightsService: Sendable {
     @discardableResult
     public func revoke(uai: UAI, right: SchoolRight, from login: String, by actor: String, on date: CivilDate,
                        systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Reason {
-        try await change(uai: uai, right: right, login: login, actor: actor, date: date, systemUser: systemUser, now: now,
+        try await change(uai: uai, right: right, login: login, acting: .account(actor), date: date, systemUser: systemUser, now: now,
                          granting: false)
     }
 
-    private func change(uai: UAI, right: SchoolRight, login: String, actor: String, date: CivilDate, systemUser: String,
-                        now: Date, granting: Bool) async throws -> Reason {
+    /// `acting` gives (`granting`) or takes back `right` from `login`; the access rules decide.
+    @discardableResult
+    public func change(uai: UAI, right: SchoolRight, login: String, acting: Acting, date: CivilDate,
+                       systemUser: String = PlanningService.defaultActor, now: Date = Date(), granting: Bool) async throws -> Reason {
         let school = try await SchoolAccounts.load(store, uai: uai)
-        let by = try school.account(actor, uai: uai)
+        let by = try school.actor(acting, uai: uai)
+        let actor = acting.name
         let to = try school.account(login, uai: uai)
-        let decision = AccessRules.rightChange(right, by: school.holder(by), to: school.holder(to), granting: granting)
+        let decision = AccessRules.rightChange(right, by: by, to: school.holder(to), granting: granting)
         guard decision.isAllowed else { throw AccountsError.refused(decision.reason) }
         let held = school.rights[to.personID]?.contains(right) ?? false
         if granting && held { throw AccountsError.alreadyHeld(login: login, right: right) }

@@ -29,13 +29,21 @@ public struct AccountHolder: Hashable, Sendable {
     /// the newest export does not list them.
     public var function: String?
     public var rights: Set<SchoolRight>
+    /// A teacher's classes and groups, as their services in the newest STS-Web export name them;
+    /// nil when unknown (not a teacher, or no STS-Web export).
+    public var teaches: Set<String>?
+    /// A student's class and groups in the newest Siècle-BEE export.
+    public var structures: Set<String>
 
-    public init(login: String, kind: PersonKind, status: AccountStatus, function: String? = nil, rights: Set<SchoolRight> = []) {
+    public init(login: String, kind: PersonKind, status: AccountStatus, function: String? = nil, rights: Set<SchoolRight> = [],
+                teaches: Set<String>? = nil, structures: Set<String> = []) {
         self.login = login
         self.kind = kind
         self.status = status
         self.function = function
         self.rights = rights
+        self.teaches = teaches
+        self.structures = structures
     }
 
     /// The head of the school or their deputy: STS-Web files both under the direction function.
@@ -58,7 +66,8 @@ public enum AccessDecision: Hashable, Sendable {
 /// Who may do what to whom in a school, as the memo says it: pure, so that it is tested as a table.
 ///
 /// - The RUPN may reset anyone's password, students and staff alike.
-/// - A teacher may reset students' passwords, and only theirs.
+/// - A teacher may reset the passwords of the students they teach, and only theirs: their STS-Web
+///   services meet the student's class or one of the student's groups.
 /// - The head of the school (or their deputy) delegates the rights; they hold none by office, and
 ///   give themselves the RUPN right if they are to reset passwords.
 /// - The direction or the RUPN protects an account, approves a member of staff's departure and
@@ -86,8 +95,15 @@ public enum AccessRules {
                 return .refused(Reason("\(actor.login) est enseignant·e : ne peut réinitialiser que le mot de passe d'un·e élève ; pour un personnel, demandez au RUPN",
                                        "\(actor.login) is a teacher: may reset students' passwords only; for staff, ask the RUPN"))
             }
-            return .allowed(Reason("\(actor.login) est enseignant·e : peut réinitialiser le mot de passe d'un·e élève",
-                                   "\(actor.login) is a teacher: may reset a student's password"))
+            // Teaching a student is what lets a teacher vouch for them: their services must meet
+            // the student's class or groups (nothing known of either: nothing met).
+            let met = (actor.teaches ?? []).intersection(target.structures)
+            guard let shared = met.sorted().first else {
+                return .refused(Reason("\(actor.login) n'enseigne pas à \(target.login) (aucun de ses services STS-Web ne porte sur sa classe ou ses groupes) : demandez au RUPN",
+                                       "\(actor.login) does not teach \(target.login) (no STS-Web service of theirs meets the student's class or groups): ask the RUPN"))
+            }
+            return .allowed(Reason("\(actor.login) est enseignant·e de \(target.login) (\(shared)) : peut réinitialiser son mot de passe",
+                                   "\(actor.login) teaches \(target.login) (\(shared)): may reset the student's password"))
         }
         return .refused(Reason("\(actor.login) ne peut réinitialiser aucun mot de passe : seuls le RUPN (désigné par le chef d'établissement, bascule rights grant) et les enseignant·es (pour les élèves) le peuvent",
                                "\(actor.login) may reset no password: only the RUPN (appointed by the head, bascule rights grant) and teachers (for students) may"))

@@ -406,6 +406,44 @@ enum Migrations {
             )
             """,
         ]),
+        // The service (`bascule serve`): the department's administrators (a PBKDF2 hash, like the
+        // credentials), the sessions of people logged in (the cookie's SHA-256 only: reading the
+        // store gives no session), and the API tokens (SHA-256 too, revocable).
+        Migration(version: 14, name: "service: department administrators, sessions, API tokens", statements: [
+            """
+            CREATE TABLE department_admins (
+                login TEXT PRIMARY KEY,
+                password_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE sessions (
+                id_hash TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                login TEXT NOT NULL,
+                uai TEXT,
+                csrf TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX sessions_expiry ON sessions (expires_at)",
+            """
+            CREATE TABLE api_tokens (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                schools TEXT NOT NULL,
+                token_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                revoked_at TEXT
+            )
+            """,
+            "CREATE UNIQUE INDEX api_tokens_hash ON api_tokens (token_hash)",
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }

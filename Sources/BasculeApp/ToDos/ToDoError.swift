@@ -1,18 +1,14 @@
 import BasculeDomain
 
-/// Who acts, as the CLI or the service names them, before the access rules see them: a person of
-/// the school by their login (their account, function and rights are read from the store), or
-/// the department's administrators (on the server, the data folder's owner running the CLI,
-/// named by the system user; in the service, a department administrator who logged in).
-public enum Acting: Sendable, Hashable {
-    case account(login: String)
-    case department(name: String)
-
-    /// The decider the access rules judge, from the school's accounts.
+extension Acting {
+    /// The decider the to-do rules judge: a school's account, or the department (an authority
+    /// holding the department role); any other authority (a token given the RUPN's role) stands
+    /// as the account `SchoolAccounts.actor` makes of it.
     func decider(in school: SchoolAccounts, uai: UAI) throws -> Decider {
         switch self {
         case .account(let login): .account(school.holder(try school.account(login, uai: uai)))
-        case .department(let name): .department(name)
+        case .authority(let name, let roles) where roles.contains(.department): .department(name)
+        case .authority: .account(try school.actor(self, uai: uai))
         }
     }
 }
