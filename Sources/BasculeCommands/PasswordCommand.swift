@@ -170,7 +170,7 @@ struct PasswordResetCommand: AsyncParsableCommand {
     var login: String
 
     func validate() throws {
-        if passwordRounds < 10_000 { throw ValidationError("--password-rounds : au moins 10000.") }
+        if passwordRounds < PasswordHasher.temporaryRounds { throw ValidationError("--password-rounds : au moins \(PasswordHasher.temporaryRounds).") }
     }
 
     func run() async throws {
