@@ -8,6 +8,7 @@ final class SiecleStudentsReader: ExportElementHandler {
     private let file: String
     private let version: String?
     private var header = HeaderFields()
+    private var codeChecks = StructureCodeChecks()
     private var current: RecordFields?
     private var structureOwner: RecordFields?
     private var structure: RecordFields?
@@ -87,7 +88,7 @@ final class SiecleStudentsReader: ExportElementHandler {
         let code = try s.required("CODE_STRUCTURE", file: file, record: record)
         let type = try s.required("TYPE_STRUCTURE", file: file, record: record).uppercased()
         // `Inactifs` is SIECLE's own pseudo-division for students who left: it names no group.
-        if code != inactiveDivisionCode, let problem = StructureCodes.problem(code) {
+        if code != inactiveDivisionCode, let problem = codeChecks.problem(code) {
             throw .unusableCode(file: file, line: s.line, record: record, field: "CODE_STRUCTURE", value: code, problem: problem)
         }
         var entry = structures[id] ?? (nil, [], owner.line)
