@@ -31,6 +31,11 @@ let package = Package(
             "BasculeDomain", "CLibXML2",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: [
+            // The parser's callbacks touch the reader's state millions of times a file: the runtime's
+            // exclusivity checks on those accesses were 13 % of a parse (callgrind). Debug builds,
+            // which the tests run, keep them.
+            .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
         ]),
         // One SQL code path for SQLite (embedded) and PostgreSQL.
         .target(name: "BasculeStore", dependencies: [
