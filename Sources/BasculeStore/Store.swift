@@ -190,11 +190,26 @@ public actor Store {
         date.formatted(.iso8601)
     }
 
-    /// Inserts many rows in statements of at most `batch` rows: SQLite caps bound parameters.
-    func insertRows(_ table: String, columns: [String], rows: [[any Encodable & Sendable]], batch: Int = 400) async throws {
+    /// Rows a statement at most, whatever the columns (measured: see `insertRows`).
+    static let maxRows = 2_000
+
+    /// Bound parameters one statement may carry: SQLite's cap (`SQLITE_MAX_VARIABLE_NUMBER`,
+    /// 32,766 since 3.32) and PostgreSQL's (a 16-bit count in the protocol).
+    var bindLimit: Int {
+        switch location {
+        case .sqlite: 32_766
+        case .postgres: 65_535
+        }
+    }
+
+    /// Inserts many rows, as many a statement as the backend's cap on bound parameters allows for
+    /// this many columns, up to `maxRows` (past a few thousand, a longer statement buys nothing).
+    /// `batch` overrides the width (a test, a table whose rows are large).
+    func insertRows(_ table: String, columns: [String], rows: [[any Encodable & Sendable]], batch: Int? = nil) async throws {
+        let width = batch ?? max(1, min(bindLimit / max(1, columns.count), Self.maxRows))
         var start = 0
         while start < rows.count {
-            let end = min(start + batch, rows.count)
+            let end = min(start + width, rows.count)
             var builder = db.insert(into: table).columns(columns)
             for row in rows[start..<end] { builder = builder.values(row) }
             try await builder.run()
