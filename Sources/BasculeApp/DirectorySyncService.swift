@@ -52,6 +52,15 @@ public struct DirectorySyncService: Sendable {
         self.batchSize = max(1, batchSize)
     }
 
+    /// Runs a batch on a thread of its own: libldap's calls block while they wait for the server.
+    static func send(_ batch: [DirectoryOperation], to connector: any DirectoryConnector) -> Task<[(any Error)?], Never> {
+        Task {
+            await withCheckedContinuation { (done: CheckedContinuation<[(any Error)?], Never>) in
+                DispatchQueue.global().async { done.resume(returning: connector.execute(batch: batch)) }
+            }
+        }
+    }
+
     /// The plan's operations cut into batches that may run together, in the plan's order:
     /// consecutive operations of one kind on distinct entries, at most `size`. A container waits
     /// for its parent, a rename may free the name the next one takes: each goes alone. Kinds
@@ -174,10 +183,10 @@ public struct DirectorySyncService: Sendable {
         // A batch's lines are journaled `started` in one commit before any of its operations is
         // sent, and ended with what they wrote in one commit after: a kill in between leaves them
         // `started`, and the next run, which reads the directory first, does only what is missing.
-        for batch in Self.batches(plan.operations, size: batchSize) {
-            let lines = try batch.map { op in (kind: op.kind.rawValue, dn: op.dn, body: String(decoding: try encoder.encode(op.redacted), as: UTF8.self)) }
-            let seqs = try await store.journalStart(runID: runID, uai: uai, target: target, lines: lines, at: now())
-            let outcomes = connector.execute(batch: batch)
+        // The directory works on one batch while the store journals the next and ends the last:
+        // batches still reach the directory one after the other, in the plan's order.
+        /// Ends a batch's lines; returns the error that says the directory is gone, if it is.
+        func end(_ batch: [DirectoryOperation], _ seqs: [Int], _ outcomes: [(any Error)?]) async throws -> (any Error)? {
             var ends: [Store.JournalOutcome] = []
             var lost: (any Error)?
             for (i, op) in batch.enumerated() {
@@ -201,8 +210,30 @@ public struct DirectorySyncService: Sendable {
                 }
             }
             try await store.journalFinish(uai: uai, target: target, outcomes: ends, at: now())
-            if let lost { throw lost }
+            return lost
         }
+        var running: (batch: [DirectoryOperation], seqs: [Int], outcomes: Task<[(any Error)?], Never>)?
+        for batch in Self.batches(plan.operations, size: batchSize) {
+            let lines = try batch.map { op in (kind: op.kind.rawValue, dn: op.dn, body: String(decoding: try encoder.encode(op.redacted), as: UTF8.self)) }
+            let seqs = try await store.journalStart(runID: runID, uai: uai, target: target, lines: lines, at: now())
+            if let previous = running {
+                let outcomes = await previous.outcomes.value
+                if let ldap = outcomes.compactMap({ $0 as? LDAPError }).first(where: { if case .connect = $0 { true } else { false } }) {
+                    // Journaled but never sent: ended as failed, as the operations after a lost
+                    // connection always were.
+                    try await store.journalFinish(uai: uai, target: target, outcomes: zip(batch, seqs).map { op, seq in
+                        .init(seq: seq, key: op.key, entry: nil, passwordPushedFor: nil, failure: ldap.french)
+                    }, at: now())
+                    _ = try await end(previous.batch, previous.seqs, outcomes)
+                    throw ldap
+                }
+                running = (batch, seqs, Self.send(batch, to: connector))
+                if let lost = try await end(previous.batch, previous.seqs, outcomes) { throw lost }
+            } else {
+                running = (batch, seqs, Self.send(batch, to: connector))
+            }
+        }
+        if let last = running, let lost = try await end(last.batch, last.seqs, await last.outcomes.value) { throw lost }
         // Entries already right but never recorded (a first run on a filled directory, a record lost).
         let touched = Set(plan.operations.map(\.key))
         for (key, entry) in desired where !touched.contains(key) && !failedKeys.contains(key) {
