@@ -177,8 +177,8 @@ print("import complet (SQLite) : \(people) personnes en \(B.describe(sqliteRuns)
 B.row("import → SQLite (analyse, rapprochement, écriture), \(people) personnes", bascule: B.describe(sqliteRuns),
       limit: lint.map { "xmllint --stream : \(B.format($0, 2)) s" } ?? "—", ratio: lint.map { $0 / sqliteImport })
 
-// sqlite3's own bulk load of the very same rows (CSV, one transaction per table, the schema and
-// indexes of Bascule's store): the database's limit for these writes.
+// sqlite3's own bulk load of the very same rows (CSV in one transaction, the schema, indexes and
+// foreign keys of Bascule's store, as Bascule opens it): the database's limit for these writes.
 if FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), let source = lastSQLite {
     let csv = root.appendingPathComponent("csv")
     try FileManager.default.createDirectory(at: csv, withIntermediateDirectories: true)
@@ -187,7 +187,7 @@ if FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), let source 
     try script.write(to: csv.appendingPathComponent("export.sql"), atomically: true, encoding: .utf8)
     _ = try B.measure("/usr/bin/sqlite3", [source.path, ".read \(csv.path)/export.sql"])
     let schema = try B.measure("/usr/bin/sqlite3", [source.path, ".schema"]).output
-    var load = "PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\n.mode csv\nBEGIN;\n"
+    var load = "PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\nPRAGMA foreign_keys = ON;\n.mode csv\nBEGIN;\n"
     for t in importTables { load += ".import \(csv.path)/\(t).csv \(t)\n" }
     load += "COMMIT;\n"
     try load.write(to: csv.appendingPathComponent("load.sql"), atomically: true, encoding: .utf8)
