@@ -68,8 +68,9 @@ final class STSReader: ExportElementHandler {
 
     func end(_ name: String, text: String, path: [String], line: Int) throws(ImportError) {
         header.end(name, text: text, path: path)
-        if let r = current {
-            if path.count == 4 {
+        // Tested with `!= nil`, bound only when the record ends (a binding copies it).
+        if current != nil {
+            if path.count == 4, let r = current {
                 current = nil
                 if name == "MATIERE" { try finishSubject(r) } else { try finishIndividual(r) }
             } else if name == "CODE_STRUCTURE", path.count == 7, path[5] == "PROF_PRINC", !text.isEmpty {
@@ -79,8 +80,8 @@ final class STSReader: ExportElementHandler {
             }
             return
         }
-        guard let s = structure else { return }
-        if path.count == 5 {
+        guard structure != nil else { return }
+        if path.count == 5, let s = structure {
             structure = nil
             try finishStructure(s)
         } else if name == "SERVICE" {

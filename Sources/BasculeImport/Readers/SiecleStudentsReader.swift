@@ -38,8 +38,10 @@ final class SiecleStudentsReader: ExportElementHandler {
         header.end(name, text: text, path: path)
         // Mutated in place (`current?.collect`): copying the record out and back would copy its
         // fields on every element.
-        if let r = current {
-            if path.count == 4 && name == "ELEVE" {
+        // Tested with `!= nil`, never bound (`if let`), until the record ends: a binding copies
+        // the record, and retains and releases its fields, at every element.
+        if current != nil {
+            if path.count == 4 && name == "ELEVE", let r = current {
                 current = nil
                 try finishStudent(r)
             } else {
@@ -47,8 +49,8 @@ final class SiecleStudentsReader: ExportElementHandler {
             }
             return
         }
-        if let s = structure {
-            if path.count == 5 && name == "STRUCTURE" {
+        if structure != nil {
+            if path.count == 5 && name == "STRUCTURE", let s = structure {
                 structure = nil
                 try finishStructure(s)
             } else {

@@ -65,11 +65,12 @@ final class StreamingXMLReader {
     }
 
     /// Parses the file at `url` and returns the SHA-256 of its bytes, hashed from the very chunks
-    /// the parser reads (the file is read once, not once more to digest it).
+    /// the parser reads (the file is read once, not once more to digest it), on another core
+    /// while the parser works (`ChunkDigest`).
     @discardableResult
     func read(_ url: URL) throws(ImportError) -> String {
         _ = Self.libraryReady
-        var digest = SHA256()
+        let digest = ChunkDigest()
         guard let file = try? FileHandle(forReadingFrom: url) else {
             throw .unreadable(file: displayName, reason: "ouverture impossible")
         }
@@ -122,7 +123,7 @@ final class StreamingXMLReader {
         if let failure { throw failure }
         if handler == nil { throw .malformed(file: displayName, line: 1, column: 1, reason: "aucun élément") }
         if !rootClosed { throw .truncated(file: displayName, line: line) }
-        return digest.finalize().map { String(format: "%02x", $0) }.joined()
+        return digest.finish()
     }
 
     private var line: Int { context.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) } ?? 1 }
@@ -295,12 +296,22 @@ final class StreamingXMLReader {
         var sax = xmlSAXHandler()
         sax.initialized = UInt32(XML_SAX2_MAGIC)
         sax.startDocument = { ctx in StreamingXMLReader.reader(ctx).startDocument() }
+        // The callbacks of every element borrow the reader (`_withUnsafeGuaranteedRef`: `read`
+        // holds it for the whole parse) rather than retain and release it three times an element.
         sax.startElementNs = { ctx, localname, prefix, _, _, _, count, _, attributes in
-            StreamingXMLReader.reader(ctx).startElement(localname, prefix, count: count, attributes: attributes)
+            Unmanaged<StreamingXMLReader>.fromOpaque(ctx!)._withUnsafeGuaranteedRef {
+                $0.startElement(localname, prefix, count: count, attributes: attributes)
+            }
         }
-        sax.endElementNs = { ctx, localname, prefix, _ in StreamingXMLReader.reader(ctx).endElement(localname, prefix) }
-        sax.characters = { ctx, bytes, count in StreamingXMLReader.reader(ctx).characters(bytes, count) }
-        sax.ignorableWhitespace = { ctx, bytes, count in StreamingXMLReader.reader(ctx).characters(bytes, count) }
+        sax.endElementNs = { ctx, localname, prefix, _ in
+            Unmanaged<StreamingXMLReader>.fromOpaque(ctx!)._withUnsafeGuaranteedRef { $0.endElement(localname, prefix) }
+        }
+        sax.characters = { ctx, bytes, count in
+            Unmanaged<StreamingXMLReader>.fromOpaque(ctx!)._withUnsafeGuaranteedRef { $0.characters(bytes, count) }
+        }
+        sax.ignorableWhitespace = { ctx, bytes, count in
+            Unmanaged<StreamingXMLReader>.fromOpaque(ctx!)._withUnsafeGuaranteedRef { $0.characters(bytes, count) }
+        }
         sax.cdataBlock = { ctx, bytes, count in StreamingXMLReader.reader(ctx).characters(bytes, count) }
         sax.internalSubset = { ctx, _, _, _ in StreamingXMLReader.reader(ctx).doctype() }
         sax.externalSubset = { ctx, _, _, _ in StreamingXMLReader.reader(ctx).doctype() }
@@ -320,5 +331,22 @@ final class StreamingXMLReader {
         sax.reference = { ctx, entityName in _ = StreamingXMLReader.reader(ctx).entity(entityName) }
         sax.serror = { ctx, error in StreamingXMLReader.reader(ctx).parseError(error) }
         return sax
+    }
+}
+
+/// SHA-256 of the chunks it is given, computed in order on a queue of its own: the parser, on
+/// this thread, does not wait for it (the digest was a sixth of a parse, callgrind).
+private final class ChunkDigest: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "bascule.import.digest")
+    /// Touched only on `queue`.
+    private var hasher = SHA256()
+
+    func update(data: Data) {
+        queue.async { self.hasher.update(data: data) }
+    }
+
+    /// Waits for the chunks given so far and returns their digest, in hexadecimal.
+    func finish() -> String {
+        queue.sync { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
     }
 }
