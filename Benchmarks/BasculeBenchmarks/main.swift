@@ -135,7 +135,7 @@ for n in args.memory {
     let fields = child.output.split(separator: " ")
     let peak = Double(fields.first ?? "0") ?? 0
     let count = Int(fields.last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "0") ?? 0
-    let lintPeak = FileManager.default.isExecutableFile(atPath: xmllint) ? try B.measure(xmllint, ["--stream", "--noout", xml.path]).peakMiB : nil
+    let lintPeak = FileManager.default.isExecutableFile(atPath: xmllint) ? try B.childPeakMiB(xmllint, ["--stream", "--noout", xml.path]) : nil
     print("élèves \(n) : XML \(B.format(size)) Mo, \(count) élèves lus, pic mémoire \(B.format(peak)) Mio (xmllint \(lintPeak.map { B.format($0) } ?? "?") Mio)")
     B.row("pic mémoire, fichier élèves de \(B.format(size, 0)) Mo (\(n) élèves)", bascule: "\(B.format(peak, 0)) Mio",
           limit: lintPeak.map { "xmllint --stream : \(B.format($0, 0)) Mio" } ?? "—", ratio: nil)
@@ -173,7 +173,7 @@ for run in 0..<args.runs {
     lastSQLite = dataDir.appendingPathComponent("bascule.sqlite")
 }
 let sqliteImport = B.median(sqliteRuns)
-print("import complet (SQLite) : \(people) personnes en \(B.describe(sqliteRuns)) → \(Int(Double(people) / sqliteImport)) personnes/s, pic mémoire \(B.format(B.peakMiB())) Mio")
+print("import complet (SQLite) : \(people) personnes en \(B.describe(sqliteRuns)) → \(Int(Double(people) / sqliteImport)) personnes/s")
 B.row("import → SQLite (analyse, rapprochement, écriture), \(people) personnes", bascule: B.describe(sqliteRuns),
       limit: lint.map { "xmllint --stream : \(B.format($0, 2)) s" } ?? "—", ratio: lint.map { $0 / sqliteImport })
 

@@ -44,8 +44,8 @@ public enum BenchmarkFigures {
         fflush(nil)  // every stream: `stdout` itself is a global Swift 6 refuses to share
     }
 
-    /// A program run to its end: its wall time, its peak resident memory (`ru_maxrss` of this
-    /// child alone, through `wait4`) and how it ended.
+    /// A program run to its end: its wall time, `wait4`'s `ru_maxrss` (which includes this
+    /// process's own peak: see `childPeakMiB`) and how it ended.
     public struct ChildRun: Sendable {
         public var seconds: Double
         public var peakMiB: Double
@@ -79,6 +79,18 @@ public enum BenchmarkFigures {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         return ChildRun(seconds: elapsed, peakMiB: Double(usage.ru_maxrss) / 1024, status: status, output: output)
+    }
+
+    /// The peak resident memory of `tool` alone, in MiB, as GNU time reports it. Not `wait4`'s
+    /// `ru_maxrss` of a child spawned from here: Linux carries the parent's peak over into a child
+    /// that shares its memory until exec (`posix_spawn`), so a large benchmark process would make
+    /// every tool it starts look as large. `time` is small, and forks the tool itself.
+    public static func childPeakMiB(_ tool: String, _ args: [String]) throws -> Double? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else { return nil }
+        let run = try measure("/usr/bin/time", ["-f", "@peak %M"] + [tool] + args, keepErrors: true)
+        guard let line = run.output.split(separator: "\n").last(where: { $0.hasPrefix("@peak ") }),
+              let kib = Double(line.dropFirst("@peak ".count)) else { return nil }
+        return kib / 1024
     }
 
     /// Peak resident memory of this process so far, in MiB: `VmHWM`, which a new program starts
