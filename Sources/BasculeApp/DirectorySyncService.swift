@@ -219,8 +219,8 @@ public struct DirectorySyncService: Sendable {
             if let previous = running {
                 let outcomes = await previous.outcomes.value
                 if let ldap = outcomes.compactMap({ $0 as? LDAPError }).first(where: { if case .connect = $0 { true } else { false } }) {
-                    // Journaled but never sent: ended as failed, as the operations after a lost
-                    // connection always were.
+                    // Journaled but never sent: ended as failed with the lost connection's error,
+                    // never left `started` (a started line means a run was killed).
                     try await store.journalFinish(uai: uai, target: target, outcomes: zip(batch, seqs).map { op, seq in
                         .init(seq: seq, key: op.key, entry: nil, passwordPushedFor: nil, failure: ldap.french)
                     }, at: now())
