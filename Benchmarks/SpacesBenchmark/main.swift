@@ -51,6 +51,8 @@ let state = try await store.directoryState(uai: uai)
 print("Bascule spaces benchmark: collège \(uai), \(state.accounts.count) accounts, \(state.groups.count) groups")
 print("first sync          : \(created) folders created (mkdir, chown, setfacl) in \(format(first, 2)) s = \(format(Double(created) / first, 0)) folders/s")
 print("second sync         : \(left) operation(s) in \(format(again, 2)) s (lstat and one getfacl per 256 folders)")
+BenchmarkFigures.row("espaces : première synchronisation, \(created) dossiers (mkdir, chown, setfacl)", bascule: "\(format(first, 2)) s",
+                     limit: "—", ratio: nil)
 
 // Fill: each personal space gets `filesPerPerson` files of 1 to 64 KiB in two folders, each
 // class 200 files; the first personal space a sparse file of 1 GiB (nothing on disk). Pseudo-random
@@ -117,5 +119,7 @@ let archiveBytes = archives.reduce(Int64(0)) { total, a in
 }
 print("clean-up (classes)  : \(cleaned!.emptied.count) spaces, \(SpaceQuotas.format(archived)) on disk, archived (tar.gz, manifest with SHA-256, listed and hashed back) then emptied in \(format(clean, 1)) s = \(format(Double(archived) / 1_048_576 / clean, 1)) MiB/s; archives \(SpaceQuotas.format(archiveBytes))")
 print("tar -czf alone      : the same class folders in \(format(plainTar, 1)) s = \(format(Double(archived) / 1_048_576 / plainTar, 1)) MiB/s (the machine's limit)")
+BenchmarkFigures.row("espaces : nettoyage des classes (\(SpaceQuotas.format(archived)), archive vérifiée puis vidée)", bascule: "\(format(clean, 1)) s",
+                     limit: "tar -czf seul : \(format(plainTar, 1)) s", ratio: plainTar / clean)
 
 await store.close()

@@ -42,11 +42,47 @@ public struct DirectorySyncService: Sendable {
     public let store: Store
     public let connector: any DirectoryConnector
     public let layout: DirectoryLayout
+    /// Operations journaled in one commit and sent together (`DirectoryConnector.execute(batch:)`).
+    public let batchSize: Int
 
-    public init(store: Store, connector: any DirectoryConnector, layout: DirectoryLayout) {
+    public init(store: Store, connector: any DirectoryConnector, layout: DirectoryLayout, batchSize: Int = 64) {
         self.store = store
         self.connector = connector
         self.layout = layout
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// Runs a batch on a thread of its own: libldap's calls block while they wait for the server.
+    static func send(_ batch: [DirectoryOperation], to connector: any DirectoryConnector) -> Task<[(any Error)?], Never> {
+        Task {
+            await withCheckedContinuation { (done: CheckedContinuation<[(any Error)?], Never>) in
+                DispatchQueue.global().async { done.resume(returning: connector.execute(batch: batch)) }
+            }
+        }
+    }
+
+    /// The plan's operations cut into batches that may run together, in the plan's order:
+    /// consecutive operations of one kind on distinct entries, at most `size`. A container waits
+    /// for its parent, a rename may free the name the next one takes: each goes alone. Kinds
+    /// follow the plan's order (containers, renames, accounts, groups, then removals), so an
+    /// account is always there before the group that names it.
+    public static func batches(_ operations: [DirectoryOperation], size: Int) -> [[DirectoryOperation]] {
+        var out: [[DirectoryOperation]] = []
+        var current: [DirectoryOperation] = []
+        var dns: Set<String> = []
+        for op in operations {
+            let dn = DN.normalize(op.dn)
+            let alone = op.kind == .addContainer || op.kind == .rename
+            if let last = current.last, alone || last.kind != op.kind || dns.contains(dn) || current.count >= size {
+                out.append(current)
+                current = []
+                dns = []
+            }
+            current.append(op)
+            dns.insert(dn)
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
     }
 
     /// The school as the directory must show it: accounts not deleted, their groups, the numbers
@@ -144,27 +180,60 @@ public struct DirectorySyncService: Sendable {
         }
         var failedKeys: Set<String> = []
         var audit: [AuditEntry] = []
-        for op in plan.operations {
-            let body = String(decoding: try encoder.encode(op.redacted), as: UTF8.self)
-            let seq = try await store.journalStart(runID: runID, uai: uai, target: target, kind: op.kind.rawValue, dn: op.dn, body: body, at: now())
-            do {
-                try connector.execute(op)
-            } catch let error as LDAPError {
-                try await store.journalFinish(seq: seq, failed: error.french, at: now())
-                // The directory is gone: stop here; the next run starts from what it finds.
-                if case .connect = error { throw error }
-                report.failures.append(.init(operation: op.kind.rawValue, dn: op.dn, error: error.french))
-                failedKeys.insert(op.key)
-                continue
+        // A batch's lines are journaled `started` in one commit before any of its operations is
+        // sent, and ended with what they wrote in one commit after: a kill in between leaves them
+        // `started`, and the next run, which reads the directory first, does only what is missing.
+        // The directory works on one batch while the store journals the next and ends the last:
+        // batches still reach the directory one after the other, in the plan's order.
+        /// Ends a batch's lines; returns the error that says the directory is gone, if it is.
+        func end(_ batch: [DirectoryOperation], _ seqs: [Int], _ outcomes: [(any Error)?]) async throws -> (any Error)? {
+            var ends: [Store.JournalOutcome] = []
+            var lost: (any Error)?
+            for (i, op) in batch.enumerated() {
+                if let error = outcomes[i] {
+                    let french = (error as? LDAPError)?.french ?? "\(error)"
+                    ends.append(.init(seq: seqs[i], key: op.key, entry: nil, passwordPushedFor: nil, failure: french))
+                    // The directory is gone: this batch is ended, and the run stops after it.
+                    if let ldap = error as? LDAPError, case .connect = ldap {
+                        lost = lost ?? error
+                        continue
+                    }
+                    report.failures.append(.init(operation: op.kind.rawValue, dn: op.dn, error: french))
+                    failedKeys.insert(op.key)
+                    continue
+                }
+                ends.append(.init(seq: seqs[i], key: op.key, entry: try record(op.key), passwordPushedFor: op.passwordFor, failure: nil))
+                if op.kind != .addContainer {
+                    audit.append(AuditEntry(at: now().formatted(.iso8601), actor: actor, uai: uai, event: "annuaire-\(op.kind.rawValue)",
+                                            target: DN.firstValue(op.dn), french: op.reason.french + " (\(target))",
+                                            english: op.reason.english + " (\(target))", planHash: nil))
+                }
             }
-            try await store.journalDone(seq: seq, at: now(), uai: uai, target: target, key: op.key, entry: try record(op.key),
-                                        passwordPushedFor: op.passwordFor)
-            if op.kind != .addContainer {
-                audit.append(AuditEntry(at: now().formatted(.iso8601), actor: actor, uai: uai, event: "annuaire-\(op.kind.rawValue)",
-                                        target: DN.firstValue(op.dn), french: op.reason.french + " (\(target))",
-                                        english: op.reason.english + " (\(target))", planHash: nil))
+            try await store.journalFinish(uai: uai, target: target, outcomes: ends, at: now())
+            return lost
+        }
+        var running: (batch: [DirectoryOperation], seqs: [Int], outcomes: Task<[(any Error)?], Never>)?
+        for batch in Self.batches(plan.operations, size: batchSize) {
+            let lines = try batch.map { op in (kind: op.kind.rawValue, dn: op.dn, body: String(decoding: try encoder.encode(op.redacted), as: UTF8.self)) }
+            let seqs = try await store.journalStart(runID: runID, uai: uai, target: target, lines: lines, at: now())
+            if let previous = running {
+                let outcomes = await previous.outcomes.value
+                if let ldap = outcomes.compactMap({ $0 as? LDAPError }).first(where: { if case .connect = $0 { true } else { false } }) {
+                    // Journaled but never sent: ended as failed with the lost connection's error,
+                    // never left `started` (a started line means a run was killed).
+                    try await store.journalFinish(uai: uai, target: target, outcomes: zip(batch, seqs).map { op, seq in
+                        .init(seq: seq, key: op.key, entry: nil, passwordPushedFor: nil, failure: ldap.french)
+                    }, at: now())
+                    _ = try await end(previous.batch, previous.seqs, outcomes)
+                    throw ldap
+                }
+                running = (batch, seqs, Self.send(batch, to: connector))
+                if let lost = try await end(previous.batch, previous.seqs, outcomes) { throw lost }
+            } else {
+                running = (batch, seqs, Self.send(batch, to: connector))
             }
         }
+        if let last = running, let lost = try await end(last.batch, last.seqs, await last.outcomes.value) { throw lost }
         // Entries already right but never recorded (a first run on a filled directory, a record lost).
         let touched = Set(plan.operations.map(\.key))
         for (key, entry) in desired where !touched.contains(key) && !failedKeys.contains(key) {

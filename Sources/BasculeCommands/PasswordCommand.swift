@@ -163,7 +163,7 @@ struct PasswordResetCommand: AsyncParsableCommand {
     @Option(help: "Date de la réinitialisation (AAAA-MM-JJ), par défaut aujourd'hui.")
     var date: DateOption?
 
-    @Option(help: "Coût du hachage (tours PBKDF2-SHA256, au moins 10000).")
+    @Option(help: "Coût du hachage (tours PBKDF2-SHA256, au moins 1000 : un mot de passe provisoire, voir docs/mots-de-passe.md).")
     var passwordRounds: Int = PasswordHasher.productionRounds
 
     @Argument(help: "Identifiant du compte dont le mot de passe est réinitialisé.")
@@ -171,7 +171,7 @@ struct PasswordResetCommand: AsyncParsableCommand {
 
     func validate() throws {
         try RootOnly.check()
-        if passwordRounds < 10_000 { throw ValidationError("--password-rounds : au moins 10000.") }
+        if passwordRounds < PasswordHasher.temporaryRounds { throw ValidationError("--password-rounds : au moins \(PasswordHasher.temporaryRounds).") }
     }
 
     func run() async throws {

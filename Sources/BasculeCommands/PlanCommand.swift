@@ -161,8 +161,8 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Pourquoi un plan hors de l'ordinaire est accepté.")
     var reason: String?
 
-    @Option(help: "Coût du hachage des mots de passe provisoires (tours PBKDF2-SHA256, au moins 10000).")
-    var passwordRounds: Int = PasswordHasher.productionRounds
+    @Option(help: "Coût du hachage des mots de passe provisoires (tours PBKDF2-SHA256, au moins 1000 ; voir docs/mots-de-passe.md).")
+    var passwordRounds: Int = PasswordHasher.temporaryRounds
 
     @OptionGroup var policy: PolicyOptions
 
@@ -214,8 +214,8 @@ struct ApplyCommand: AsyncParsableCommand {
     var deletions: SyncDeletionGuard { SyncDeletionGuard(allowMassChange: allowMassChange, reason: reason) }
 
     func validate() throws {
-        if passwordRounds < 10_000 {
-            throw ValidationError("--password-rounds : au moins 10000.")
+        if passwordRounds < PasswordHasher.temporaryRounds {
+            throw ValidationError("--password-rounds : au moins \(PasswordHasher.temporaryRounds).")
         }
         if allowMassChange && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--allow-mass-change demande --reason \"…\".")

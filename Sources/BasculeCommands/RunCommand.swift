@@ -29,14 +29,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Jour à exécuter (AAAA-MM-JJ), par défaut aujourd'hui ; les jours manqués avant lui sont rattrapés.")
     var date: DateOption?
 
-    @Option(help: "Coût du hachage des mots de passe provisoires (tours PBKDF2-SHA256, au moins 10000).")
-    var passwordRounds: Int = PasswordHasher.productionRounds
+    @Option(help: "Coût du hachage des mots de passe provisoires (tours PBKDF2-SHA256, au moins 1000 ; voir docs/mots-de-passe.md).")
+    var passwordRounds: Int = PasswordHasher.temporaryRounds
 
     @Flag(help: "En JSON.")
     var json = false
 
     func validate() throws {
-        if passwordRounds < 10_000 { throw ValidationError("--password-rounds : au moins 10000.") }
+        if passwordRounds < PasswordHasher.temporaryRounds { throw ValidationError("--password-rounds : au moins \(PasswordHasher.temporaryRounds).") }
     }
 
     func run() async throws {

@@ -41,21 +41,17 @@ public struct ExportReader: Sendable {
         if try Self.isZip(url, displayName: name) {
             return try readZip(url, displayName: name)
         }
-        return ReadExport(export: try readXML(url, displayName: name), xmlSHA256: try Self.sha256(of: url, displayName: name))
-    }
-
-    static func sha256(of url: URL, displayName: String) throws(ImportError) -> String {
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
-            throw .unreadable(file: displayName, reason: "lecture impossible")
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let (export, digest) = try readXMLWithDigest(url, displayName: name)
+        return ReadExport(export: export, xmlSHA256: digest)
     }
 
     /// Parses an XML file streaming: memory holds the records read, never the document.
     public func readXML(_ url: URL, displayName: String) throws(ImportError) -> ParsedExport {
+        try readXMLWithDigest(url, displayName: displayName).export
+    }
+
+    /// The same, with the SHA-256 of the bytes parsed (read once for both).
+    func readXMLWithDigest(_ url: URL, displayName: String) throws(ImportError) -> (export: ParsedExport, sha256: String) {
         var finish: (() throws(ImportError) -> ParsedExport)?
         let reader = StreamingXMLReader(displayName: displayName) { root, attributes throws(ImportError) in
             let version = attributes["VERSION"]
@@ -76,9 +72,9 @@ public struct ExportReader: Sendable {
                 throw .unknownRoot(file: displayName, element: root)
             }
         }
-        try reader.read(url)
+        let digest = try reader.read(url)
         guard let finish else { throw .malformed(file: displayName, line: 1, column: 1, reason: "aucun élément") }
-        return try finish()
+        return (try finish(), digest)
     }
 
     private func readZip(_ url: URL, displayName: String) throws(ImportError) -> ReadExport {
@@ -128,7 +124,8 @@ public struct ExportReader: Sendable {
         } catch {
             throw .notAnArchive(file: inner, reason: "\(error)")
         }
-        return ReadExport(export: try readXML(target, displayName: inner), xmlSHA256: try Self.sha256(of: target, displayName: inner))
+        let (export, digest) = try readXMLWithDigest(target, displayName: inner)
+        return ReadExport(export: export, xmlSHA256: digest)
     }
 
     static func isZip(_ url: URL, displayName: String) throws(ImportError) -> Bool {

@@ -11,8 +11,34 @@ public protocol DirectoryConnector: Sendable {
     /// Runs one operation. Idempotent where LDAP allows: an entry already there is no error for an
     /// add (a run killed after the add and before its journal line), nor a missing one for a delete.
     func execute(_ operation: DirectoryOperation) throws
+    /// Runs operations that do not depend on one another (distinct entries of one kind, their
+    /// parents there), as fast as the directory allows, and returns each one's outcome in order:
+    /// nil when done. Once the directory is unreachable, that error is every remaining outcome.
+    /// By default one after the other with `execute`.
+    func execute(batch operations: [DirectoryOperation]) -> [(any Error)?]
     /// Whether `login` of this school signs in with `password` (simple bind as that account).
     func authenticate(uai: UAI, kind: PersonKind, login: String, password: String) throws -> Bool
+}
+
+extension DirectoryConnector {
+    public func execute(batch operations: [DirectoryOperation]) -> [(any Error)?] {
+        var outcomes: [(any Error)?] = []
+        for op in operations {
+            do {
+                try execute(op)
+                outcomes.append(nil)
+            } catch let error as LDAPError {
+                outcomes.append(error)
+                if case .connect = error {
+                    outcomes += Array(repeating: error, count: operations.count - outcomes.count)
+                    break
+                }
+            } catch {
+                outcomes.append(error)
+            }
+        }
+        return outcomes
+    }
 }
 
 /// Bascule's own tree and schema on OpenLDAP (docs/annuaire.md).
@@ -22,12 +48,15 @@ public struct OpenLDAPConnector: DirectoryConnector {
     public let drift: DriftMode
     /// How to make a separate connection for a bind check (the admin's must stay bound as admin).
     public let connect: @Sendable () throws -> LDAPConnection
+    /// How many operations of a batch may wait for the server's answer at once.
+    public let window: Int
 
-    public init(connection: LDAPConnection, layout: DirectoryLayout, drift: DriftMode = .correct,
+    public init(connection: LDAPConnection, layout: DirectoryLayout, drift: DriftMode = .correct, window: Int = 64,
                 connect: @escaping @Sendable () throws -> LDAPConnection) {
         self.connection = connection
         self.layout = layout
         self.drift = drift
+        self.window = window
         self.connect = connect
     }
 
@@ -43,8 +72,7 @@ public struct OpenLDAPConnector: DirectoryConnector {
         switch operation.kind {
         case .addContainer, .addAccount, .addGroup:
             do {
-                let ordered = operation.attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-                try connection.add(operation.dn, ordered)
+                try connection.add(operation.dn, Self.addAttributes(operation).map { ($0.name, $0.values) })
             } catch let error as LDAPError where error.isAlreadyExists {
                 // Added by the run a crash interrupted: the next plan compares its attributes.
             }
@@ -55,6 +83,44 @@ public struct OpenLDAPConnector: DirectoryConnector {
         case .deleteAccount, .deleteGroup:
             do { try connection.delete(operation.dn) } catch let error as LDAPError where error.isNoSuchObject {}
         }
+    }
+
+    /// Adds, modifications and deletions go through libldap's asynchronous calls, `window` at a
+    /// time (`LDAPConnection.pipeline`); a rename waits for its answer, as `execute` does. An
+    /// entry already there for an add, or already gone for a delete, is done, as in `execute`.
+    public func execute(batch operations: [DirectoryOperation]) -> [(any Error)?] {
+        var outcomes = [(any Error)?](repeating: nil, count: operations.count)
+        var requests: [LDAPRequest] = []
+        var indices: [Int] = []
+        for (i, op) in operations.enumerated() {
+            switch op.kind {
+            case .addContainer, .addAccount, .addGroup:
+                requests.append(.add(dn: op.dn, attributes: Self.addAttributes(op)))
+                indices.append(i)
+            case .modifyAccount, .modifyGroup:
+                // Nothing to send: LDAP refuses an empty modification, `execute` skips it.
+                guard !op.changes.isEmpty else { continue }
+                requests.append(.modify(dn: op.dn, changes: op.changes))
+                indices.append(i)
+            case .deleteAccount, .deleteGroup:
+                requests.append(.delete(dn: op.dn))
+                indices.append(i)
+            case .rename:
+                do { try execute(op) } catch { outcomes[i] = error }
+            }
+        }
+        for (index, outcome) in zip(indices, connection.pipeline(requests, window: window)) {
+            guard let outcome else { continue }
+            let kind = operations[index].kind
+            if [.addContainer, .addAccount, .addGroup].contains(kind) && outcome.isAlreadyExists { continue }
+            if [.deleteAccount, .deleteGroup].contains(kind) && outcome.isNoSuchObject { continue }
+            outcomes[index] = outcome
+        }
+        return outcomes
+    }
+
+    static func addAttributes(_ operation: DirectoryOperation) -> [LDAPAttribute] {
+        operation.attributes.sorted { $0.key < $1.key }.map { LDAPAttribute($0.key, $0.value) }
     }
 
     public func authenticate(uai: UAI, kind: PersonKind, login: String, password: String) throws -> Bool {

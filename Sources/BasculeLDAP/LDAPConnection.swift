@@ -40,6 +40,38 @@ public struct LDAPEntry: Sendable, Hashable {
     public func first(_ name: String) -> String? { self[name].first }
 }
 
+/// One write of a pipelined batch (``LDAPConnection/pipeline(_:window:)``).
+public enum LDAPRequest: Sendable {
+    case add(dn: String, attributes: [LDAPAttribute])
+    case modify(dn: String, changes: [LDAPModification])
+    case delete(dn: String)
+
+    public var dn: String {
+        switch self {
+        case .add(let dn, _), .modify(let dn, _), .delete(let dn): dn
+        }
+    }
+
+    /// How errors name the operation, as the synchronous calls do.
+    var operation: String {
+        switch self {
+        case .add: "ajout"
+        case .modify: "modification"
+        case .delete: "suppression"
+        }
+    }
+}
+
+/// An attribute and its values, as an add sends them.
+public struct LDAPAttribute: Sendable, Hashable {
+    public var name: String
+    public var values: [String]
+    public init(_ name: String, _ values: [String]) {
+        self.name = name
+        self.values = values
+    }
+}
+
 public enum LDAPScope: Sendable {
     case base, oneLevel, subtree
 
@@ -61,11 +93,13 @@ public final class LDAPConnection: @unchecked Sendable {
     public let url: String
     private let ld: OpaquePointer
     private let lock = NSLock()
+    private let timeoutSeconds: Int
 
     /// Opens (lazily, at the first operation) a connection to `url`, with StartTLS when asked:
     /// then the server must present a certificate the CA vouches for.
     public init(url: String, tls: LDAPTLSOptions = .init(), timeoutSeconds: Int = 10) throws {
         self.url = url
+        self.timeoutSeconds = timeoutSeconds
         // Before anything is sent: never a password in clear to another machine unless allowed.
         if case let .refused(why) = LDAPTransport.verdict(url: url, startTLS: tls.startTLS, caFile: tls.caFile,
                                                            allowCleartext: tls.allowCleartext) {
@@ -153,6 +187,91 @@ public final class LDAPConnection: @unchecked Sendable {
 
     public func delete(_ dn: String) throws {
         try locked { try check(ldap_delete_ext_s(ld, dn, nil, nil), "suppression", dn) }
+    }
+
+    /// Sends `requests` with libldap's asynchronous calls (`ldap_add_ext`, `ldap_modify_ext`,
+    /// `ldap_delete_ext`, each with its message id), keeping at most `window` of them waiting for
+    /// their answer (`ldap_result`), and returns each request's outcome in the order given: nil
+    /// when the server did it. The requests must not depend on one another (distinct entries, each
+    /// one's parent already there): the server may answer them in any order.
+    ///
+    /// One round trip per request becomes one per window: on loopback the client then waits for
+    /// the server only when the window is full. When the connection is lost, every request not
+    /// answered yet gets the same `.connect` error: whether the server did it is unknown, which the
+    /// next run learns by reading the directory again.
+    public func pipeline(_ requests: [LDAPRequest], window: Int = 64) -> [LDAPError?] {
+        locked {
+            var outcomes = [LDAPError?](repeating: nil, count: requests.count)
+            var waiting: [Int32: Int] = [:]
+            var next = 0
+            var lost: LDAPError?
+            while lost == nil && (next < requests.count || !waiting.isEmpty) {
+                while lost == nil && next < requests.count && waiting.count < max(1, window) {
+                    var id: Int32 = 0
+                    let rc = send(requests[next], &id)
+                    if rc == LDAP_SUCCESS {
+                        waiting[id] = next
+                    } else if rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR || rc == LDAP_TIMEOUT {
+                        lost = .connect(url: url, code: rc, message: diagnostic(rc))
+                        outcomes[next] = lost
+                    } else {
+                        outcomes[next] = .operation(requests[next].operation, dn: requests[next].dn, code: rc, message: diagnostic(rc))
+                    }
+                    next += 1
+                }
+                guard lost == nil, !waiting.isEmpty else { continue }
+                var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+                var message: OpaquePointer?
+                let type = ldap_result(ld, LDAP_RES_ANY, 1, &timeout, &message)
+                guard type > 0, let message else {
+                    if let message { ldap_msgfree(message) }
+                    var code: Int32 = type == 0 ? LDAP_TIMEOUT : LDAP_SERVER_DOWN
+                    if type < 0 { ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &code) }
+                    lost = .connect(url: url, code: code, message: diagnostic(code))
+                    break
+                }
+                let id = ldap_msgid(message)
+                var code: Int32 = LDAP_OTHER
+                var text: UnsafeMutablePointer<CChar>?
+                // Frees the message (last argument).
+                let parsed = ldap_parse_result(ld, message, &code, nil, &text, nil, nil, 1)
+                var words = String(cString: ldap_err2string(parsed == LDAP_SUCCESS ? code : parsed))
+                if let text {
+                    let extra = String(cString: text)
+                    ldap_memfree(text)
+                    if !extra.isEmpty { words += " (\(extra))" }
+                }
+                guard let index = waiting.removeValue(forKey: id) else { continue }
+                if parsed != LDAP_SUCCESS { code = parsed }
+                if code != LDAP_SUCCESS {
+                    outcomes[index] = .operation(requests[index].operation, dn: requests[index].dn, code: code, message: words)
+                }
+            }
+            if let lost {
+                for index in waiting.values { outcomes[index] = lost }
+                for index in next..<requests.count { outcomes[index] = lost }
+            }
+            return outcomes
+        }
+    }
+
+    /// Sends one request without waiting for its answer.
+    private func send(_ request: LDAPRequest, _ id: inout Int32) -> Int32 {
+        switch request {
+        case .add(let dn, let attributes):
+            return withMods(attributes.map { (LDAP_MOD_ADD, $0.name, $0.values) }) { ldap_add_ext(ld, dn, $0, nil, nil, &id) }
+        case .modify(let dn, let changes):
+            let mods = changes.map { change -> (Int32, String, [String]) in
+                switch change {
+                case .add(let a, let v): (LDAP_MOD_ADD, a, v)
+                case .replace(let a, let v): (LDAP_MOD_REPLACE, a, v)
+                case .delete(let a, let v): (LDAP_MOD_DELETE, a, v)
+                }
+            }
+            return withMods(mods) { ldap_modify_ext(ld, dn, $0, nil, nil, &id) }
+        case .delete(let dn):
+            return ldap_delete_ext(ld, dn, nil, nil, &id)
+        }
     }
 
     /// Renames an entry (new RDN, old RDN value removed), and moves it under `newSuperior` if given.

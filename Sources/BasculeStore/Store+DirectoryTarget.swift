@@ -124,6 +124,71 @@ extension Store {
         }
     }
 
+    /// `started` lines for operations about to run together, in one transaction; their numbers
+    /// in the same order. Before any of them is sent: a kill after this finds them `started`.
+    public func journalStart(runID: String, uai: UAI, target: String, lines: [(kind: String, dn: String, body: String)],
+                             at now: Date) async throws -> [Int] {
+        guard !lines.isEmpty else { return [] }
+        return try await transaction {
+            let first = (try await self.maxInteger("seq", in: "directory_journal", "journal") ?? 0) + 1
+            let stamp = Self.timestamp(now)
+            try await self.insertRows("directory_journal",
+                columns: ["seq", "run_id", "uai", "target", "kind", "dn", "body", "state", "started_at"],
+                rows: lines.enumerated().map { i, l in [first + i, runID, uai.code, target, l.kind, l.dn, l.body, "started", stamp] },
+                batch: 100)
+            return Array(first..<(first + lines.count))
+        }
+    }
+
+    /// How one operation of a batch ended: done (what it wrote, the password it pushed) or failed.
+    public struct JournalOutcome: Sendable {
+        public var seq: Int
+        public var key: String
+        public var entry: WrittenEntryRow?
+        public var passwordPushedFor: String?
+        public var failure: String?
+
+        public init(seq: Int, key: String, entry: WrittenEntryRow?, passwordPushedFor: String?, failure: String?) {
+            self.seq = seq
+            self.key = key
+            self.entry = entry
+            self.passwordPushedFor = passwordPushedFor
+            self.failure = failure
+        }
+    }
+
+    /// The end of a batch in one transaction: for each operation done, what it wrote, its pending
+    /// password cleared and its line `done`; for each failed, its line `failed` with the error. As
+    /// `journalDone` for one operation, never a line ended without its record, in a few
+    /// statements for the whole batch instead of four per operation.
+    public func journalFinish(uai: UAI, target: String, outcomes: [JournalOutcome], at now: Date) async throws {
+        guard !outcomes.isEmpty else { return }
+        let stamp = Self.timestamp(now)
+        let done = outcomes.filter { $0.failure == nil }
+        try await transaction {
+            for chunk in stride(from: 0, to: done.count, by: 200).map({ Array(done[$0..<min($0 + 200, done.count)]) }) {
+                try await self.db.delete(from: "directory_entries")
+                    .where("uai", .equal, uai.code).where("target", .equal, target)
+                    .where("entry_key", .in, chunk.map(\.key))
+                    .run()
+                try await self.insertRows("directory_entries", columns: ["uai", "target", "entry_key", "dn", "attributes"],
+                                          rows: chunk.compactMap { o in o.entry.map { [uai.code, target, o.key, $0.dn, $0.attributesJSON] } },
+                                          batch: 200)
+                let pushed = chunk.compactMap(\.passwordPushedFor)
+                if !pushed.isEmpty {
+                    try await self.db.update("credentials").set("directory_hash", to: SQLLiteral.null)
+                        .where("person_id", .in, pushed).run()
+                }
+                try await self.db.update("directory_journal").set("state", to: "done").set("finished_at", to: stamp)
+                    .where("seq", .in, chunk.map(\.seq)).run()
+            }
+            for o in outcomes where o.failure != nil {
+                try await self.db.update("directory_journal").set("state", to: "failed").set("finished_at", to: stamp)
+                    .set("error", to: o.failure).where("seq", .equal, o.seq).run()
+            }
+        }
+    }
+
     public func journalFinish(seq: Int, failed error: String? = nil, at now: Date) async throws {
         do {
             try await db.raw("""

@@ -41,12 +41,18 @@ extension Store {
         // see `IdentityResolver.reusedSourceID`): the id goes to the newcomer, the other person
         // keeps their row under a name no export can give (`<id>#<person>`), so the next export
         // with that id finds the newcomer and never the person who left.
-        for p in newPersons {
-            try await db.raw("""
-                UPDATE persons SET source_id = source_id || '#' || id
-                WHERE uai = \(bind: p.uai.code) AND source = \(bind: p.source.rawValue)
-                AND source_id = \(bind: p.sourceID) AND id <> \(bind: p.id)
-                """).run()
+        // One statement per few hundred newcomers (a set, not a statement each: an import of
+        // 1,700 people was 1,700 round trips through the driver here).
+        let bySchoolAndSource = Dictionary(grouping: newPersons) { "\($0.uai.code)|\($0.source.rawValue)" }
+        for key in bySchoolAndSource.keys.sorted() {
+            for chunk in Self.chunks(bySchoolAndSource[key]!, 300) {
+                guard let first = chunk.first else { continue }
+                var sql: SQLQueryString = "UPDATE persons SET source_id = source_id || '#' || id WHERE uai = \(bind: first.uai.code) AND source = \(bind: first.source.rawValue) AND source_id IN "
+                sql.appendInterpolation(Self.list(chunk.map(\.sourceID)))
+                sql.appendLiteral(" AND id NOT IN ")
+                sql.appendInterpolation(Self.list(chunk.map(\.id)))
+                try await db.raw(sql).run()
+            }
         }
         try await insertRows("persons",
             columns: ["id", "uai", "source", "source_id", "kind", "ine", "family_name", "usage_name", "first_name",
@@ -55,25 +61,32 @@ extension Store {
                 [p.id, p.uai.code, p.source.rawValue, p.sourceID, p.kind.rawValue, p.ine, p.name.familyName,
                  p.name.usageName, p.name.firstName, p.birthDate?.description, i.id, i.id]
             })
+        // Known people: their newest names and ids, then their INEs, each step one statement per
+        // few hundred people (`UPDATE … FROM (VALUES …)`, which SQLite and PostgreSQL both read).
         // INEs move last, in two steps, so that the unique index never sees two holders at once.
-        for p in s.persons.filter({ !$0.isNew }).map(\.person) {
-            try await db.update("persons")
-                .set("source_id", to: p.sourceID).set("kind", to: p.kind.rawValue)
-                .set("family_name", to: p.name.familyName).set("usage_name", to: p.name.usageName)
-                .set("first_name", to: p.name.firstName).set("birth_date", to: p.birthDate?.description)
-                .set("last_import", to: i.id)
-                .where("id", .equal, p.id)
-                .run()
+        let known = s.persons.filter { !$0.isNew }.map(\.person)
+        for chunk in Self.chunks(known, 200) {
+            var sql: SQLQueryString = """
+                UPDATE persons SET source_id = v.column2, kind = v.column3, family_name = v.column4, usage_name = v.column5,
+                first_name = v.column6, birth_date = v.column7, last_import = v.column8 FROM
+                """
+            sql.appendInterpolation(Self.values(chunk.map { p in
+                [p.id, p.sourceID, p.kind.rawValue, p.name.familyName, p.name.usageName, p.name.firstName, p.birthDate?.description, i.id]
+            }))
+            sql.appendLiteral(" AS v WHERE persons.id = v.column1")
+            try await db.raw(sql).run()
         }
-        let ineChanges = s.persons.filter { !$0.isNew }.map(\.person)
-        if !ineChanges.isEmpty {
-            for p in ineChanges {
-                try await db.update("persons").set("ine", to: Optional<String>.none).where("id", .equal, p.id)
-                    .where("ine", .isNot, SQLLiteral.null).where("ine", .notEqual, p.ine ?? "").run()
-            }
-            for p in ineChanges where p.ine != nil {
-                try await db.update("persons").set("ine", to: p.ine).where("id", .equal, p.id).run()
-            }
+        for chunk in Self.chunks(known, 300) {
+            var sql: SQLQueryString = "UPDATE persons SET ine = NULL FROM "
+            sql.appendInterpolation(Self.values(chunk.map { [$0.id, $0.ine ?? ""] }))
+            sql.appendLiteral(" AS v WHERE persons.id = v.column1 AND persons.ine IS NOT NULL AND persons.ine <> v.column2")
+            try await db.raw(sql).run()
+        }
+        for chunk in Self.chunks(known.filter { $0.ine != nil }, 300) {
+            var sql: SQLQueryString = "UPDATE persons SET ine = v.column2 FROM "
+            sql.appendInterpolation(Self.values(chunk.map { [$0.id, $0.ine] }))
+            sql.appendLiteral(" AS v WHERE persons.id = v.column1")
+            try await db.raw(sql).run()
         }
         try await insertRows("snapshot_people",
             columns: ["import_id", "person_id", "kind", "source_id", "family_name", "usage_name", "first_name",
@@ -104,6 +117,43 @@ extension Store {
             rows: s.guardians.map { [i.id, $0.parentID, $0.link.studentSourceID, $0.link.relationCode, $0.link.legalLevel] })
         try await insertRows("import_notices", columns: ["import_id", "code", "french", "english", "file", "line"],
             rows: s.notices.map { [i.id, $0.code.rawValue, $0.french, $0.english, $0.location?.file, $0.location?.line] })
+    }
+
+    static func chunks<T>(_ items: [T], _ size: Int) -> [ArraySlice<T>] {
+        stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
+    }
+
+    /// `(?, ?, …)`: each value bound, never spliced into the SQL.
+    static func list(_ values: [String]) -> SQLQueryString {
+        var sql: SQLQueryString = "("
+        for (n, v) in values.enumerated() {
+            if n > 0 { sql.appendLiteral(", ") }
+            sql.appendInterpolation(bind: v)
+        }
+        sql.appendLiteral(")")
+        return sql
+    }
+
+    /// `(VALUES (?, …), (?, …))`, each value bound; its columns are `column1`, `column2`… on both
+    /// backends. The first row's values are cast to text so that PostgreSQL types a column of NULLs.
+    static func values(_ rows: [[String?]]) -> SQLQueryString {
+        var sql: SQLQueryString = "(VALUES "
+        for (r, row) in rows.enumerated() {
+            sql.appendLiteral(r > 0 ? ", (" : "(")
+            for (n, v) in row.enumerated() {
+                if n > 0 { sql.appendLiteral(", ") }
+                if r == 0 {
+                    sql.appendLiteral("CAST(")
+                    sql.appendInterpolation(bind: v)
+                    sql.appendLiteral(" AS TEXT)")
+                } else {
+                    sql.appendInterpolation(bind: v)
+                }
+            }
+            sql.appendLiteral(")")
+        }
+        sql.appendLiteral(")")
+        return sql
     }
 
     /// A list in one column: codes may hold spaces but never a line break.

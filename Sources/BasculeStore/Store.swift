@@ -14,11 +14,17 @@ import SQLiteKit
 public actor Store {
     public nonisolated let location: StoreLocation
     let db: any SQLDatabase
+    /// The same connection as `db` on PostgreSQL, for `COPY … FROM STDIN` (`insertRows`).
+    let postgres: PostgresConnection?
+    let logger: Logger
     private let closeConnection: @Sendable () async throws -> Void
 
-    private init(location: StoreLocation, db: any SQLDatabase, close: @escaping @Sendable () async throws -> Void) {
+    private init(location: StoreLocation, db: any SQLDatabase, postgres: PostgresConnection? = nil, logger: Logger,
+                 close: @escaping @Sendable () async throws -> Void) {
         self.location = location
         self.db = db
+        self.postgres = postgres
+        self.logger = logger
         self.closeConnection = close
     }
 
@@ -45,7 +51,7 @@ public actor Store {
                 }
                 try Self.ownerOnly(path)
                 let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                store = Store(location: location, db: connection.sql(queryLogLevel: nil)) { try await connection.close() }
+                store = Store(location: location, db: connection.sql(queryLogLevel: nil), logger: logger) { try await connection.close() }
             } catch {
                 throw StoreError.cannotOpen(location: path, reason: "\(error)")
             }
@@ -61,7 +67,9 @@ public actor Store {
             do {
                 let connection = try await PostgresConnection.connect(
                     configuration: config.coreConfiguration, id: 1, logger: logger)
-                store = Store(location: location, db: connection.sql(queryLogLevel: nil)) { try await connection.close() }
+                store = Store(location: location, db: connection.sql(queryLogLevel: nil), postgres: connection, logger: logger) {
+                    try await connection.close()
+                }
             } catch {
                 throw StoreError.cannotOpen(location: location.description, reason: String(reflecting: error))
             }
@@ -228,11 +236,74 @@ public actor Store {
         date.formatted(.iso8601)
     }
 
-    /// Inserts many rows in statements of at most `batch` rows: SQLite caps bound parameters.
-    func insertRows(_ table: String, columns: [String], rows: [[any Encodable & Sendable]], batch: Int = 400) async throws {
+    /// Rows a statement at most, whatever the columns (measured: see `insertRows`).
+    static let maxRows = 2_000
+
+    /// From this many rows, PostgreSQL gets them by COPY rather than by INSERT.
+    static let copyThreshold = 32
+
+    /// The rows in COPY's text format (tab between fields, `\N` for NULL, backslash, tab and
+    /// line breaks escaped), or nil when a value is of a type this does not write, for which
+    /// the INSERT path, with its binds, is taken.
+    static func copyText(_ rows: [[any Encodable & Sendable]]) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * 64)
+        for row in rows {
+            for (i, value) in row.enumerated() {
+                if i > 0 { out.append(0x09) }
+                if case Optional<Any>.none = value as Any {
+                    out.append(contentsOf: [0x5C, 0x4E])  // \N
+                } else if let text = value as? String {
+                    for b in text.utf8 {
+                        switch b {
+                        case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                        case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+                        case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+                        case 0x09: out.append(contentsOf: [0x5C, 0x74])
+                        default: out.append(b)
+                        }
+                    }
+                } else if let n = value as? Int {
+                    out.append(contentsOf: String(n).utf8)
+                } else {
+                    return nil
+                }
+            }
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    /// Bound parameters one statement may carry: SQLite's cap (`SQLITE_MAX_VARIABLE_NUMBER`,
+    /// 32,766 since 3.32) and PostgreSQL's (a 16-bit count in the protocol).
+    var bindLimit: Int {
+        switch location {
+        case .sqlite: 32_766
+        case .postgres: 65_535
+        }
+    }
+
+    /// Inserts many rows, as many a statement as the backend's cap on bound parameters allows for
+    /// this many columns, up to `maxRows` (past a few thousand, a longer statement buys nothing).
+    /// `batch` overrides the width (a test, a table whose rows are large).
+    func insertRows(_ table: String, columns: [String], rows: [[any Encodable & Sendable]], batch: Int? = nil) async throws {
+        // PostgreSQL's own bulk path for anything larger than a few rows: the rows as COPY's text,
+        // streamed on the same connection, inside the same transaction.
+        if let postgres, rows.count >= Self.copyThreshold, let text = Self.copyText(rows) {
+            try await postgres.copyFrom(table: table, columns: columns, format: .text(.init()), logger: logger) { writer in
+                var start = text.startIndex
+                while start < text.endIndex {
+                    let end = text.index(start, offsetBy: min(1 << 20, text.distance(from: start, to: text.endIndex)))
+                    try await writer.write(ByteBuffer(bytes: text[start..<end]))
+                    start = end
+                }
+            }
+            return
+        }
+        let width = batch ?? max(1, min(bindLimit / max(1, columns.count), Self.maxRows))
         var start = 0
         while start < rows.count {
-            let end = min(start + batch, rows.count)
+            let end = min(start + width, rows.count)
             var builder = db.insert(into: table).columns(columns)
             for row in rows[start..<end] { builder = builder.values(row) }
             try await builder.run()

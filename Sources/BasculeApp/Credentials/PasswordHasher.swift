@@ -2,15 +2,29 @@ import Crypto
 import CryptoExtras
 import Foundation
 
-/// Slow salted hashes of passwords: PBKDF2-HMAC-SHA256, stored as
+/// Salted hashes of passwords: PBKDF2-HMAC-SHA256, stored as
 /// `$pbkdf2-sha256$<rounds>$<salt b64>$<hash b64>` (the form passlib and others read).
 /// Clear passwords are never stored nor logged.
+///
+/// The cost depends on the kind of secret (docs/mots-de-passe.md): a password a person chooses
+/// gets ``productionRounds``; a temporary password Bascule draws at random (about 69 bits) gets
+/// ``temporaryRounds``. Each hash names its own rounds, so `verify` reads every hash ever written,
+/// whatever the cost was then.
 public struct PasswordHasher: Sendable {
-    /// OWASP's floor for PBKDF2-SHA256 at the time of writing.
+    /// OWASP's floor for PBKDF2-SHA256 at the time of writing: for passwords people choose.
     public static let productionRounds = 210_000
+    /// For the temporary passwords Bascule draws (12 symbols of 56, about 69 bits, changed at the
+    /// first login): guessing one offline costs about 2⁶⁸ tries, a salt for each, whatever the
+    /// rounds; these rounds keep the key-derivation function NIST asks for under 112 bits.
+    public static let temporaryRounds = 1_000
+    /// The hasher of passwords people choose.
+    public static let chosen = PasswordHasher(rounds: productionRounds)
+    /// The hasher of random temporary passwords.
+    public static let temporary = PasswordHasher(rounds: temporaryRounds)
     public let rounds: Int
 
-    /// `rounds` below the production floor are for tests and demonstrations only.
+    /// By default, the cost of a password a person chooses. `rounds` below ``temporaryRounds`` are
+    /// for tests only.
     public init(rounds: Int = PasswordHasher.productionRounds) {
         self.rounds = max(1, rounds)
     }

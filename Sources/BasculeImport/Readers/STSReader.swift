@@ -6,6 +6,7 @@ final class STSReader: ExportElementHandler {
     private let file: String
     private let version: String?
     private var header = HeaderFields()
+    private var codeChecks = StructureCodeChecks()
     private var current: RecordFields?
     private var mainTeacherOf: [String] = []
     private var structure: RecordFields?
@@ -43,7 +44,7 @@ final class STSReader: ExportElementHandler {
             case "DIVISION_APPARTENANCE":
                 guard let c = attributes["CODE"]?.trimmingSpaces, !c.isEmpty else { break }
                 // The divisions a group draws from name their teams (`equipe-<division>`).
-                if let problem = StructureCodes.problem(c) {
+                if let problem = codeChecks.problem(c) {
                     throw .unusableCode(file: file, line: line, record: "\(record) DIVISION_APPARTENANCE", field: "CODE", value: c, problem: problem)
                 }
                 memberships.append(c)
@@ -67,8 +68,9 @@ final class STSReader: ExportElementHandler {
 
     func end(_ name: String, text: String, path: [String], line: Int) throws(ImportError) {
         header.end(name, text: text, path: path)
-        if let r = current {
-            if path.count == 4 {
+        // Tested with `!= nil`, bound only when the record ends (a binding copies it).
+        if current != nil {
+            if path.count == 4, let r = current {
                 current = nil
                 if name == "MATIERE" { try finishSubject(r) } else { try finishIndividual(r) }
             } else if name == "CODE_STRUCTURE", path.count == 7, path[5] == "PROF_PRINC", !text.isEmpty {
@@ -78,8 +80,8 @@ final class STSReader: ExportElementHandler {
             }
             return
         }
-        guard let s = structure else { return }
-        if path.count == 5 {
+        guard structure != nil else { return }
+        if path.count == 5, let s = structure {
             structure = nil
             try finishStructure(s)
         } else if name == "SERVICE" {
@@ -112,7 +114,7 @@ final class STSReader: ExportElementHandler {
     private func finishStructure(_ s: RecordFields) throws(ImportError) {
         let record = s.label(idAttribute: "CODE")
         guard let code = s.attribute("CODE") else { throw .missingField(file: file, line: s.line, record: record, field: "CODE") }
-        if let problem = StructureCodes.problem(code) {
+        if let problem = codeChecks.problem(code) {
             throw .unusableCode(file: file, line: s.line, record: record, field: "\(s.element)@CODE", value: code, problem: problem)
         }
         try structureIDs.insert("\(s.element) \(code)", line: s.line, file: file, record: record, field: "\(s.element)@CODE")

@@ -28,8 +28,9 @@ final class SieclePersonsReader: ExportElementHandler {
 
     func end(_ name: String, text: String, path: [String], line: Int) throws(ImportError) {
         header.end(name, text: text, path: path)
-        guard let r = current else { return }
-        if path.count == 4 {
+        // Tested with `!= nil`, bound only when the record ends (a binding copies it).
+        guard current != nil else { return }
+        if path.count == 4, let r = current {
             current = nil
             if name == "PERSONNE" { try finishPerson(r) } else { try finishLink(r) }
         } else {

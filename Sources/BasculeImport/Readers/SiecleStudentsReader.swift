@@ -8,6 +8,7 @@ final class SiecleStudentsReader: ExportElementHandler {
     private let file: String
     private let version: String?
     private var header = HeaderFields()
+    private var codeChecks = StructureCodeChecks()
     private var current: RecordFields?
     private var structureOwner: RecordFields?
     private var structure: RecordFields?
@@ -37,8 +38,10 @@ final class SiecleStudentsReader: ExportElementHandler {
         header.end(name, text: text, path: path)
         // Mutated in place (`current?.collect`): copying the record out and back would copy its
         // fields on every element.
-        if let r = current {
-            if path.count == 4 && name == "ELEVE" {
+        // Tested with `!= nil`, never bound (`if let`), until the record ends: a binding copies
+        // the record, and retains and releases its fields, at every element.
+        if current != nil {
+            if path.count == 4 && name == "ELEVE", let r = current {
                 current = nil
                 try finishStudent(r)
             } else {
@@ -46,8 +49,8 @@ final class SiecleStudentsReader: ExportElementHandler {
             }
             return
         }
-        if let s = structure {
-            if path.count == 5 && name == "STRUCTURE" {
+        if structure != nil {
+            if path.count == 5 && name == "STRUCTURE", let s = structure {
                 structure = nil
                 try finishStructure(s)
             } else {
@@ -87,7 +90,7 @@ final class SiecleStudentsReader: ExportElementHandler {
         let code = try s.required("CODE_STRUCTURE", file: file, record: record)
         let type = try s.required("TYPE_STRUCTURE", file: file, record: record).uppercased()
         // `Inactifs` is SIECLE's own pseudo-division for students who left: it names no group.
-        if code != inactiveDivisionCode, let problem = StructureCodes.problem(code) {
+        if code != inactiveDivisionCode, let problem = codeChecks.problem(code) {
             throw .unusableCode(file: file, line: s.line, record: record, field: "CODE_STRUCTURE", value: code, problem: problem)
         }
         var entry = structures[id] ?? (nil, [], owner.line)
