@@ -10,11 +10,16 @@ import ZIPFoundation
 
 // An academy's rentrée on PostgreSQL and slapd, and how planning grows with the number of schools.
 //   swift run -c release --scratch-path .build-release AcademyBenchmark [--schools 20] [--students 600]
-//       [--simulate 10,100,1000] [--simulated-students 60] [--sqlite]
+//       [--simulate 10,100,1000] [--simulated-students 60] [--sqlite] [--parallel N]
+//       [--dbnosync]
 // 1. N generated collèges, two school years: the first rentrée (import, plan and apply with the
-//    default settings, directory sync with its journal), then the next year's rollover, school
-//    by school as `bascule run` goes; each school's failure is its own (counted, never stopping
-//    the others). Next to it, xmllint and ldapadd on the same files and entries.
+//    default settings, directory sync with its journal), then the next year's rollover, schools
+//    side by side up to the cores on PostgreSQL as the daily scheduler runs them (one store
+//    connection and one directory connection each, the store's writes one after the other on its
+//    lock; `--parallel 1` for one school after the other); each school's failure is its own
+//    (counted, never stopping the others). Next to it, xmllint and ldapadd on the same files and
+//    entries. `--dbnosync`: both slapd (Bascule's and ldapadd's) skip the disk synchronisation
+//    after each write, to see how much of the directory's time is the disk's.
 // 2. Growth: schools of a few students imported into one store by steps (10, 100, 1,000): the
 //    plan of every school, timed, and this process's memory, to see whether a school's plan
 //    depends on how many schools the store holds.
@@ -27,6 +32,8 @@ var students = 600
 var simulate = [10, 100, 1_000]
 var simulatedStudents = 60
 var sqlite = false
+var parallel: Int?
+var noSync = false
 var it = CommandLine.arguments.dropFirst().makeIterator()
 while let a = it.next() {
     switch a {
@@ -35,6 +42,8 @@ while let a = it.next() {
     case "--simulate": simulate = (it.next() ?? "").split(separator: ",").compactMap { Int($0) }
     case "--simulated-students": simulatedStudents = Int(it.next() ?? "") ?? simulatedStudents
     case "--sqlite": sqlite = true
+    case "--dbnosync": noSync = true
+    case "--parallel": parallel = Int(it.next() ?? "").map { max(1, $0) }
     default: print("option inconnue : \(a)"); exit(64)
     }
 }
@@ -73,43 +82,78 @@ if schoolCount > 0 {
                                                                firstYear: 2026, years: 2))
         .write(to: dir.url.appendingPathComponent("exports"))
     let schools = Set(files.map(\.uai)).sorted()
-    let store = try await openStore("academy")
-    let slapd = try SlapdServer()
+    // One location, a connection per school at work: a `Store` is one connection, and two schools
+    // never share one (the scheduler's rule). SQLite has one writer: one school at a time.
+    let location: StoreLocation = sqlite ? .embedded(dataDirectory: dir.url.appendingPathComponent("academy").path)
+                                         : .postgres(url: try PostgresServer.freshDatabaseURL())
+    let width = sqlite ? 1 : (parallel ?? ProcessInfo.processInfo.activeProcessorCount)
+    let slapd = try SlapdServer(noSync: noSync)
     let layout = DirectoryLayout(base: slapd.base)
-    let connector = OpenLDAPConnector(connection: try slapd.adminConnection(), layout: layout,
-                                      connect: { try LDAPConnection(url: slapd.url) })
-    let planning = PlanningService(store: store, credentials: CredentialIssuer(vault: try SheetVault(dataDirectory: dir.path + "/vault")))
-    let sync = DirectorySyncService(store: store, connector: connector, layout: layout)
-    print("1. \(schoolCount) collèges × \(students) élèves, \(sqlite ? "SQLite" : "PostgreSQL") and slapd")
+    let vault = dir.path + "/vault"
+    print("1. \(schoolCount) collèges × \(students) élèves, \(sqlite ? "SQLite" : "PostgreSQL") and slapd, \(width) school(s) at a time\(noSync ? ", slapd dbnosync" : "")")
 
-    /// One school year for every school: import, apply, sync; the seconds of each stage and the
-    /// schools that failed (with why), never stopping the others.
-    func year(_ startYear: Int, day: CivilDate) async throws -> (importing: Double, applying: Double, syncing: Double, failed: [String]) {
+    struct Stages: Sendable {
         var importing = 0.0, applying = 0.0, syncing = 0.0
+        var failure: String?
+    }
+
+    /// One school's year: import, apply, sync on its own connections; the seconds of each stage.
+    @Sendable func schoolYear(_ uai: UAI, _ urls: [URL], day: CivilDate) async -> Stages {
+        var stages = Stages()
+        let store: Store
+        do { store = try await Store.open(location) } catch {
+            stages.failure = "\(uai): \(error)"
+            return stages
+        }
+        do {
+            let connector = OpenLDAPConnector(connection: try slapd.adminConnection(), layout: layout,
+                                              connect: { try LDAPConnection(url: slapd.url) })
+            let planning = PlanningService(store: store, credentials: CredentialIssuer(vault: try SheetVault(dataDirectory: vault)))
+            let sync = DirectorySyncService(store: store, connector: connector, layout: layout)
+            let service = ImportService(store: store, today: day)
+            stages.importing = try await B.seconds { _ = try await service.importFiles(urls) }
+            stages.applying = try await B.seconds {
+                _ = try await planning.apply(uai: uai, date: day, expectedHash: nil, allowMassChange: true, reason: "banc d'essai", actor: "bench")
+            }
+            var report: DirectorySyncReport?
+            stages.syncing = try await B.seconds { report = try await sync.sync(uai: uai, actor: "bench") }
+            if let f = report?.failures.first { stages.failure = "\(uai): \(f.error)" }
+        } catch {
+            stages.failure = "\(uai): \(error)"
+        }
+        await store.close()
+        return stages
+    }
+
+    /// One school year for every school, `width` at a time: the wall time, the seconds each stage
+    /// took summed over the schools, and the schools that failed (with why).
+    func year(_ startYear: Int, day: CivilDate) async throws -> (wall: Double, importing: Double, applying: Double, syncing: Double, failed: [String]) {
+        var sum = Stages()
         var failed: [String] = []
-        let service = ImportService(store: store, today: day)
-        for uai in schools {
-            do {
-                importing += try await B.seconds {
-                    _ = try await service.importFiles(files.filter { $0.uai == uai && $0.year.startYear == startYear }.map(\.url))
+        let work = schools.map { uai in (uai, files.filter { $0.uai == uai && $0.year.startYear == startYear }.map(\.url)) }
+        let wall = await B.seconds {
+            await withTaskGroup(of: Stages.self) { group in
+                var waiting = work.makeIterator()
+                for _ in 0..<width {
+                    guard let (uai, urls) = waiting.next() else { break }
+                    group.addTask { await schoolYear(uai, urls, day: day) }
                 }
-                applying += try await B.seconds {
-                    _ = try await planning.apply(uai: uai, date: day, expectedHash: nil, allowMassChange: true, reason: "banc d'essai", actor: "bench")
+                while let done = await group.next() {
+                    sum.importing += done.importing
+                    sum.applying += done.applying
+                    sum.syncing += done.syncing
+                    if let f = done.failure { failed.append(f) }
+                    if let (uai, urls) = waiting.next() { group.addTask { await schoolYear(uai, urls, day: day) } }
                 }
-                var report: DirectorySyncReport?
-                syncing += try await B.seconds { report = try await sync.sync(uai: uai, actor: "bench") }
-                if let f = report?.failures.first { failed.append("\(uai): \(f.error)") }
-            } catch {
-                failed.append("\(uai): \(error)")
             }
         }
-        return (importing, applying, syncing, failed)
+        return (wall, sum.importing, sum.applying, sum.syncing, failed)
     }
 
     let first = try await year(2026, day: CivilDate(year: 2026, month: 9, day: 3)!)
     let (text, entries) = try ldif(of: slapd)
-    let firstTotal = first.importing + first.applying + first.syncing
-    print("first rentrée: import \(B.format(first.importing, 1)) s, apply \(B.format(first.applying, 1)) s, sync \(B.format(first.syncing, 1)) s = \(B.format(firstTotal, 1)) s for \(entries) entries; failures: \(first.failed.count)")
+    let firstTotal = first.wall
+    print("first rentrée: \(B.format(first.wall, 1)) s wall; summed over schools: import \(B.format(first.importing, 1)) s, apply \(B.format(first.applying, 1)) s, sync \(B.format(first.syncing, 1)) s; \(entries) entries; failures: \(first.failed.count)")
     for f in first.failed.prefix(5) { print("  ✗ \(f)") }
 
     // The machine's limits on the same data: xmllint on the XML, ldapadd of the same entries.
@@ -130,24 +174,23 @@ if schoolCount > 0 {
     if FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint") {
         lint = try B.measure("/usr/bin/xmllint", ["--stream", "--noout"] + xmlFiles).seconds
     }
-    let reference = try SlapdServer()
+    let reference = try SlapdServer(noSync: noSync)
     let ldifFile = dir.file("academy.ldif")
     try text.write(to: ldifFile, atomically: true, encoding: .utf8)
     let added = try B.measure("/usr/bin/ldapadd", ["-x", "-H", reference.url, "-D", reference.adminDN, "-w", reference.adminPassword,
                                                    "-f", ldifFile.path], keepErrors: true)
     print("limits: xmllint --stream \(B.format(lint, 2)) s, ldapadd \(B.format(added.seconds, 2)) s")
-    B.row("académie de \(schoolCount) collèges × \(students) élèves, première rentrée (import, plan, apply, sync ; \(sqlite ? "SQLite" : "PostgreSQL"), slapd), \(entries) entrées",
-          bascule: "\(B.format(firstTotal, 1)) s (import \(B.format(first.importing, 1)) + apply \(B.format(first.applying, 1)) + sync \(B.format(first.syncing, 1)))",
+    B.row("académie de \(schoolCount) collèges × \(students) élèves, première rentrée (import, plan, apply, sync ; \(sqlite ? "SQLite" : "PostgreSQL"), slapd\(noSync ? " dbnosync" : "")), \(entries) entrées",
+          bascule: "\(B.format(firstTotal, 1)) s, \(width) à la fois (cumul : import \(B.format(first.importing, 1)) + apply \(B.format(first.applying, 1)) + sync \(B.format(first.syncing, 1)))",
           limit: "xmllint \(B.format(lint, 1)) s + ldapadd \(B.format(added.seconds, 1)) s", ratio: (lint + added.seconds) / firstTotal)
 
     let second = try await year(2027, day: CivilDate(year: 2027, month: 9, day: 2)!)
-    let secondTotal = second.importing + second.applying + second.syncing
-    print("rollover 2027: import \(B.format(second.importing, 1)) s, apply \(B.format(second.applying, 1)) s, sync \(B.format(second.syncing, 1)) s = \(B.format(secondTotal, 1)) s; failures: \(second.failed.count)")
+    let secondTotal = second.wall
+    print("rollover 2027: \(B.format(second.wall, 1)) s wall; summed over schools: import \(B.format(second.importing, 1)) s, apply \(B.format(second.applying, 1)) s, sync \(B.format(second.syncing, 1)) s; failures: \(second.failed.count)")
     for f in second.failed.prefix(5) { print("  ✗ \(f)") }
-    B.row("la même académie, bascule de l'année suivante (import, plan, apply, sync)",
-          bascule: "\(B.format(secondTotal, 1)) s (import \(B.format(second.importing, 1)) + apply \(B.format(second.applying, 1)) + sync \(B.format(second.syncing, 1)))",
+    B.row("la même académie, bascule de l'année suivante (import, plan, apply, sync\(noSync ? " ; slapd dbnosync" : ""))",
+          bascule: "\(B.format(secondTotal, 1)) s, \(width) à la fois (cumul : import \(B.format(second.importing, 1)) + apply \(B.format(second.applying, 1)) + sync \(B.format(second.syncing, 1)))",
           limit: "—", ratio: nil)
-    await store.close()
 }
 
 // 2. Growth: the plan of every school as the store holds 10, 100, 1,000 schools.

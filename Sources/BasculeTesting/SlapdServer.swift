@@ -36,7 +36,9 @@ public final class SlapdServer: @unchecked Sendable {
 
     /// With `alsoListenOn`, slapd listens on that address too (same ports), and the certificate
     /// names it: a server that is not on loopback, for the tests of what goes on the wire.
-    public init(tls: Bool = false, alsoListenOn host: String? = nil) throws {
+    /// With `noSync`, the database is not synchronised to disk after each write (`dbnosync`), as a
+    /// provider whose durability comes from its replicas may run (docs/scale.md): benchmarks only.
+    public init(tls: Bool = false, alsoListenOn host: String? = nil, noSync: Bool = false) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else { throw LaunchError.notInstalled }
         guard let schema = OpenLDAPSchema.fileURL?.path else { throw LaunchError.failed("schéma de Bascule introuvable") }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bascule-slapd-\(UUID().uuidString)")
@@ -61,7 +63,7 @@ public final class SlapdServer: @unchecked Sendable {
                 if let host { listen.append("ldaps://\(host):\(securePort)") }
             }
             let confFile = try Self.writeConfiguration(in: directory, schema: schema, base: base, adminDN: adminDN,
-                                                       adminPassword: adminPassword, certificates: certs)
+                                                       adminPassword: adminPassword, certificates: certs, noSync: noSync)
             let child = try ChildProcess.start(Self.binary, ["-f", confFile, "-h", listen.map { $0 + "/" }.joined(separator: " "), "-d", "0"])
             if try Self.waitUntilReady(child, port: port, pidFile: directory.appendingPathComponent("slapd.pid").path) {
                 url = plain
@@ -94,7 +96,7 @@ public final class SlapdServer: @unchecked Sendable {
     }
 
     private static func writeConfiguration(in directory: URL, schema: String, base: String, adminDN: String, adminPassword: String,
-                                           certificates: (ca: String, cert: String, key: String)?) throws -> String {
+                                           certificates: (ca: String, cert: String, key: String)?, noSync: Bool) throws -> String {
         let tlsLines = certificates.map { """
             TLSCACertificateFile \($0.ca)
             TLSCertificateFile \($0.cert)
@@ -119,6 +121,7 @@ public final class SlapdServer: @unchecked Sendable {
         rootpw \(adminPassword)
         directory \(directory.path)/db
         maxsize 2147483648
+        \(noSync ? "dbnosync" : "")
         index objectClass eq
         index uid,cn,basculePersonId,memberUid eq
         overlay ppolicy
