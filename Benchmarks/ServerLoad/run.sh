@@ -33,6 +33,10 @@ echo 'Charge-Mesuree-2026!' | "$BIN" admin create --data "$DATA" banc >/dev/null
 TOKEN="$("$BIN" token create --data "$DATA" --role acces --name banc 2>/dev/null)"
 LOGIN="$("$BIN" accounts --data "$DATA" --json | python3 -c 'import json,sys; print([a["login"] for a in json.load(sys.stdin) if a["kind"]=="student"][0])')"
 
+# The HTTP service alone: the daily run (on by default in `bascule serve`) would do the day's
+# work at start-up, on the same cores, in the middle of the measure.
+printf 'service:\n  quotidien: false\n' >"$DATA/bascule.yml"
+
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 "$BIN" serve --data "$DATA" --host 127.0.0.1 --port "$PORT" >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
