@@ -139,6 +139,26 @@ extension ServiceCore {
               response: .string("page HTML à imprimer, ou CSV (séparateur ;)"), responseType: "text/html",
               handler: { core, call in try await core.sheets(call) }),
 
+        // API tokens.
+        Route(method: .get, path: "/api/jetons", operation: .administration, summary: "Les jetons d'API (jamais leur secret) ; tous=oui : aussi les révoqués.",
+              query: [QueryParameter(name: "tous", required: false, description: "oui : aussi les jetons révoqués")],
+              response: .array(.object("Jeton", ("id", .string("")), ("nom", .string("")), ("role", .string("")),
+                                       ("etablissements", .array(.string("UAI"), "vide : tous")), ("creeLe", .string("")), ("creePar", .string("")),
+                                       ("revoqueLe", .string(""))), "jetons"),
+              handler: { core, call in try await core.tokensList(call) }),
+        Route(method: .post, path: "/api/jetons", operation: .administration,
+              summary: "Crée un jeton d'API, montré une seule fois (seule son empreinte SHA-256 est gardée) : departement (tout, partout), direction et rupn (aux établissements donnés), acces (la décision d'accès seulement).",
+              body: .fields(.object("Jeton", required: ["nom", "role"], ("nom", .string("qui l'utilise, pour quoi")),
+                                    ("role", .enumeration(APITokens.roles.map(\.rawValue), "")),
+                                    ("etablissements", .array(.string("UAI"), "exigés pour direction et rupn")), ("csrf", .string("")))),
+              response: .object("Créé", ("jeton", .string("le secret, montré cette fois seulement")), ("id", .string("")), ("message", .string(""))),
+              handler: { core, call in try await core.createToken(call) }),
+        Route(method: .post, path: "/api/jetons/{id}/revocation", operation: .administration,
+              summary: "Révoque un jeton par son identifiant : refusé dès la requête suivante.",
+              body: .fields(.object("Formulaire", ("csrf", .string("")))),
+              response: .object("Révoqué", ("id", .string("")), ("nom", .string("")), ("revoqueLe", .string(""))),
+              handler: { core, call in try await core.revokeToken(call) }),
+
         // Single sign-on.
         Route(method: .get, path: "/api/acces", operation: .accessDecision,
               summary: "L'identifiant peut-il entrer dans l'ENT ce jour-là, et sinon pourquoi : fermeture de rentrée par profil et ses levées, comptes désactivés ou supprimés. Répondu de mémoire.",

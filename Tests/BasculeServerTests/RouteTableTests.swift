@@ -67,6 +67,9 @@ struct RouteTableTests {
         case "POST /api/etablissements/{uai}/contacts": return (.POST, "/api/etablissements/\(u)/contacts", ["adresse": "moi@clg.exemple.fr"], nil)
         case "GET /api/etablissements/{uai}/fiches":
             return (.GET, "/api/etablissements/\(u)/fiches?classe=\(taughtClass.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")", nil, nil)
+        case "GET /api/jetons": return (.GET, "/api/jetons", nil, nil)
+        case "POST /api/jetons": return (.POST, "/api/jetons", ["nom": "table", "role": "acces"], nil)
+        case "POST /api/jetons/{id}/revocation": return (.POST, "/api/jetons/inconnu/revocation", [:], nil)
         case "GET /api/acces": return (.GET, "/api/acces?login=\(school.taught.login)", nil, nil)
         case "POST /api/deconnexion": return (.POST, "/api/deconnexion", [:], nil)
         default: return (.GET, "/healthz", nil, nil)
