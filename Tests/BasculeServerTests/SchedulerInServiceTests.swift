@@ -90,6 +90,43 @@ struct SchedulerInServiceTests {
         await store.close()
     }
 
+    @Test("On PostgreSQL, the service's day runs the schools on connections of their own, and /api/acces follows")
+    func parallelOnPostgres() async throws {
+        let folder = try Folder(yaml: Self.yaml, schools: 3)
+        defer { folder.dir.remove() }
+        let location = StoreLocation.postgres(url: try PostgresServer.freshDatabaseURL())
+        let clock = SchedulerClock("2026-06-15T07:00:00+02:00")
+        let schedule = try folder.configuration.schedule()
+        let store = try await Store.open(location, creating: true)
+        let settings = ServerSettings(dataDirectory: folder.data, configuration: try folder.configuration, passwordRounds: 10_000,
+                                      accessIndexRefresh: 0, now: { clock.now }, today: { schedule.day(of: clock.now) },
+                                      logger: LogCapture().logger)
+        let service = try BasculeService(settings: settings, store: store)
+        let scheduler = try #require(try service.dailyScheduler(location: location, variables: { _ in nil }, clock: { clock.now }, warn: { _ in }))
+        #expect(scheduler.stores.allowsParallelSchools && scheduler.parallelism == ProcessInfo.processInfo.activeProcessorCount)
+        let schools = Set(folder.files.map(\.uai)).sorted { $0.code < $1.code }
+        for uai in schools { try folder.drop(uai, year: 2026) }
+        let server = try await Running.start(service: service, alongside: [
+            SchedulerService(scheduler: scheduler, refreshing: service, sleep: { try await clock.sleep($0) }, heard: { clock.hear($0) }),
+        ])
+        await clock.started()
+        let day = try #require(clock.days.first)
+        #expect(day.schools.count == 3 && day.schools.allSatisfy { $0.failure == nil }, "\(day.schools.map { $0.failure?.french ?? "ok" })")
+        #expect(schools.allSatisfy { steps([day], $0.code, "2026-06-15").contains { $0.contains("appliqué") } })
+        let (secret, hash) = APITokens.make()
+        try await server.service.storeAccess.run {
+            try await $0.createToken(TokenRow(id: UUID().uuidString, name: "ent", role: "acces", schools: [], tokenHash: hash,
+                                              createdAt: "2026-06-15T00:00:00Z", createdBy: "test"), audit: [])
+        }
+        for uai in schools {
+            let login = try #require(try await server.service.storeAccess.run { try await $0.directoryState(uai: uai).accounts.first { $0.kind == .student } }?.login)
+            let reply = try await server.send(.GET, "/api/acces?login=\(login)&date=2026-06-15", headers: [("Authorization", "Bearer \(secret)")])
+            #expect(reply.json["autorise"] as? Bool == true, "\(uai): \(reply.text)")
+        }
+        await server.stop()
+        await store.close()
+    }
+
     @Test("service.quotidien: false — the service leaves the day to bascule run")
     func switchedOff() async throws {
         let folder = try Folder(yaml: Self.yaml + "\n  quotidien: false\n")
