@@ -6,6 +6,7 @@
 #
 #   Benchmarks/ServerLoad/run.sh                 # the debug build (swift build)
 #   CONFIG=release Benchmarks/ServerLoad/run.sh  # a release build (longer to build)
+#   CONFIG=release BIN=/tmp/release/release/bascule Benchmarks/ServerLoad/run.sh  # one already built
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CONFIG="${CONFIG:-debug}"
@@ -14,8 +15,10 @@ STUDENTS="${STUDENTS:-600}"
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
-swift build -c "$CONFIG" --product bascule >/dev/null
-BIN="$(swift build -c "$CONFIG" --show-bin-path)/bascule"
+if [ -z "${BIN:-}" ]; then  # BIN=/path/to/bascule: a binary built elsewhere (another --scratch-path)
+    swift build -c "$CONFIG" --product bascule >/dev/null
+    BIN="$(swift build -c "$CONFIG" --show-bin-path)/bascule"
+fi
 
 WORK="$(mktemp -d /tmp/bascule-load-XXXXXX)"
 SERVER_PID=""
