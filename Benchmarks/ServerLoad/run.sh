@@ -6,6 +6,7 @@
 #
 #   Benchmarks/ServerLoad/run.sh                 # the debug build (swift build)
 #   CONFIG=release Benchmarks/ServerLoad/run.sh  # a release build (longer to build)
+#   CONFIG=release BIN=/tmp/release/release/bascule Benchmarks/ServerLoad/run.sh  # one already built
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CONFIG="${CONFIG:-debug}"
@@ -14,8 +15,10 @@ STUDENTS="${STUDENTS:-600}"
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
-swift build -c "$CONFIG" --product bascule >/dev/null
-BIN="$(swift build -c "$CONFIG" --show-bin-path)/bascule"
+if [ -z "${BIN:-}" ]; then  # BIN=/path/to/bascule: a binary built elsewhere (another --scratch-path)
+    swift build -c "$CONFIG" --product bascule >/dev/null
+    BIN="$(swift build -c "$CONFIG" --show-bin-path)/bascule"
+fi
 
 WORK="$(mktemp -d /tmp/bascule-load-XXXXXX)"
 SERVER_PID=""
@@ -32,6 +35,10 @@ DATA="$WORK/data"
 echo 'Charge-Mesuree-2026!' | "$BIN" admin create --data "$DATA" banc >/dev/null
 TOKEN="$("$BIN" token create --data "$DATA" --role acces --name banc 2>/dev/null)"
 LOGIN="$("$BIN" accounts --data "$DATA" --json | python3 -c 'import json,sys; print([a["login"] for a in json.load(sys.stdin) if a["kind"]=="student"][0])')"
+
+# The HTTP service alone: the daily run (on by default in `bascule serve`) would do the day's
+# work at start-up, on the same cores, in the middle of the measure.
+printf 'service:\n  quotidien: false\n' >"$DATA/bascule.yml"
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 "$BIN" serve --data "$DATA" --host 127.0.0.1 --port "$PORT" >"$WORK/serve.log" 2>&1 &

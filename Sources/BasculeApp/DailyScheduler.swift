@@ -83,6 +83,9 @@ public struct DailyScheduler: Sendable {
     /// Schools run at once.
     public var parallelism: Int
     public var logger: Logger
+    /// Heard after each school's day is done (run, skipped or failed): the service rebuilds the
+    /// access index from it, so that the single sign-on sees a rentrée applied by the run at once.
+    public var onSchoolDone: (@Sendable (SchoolDay) async -> Void)?
 
     public init(settings: DailyRunSettings, schedule: DailySchedule = DailySchedule(), stores: any StoreProvider,
                 mail: MailSettings? = nil, clock: @escaping @Sendable () -> Date, parallelism: Int? = nil,
@@ -132,6 +135,7 @@ public struct DailyScheduler: Sendable {
             }
             while let done = await group.next() {
                 results.append(done)
+                await onSchoolDone?(done)
                 if let uai = waiting.next() { group.addTask { await self.runSchool(uai, through: day) } }
             }
         }
@@ -146,11 +150,14 @@ public struct DailyScheduler: Sendable {
     /// Runs forever, until cancelled: what is due at once (a day missed while stopped is caught
     /// up), then each day at the hour. `sleep` is passed in for tests. After digests could not be
     /// sent, tries again half an hour later (the day's runs are done: nothing runs twice).
-    public func serve(sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) async throws {
+    /// `done` hears each department's day once run (the service logs it; tests read it).
+    public func serve(sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+                      done heard: @Sendable (DepartmentDay) async -> Void = { _ in }) async throws {
         while !Task.isCancelled {
             var retrySoon = false
             do {
                 let done = try await runDue()
+                await heard(done)
                 retrySoon = !(done.digests?.failed.isEmpty ?? true)
             } catch {
                 logger.error("journée du département impossible", metadata: ["erreur": "\(Self.reason(for: error).french)"])

@@ -55,10 +55,19 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// What runs beside the HTTP service. The daily scheduler goes here: it runs through
-    /// `service.storeAccess` and calls `service.refreshAccessIndex()` after each school's day.
+    /// What runs beside the HTTP service: the daily run at the hour of `bascule.yml` (unless
+    /// `service.quotidien: false`), through the service's store, refreshing `/api/acces` after
+    /// each school's day.
     static func background(_ service: BasculeService, options: DataOptions) throws -> [any Service] {
-        []
+        let environment = CommandEnvironment.current
+        guard let scheduler = try service.dailyScheduler(location: try options.location, variables: { environment.variable($0) },
+                                                         clock: { Date() }, warn: { BasculeCommands.warn($0) }) else {
+            say("Exécution quotidienne désactivée (service.quotidien: false dans bascule.yml) : lancez bascule run chaque jour.")
+            return []
+        }
+        let schedule = scheduler.schedule
+        say("Exécution quotidienne chaque jour à \(String(format: "%02d:%02d", schedule.hour, schedule.minute)) (\(schedule.timeZone.identifier)), jours manqués rattrapés (\(schedule.catchUpDays) au plus).")
+        return [SchedulerService(scheduler: scheduler, refreshing: service)]
     }
 
     func run() async throws {

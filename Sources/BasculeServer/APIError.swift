@@ -76,6 +76,12 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             return APIError(.notFound, "verification", e.french, "\(e)")
         case let e as SyncRefusal:
             return APIError(.conflict, "synchronisation-refusee", e.french, "\(e)")
+        case let e as ToDoError:
+            switch e {
+            case .unknownToDo: return APIError(.notFound, "tache-inconnue", e.french, "\(e)")
+            case .invalidReason, .invalidAddress: return APIError(.unprocessableContent, "refuse", e.french, "\(e)")
+            case .notConfirmable, .closed, .alreadyConfirmed: return APIError(.conflict, "refuse", e.french, "\(e)")
+            }
         case let e as ConfigurationError:
             return APIError(.internalServerError, "configuration", e.french, "\(e)")
         default:

@@ -15,7 +15,7 @@ public enum OpenAPIDocument {
             var parameters: [[String: Any]] = []
             for name in pathParameters(route.path) {
                 parameters.append(["name": name, "in": "path", "required": true, "schema": ["type": "string"],
-                                   "description": name == "uai" ? "UAI de l'établissement (0860001X)" : "identifiant du compte"])
+                                   "description": name == "uai" ? "UAI de l'établissement (0860001X)" : name == "id" ? "numéro de la tâche, ou identifiant du jeton" : "identifiant du compte"])
             }
             for q in route.query {
                 parameters.append(["name": q.name, "in": "query", "required": q.required, "schema": ["type": "string"], "description": q.description])

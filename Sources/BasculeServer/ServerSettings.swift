@@ -92,13 +92,23 @@ public actor StoreAccess {
     public init(_ store: Store) { self.store = store }
 
     public func run<T: Sendable>(_ body: @Sendable (Store) async throws -> T) async throws -> T {
+        let store = await borrow()
+        defer { giveBack() }
+        return try await body(store)
+    }
+
+    /// The store, once every operation before is done; nothing else gets it until ``giveBack()``.
+    /// For what holds it across calls it does not own (the daily scheduler's school day).
+    public func borrow() async -> Store {
         if busy {
             await withCheckedContinuation { waiting.append($0) }
         }
         busy = true
-        defer {
-            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
-        }
-        return try await body(store)
+        return store
+    }
+
+    /// Done with what ``borrow()`` gave: the next in line gets it.
+    public func giveBack() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 }

@@ -42,6 +42,9 @@ struct AccessTableTests {
         .me: ["principal", "rupn.doc", "prof", "eleve", "cpe", "jeton:cas", "jeton:import"],
         .accessDecision: ["jeton:cas"],
         .administration: [],
+        .planConfirm: ["rupn.doc", "jeton:import"],
+        .contactsList: ["principal", "rupn.doc", "jeton:import"],
+        .contactChange: ["principal", "rupn.doc", "prof", "eleve", "cpe", "jeton:import"],
     ]
 
     static let everyone = [principal, rupn, teacher, student, cpe, formerPrincipal, ssoToken, rupnToken]

@@ -147,5 +147,12 @@ struct CommandTests {
         server.kill(SIGTERM)
         stopped = true
         #expect(server.wait() == 0, "a graceful stop on SIGTERM")
+        // The daily run started with the service (what was due at start-up, whatever today is) and
+        // finished before the stop: its journal, or its failure as a to-do, is in the store.
+        let store = try await Store.open(.embedded(dataDirectory: school.dir.path))
+        let runs = try await store.dailyRuns(uai: school.uai)
+        let todos = try await store.todos(uai: school.uai)
+        await store.close()
+        #expect(!runs.isEmpty || todos.contains { $0.todo.kind == .runFailed }, "the scheduler ran inside bascule serve")
     }
 }

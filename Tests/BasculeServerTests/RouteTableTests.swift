@@ -41,7 +41,7 @@ struct RouteTableTests {
     /// Minimal requests that get past the table when it allows them (per-action rules and the
     /// state of the school may still refuse with 404, 409, 422 — never 401 or 403 for a reason
     /// the table did not give).
-    static func request(_ route: String, school: School) -> (method: HTTPMethod, path: String, body: [String: Any]?, raw: Data?) {
+    static func request(_ route: String, school: School, taughtClass: String = "") -> (method: HTTPMethod, path: String, body: [String: Any]?, raw: Data?) {
         let u = school.uai.code
         switch route {
         case "GET /api/moi": return (.GET, "/api/moi", nil, nil)
@@ -61,6 +61,15 @@ struct RouteTableTests {
         case "POST /api/etablissements/{uai}/fermeture": return (.POST, "/api/etablissements/\(u)/fermeture", ["date": "2026-09-03"], nil)
         case "POST /api/etablissements/{uai}/departs": return (.POST, "/api/etablissements/\(u)/departs", ["identifiants": [school.otherStaff.login]], nil)
         case "GET /api/etablissements/{uai}/verification": return (.GET, "/api/etablissements/\(u)/verification", nil, nil)
+        case "POST /api/etablissements/{uai}/taches/{id}/confirmation":
+            return (.POST, "/api/etablissements/\(u)/taches/999999/confirmation", ["raison": "essai de la table"], nil)
+        case "GET /api/etablissements/{uai}/contacts": return (.GET, "/api/etablissements/\(u)/contacts", nil, nil)
+        case "POST /api/etablissements/{uai}/contacts": return (.POST, "/api/etablissements/\(u)/contacts", ["adresse": "moi@clg.exemple.fr"], nil)
+        case "GET /api/etablissements/{uai}/fiches":
+            return (.GET, "/api/etablissements/\(u)/fiches?classe=\(taughtClass.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")", nil, nil)
+        case "GET /api/jetons": return (.GET, "/api/jetons", nil, nil)
+        case "POST /api/jetons": return (.POST, "/api/jetons", ["nom": "table", "role": "acces"], nil)
+        case "POST /api/jetons/{id}/revocation": return (.POST, "/api/jetons/inconnu/revocation", [:], nil)
         case "GET /api/acces": return (.GET, "/api/acces?login=\(school.taught.login)", nil, nil)
         case "POST /api/deconnexion": return (.POST, "/api/deconnexion", [:], nil)
         default: return (.GET, "/healthz", nil, nil)
@@ -80,6 +89,8 @@ struct RouteTableTests {
                                                  createdAt: "2026-09-01T00:00:00Z", createdBy: "test"), audit: [])
             return secret
         }
+        let accounts = try await SchoolAccounts.load(store, uai: school.uai)
+        let taughtClass = try #require((accounts.holder(school.teacher).teaches ?? []).intersection(accounts.holder(school.taught).structures).sorted().first)
         let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning)), store: store)
         defer { Task { await server.stop() } }
 
@@ -106,7 +117,8 @@ struct RouteTableTests {
         var tried = 0
         for route in routes {
             guard let op = ServiceRoutes.operation(route) else { continue }
-            let r = Self.request(route, school: school)
+            let r = Self.request(route, school: school, taughtClass: taughtClass)
+            #expect(r.path != "/healthz", "no request written for \(route): the table test would not try it")
             for (label, requester, who) in people {
                 var headers: [(String, String)] = []
                 switch who {

@@ -17,6 +17,9 @@ public struct MailSettings: Sendable {
 }
 
 extension Configuration {
+    /// Whether `bascule serve` runs the department's day itself (`service.quotidien`, true by default).
+    public var servesDailyRun: Bool { service?.quotidien ?? true }
+
     /// The daily run's hour (06:30 by default), time zone and catch-up, checked.
     public func schedule() throws -> DailySchedule {
         var schedule = DailySchedule()

@@ -41,6 +41,7 @@ import Yams
 ///       heure: "06:30"                         # chaque jour à cette heure (heure locale du serveur)
 ///       fuseau: Europe/Paris                   # par défaut celui du système
 ///       rattrapage: 31                         # jours manqués rattrapés au plus (1 à 31)
+///       quotidien: true                        # false : bascule serve ne lance pas l'exécution quotidienne
 ///
 ///     courriel:                                # facultatif : sans cette section, aucun message
 ///       relais: smtp.exemple:25                # hôte:port du relais SMTP
@@ -104,6 +105,9 @@ public struct Configuration: Decodable, Sendable {
         public var fuseau: String?
         /// Days missed (server down) caught up at most, 1 to 31.
         public var rattrapage: Int?
+        /// Whether `bascule serve` runs the daily run itself (true by default); false when it is
+        /// run elsewhere (`bascule run` from a timer, another server).
+        public var quotidien: Bool?
     }
 
     /// The SMTP relay the to-dos' digests go through.

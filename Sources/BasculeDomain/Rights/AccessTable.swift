@@ -38,6 +38,13 @@ public enum AccessOperation: String, CaseIterable, Sendable, Codable, Comparable
     case accessDecision = "acces"
     /// Department administrators and API tokens.
     case administration = "administration"
+    /// Confirming, with a reason, a plan the daily run held (``AccessRules/heldPlanConfirmation(by:)``).
+    case planConfirm = "confirmation"
+    /// The e-mail addresses the to-dos are sent to.
+    case contactsList = "contacts"
+    /// Recording or removing an address (``AccessRules/contactChange(by:of:)``: one's own, the
+    /// direction for the staff).
+    case contactChange = "contact"
 
     public static func < (a: AccessOperation, b: AccessOperation) -> Bool { a.rawValue < b.rawValue }
 
@@ -62,6 +69,9 @@ public enum AccessOperation: String, CaseIterable, Sendable, Codable, Comparable
         case .me: "voir qui l'on est"
         case .accessDecision: "interroger la décision d'accès à l'ENT"
         case .administration: "gérer les administrateurs et les jetons"
+        case .planConfirm: "confirmer un plan retenu"
+        case .contactsList: "voir les adresses de courriel des tâches"
+        case .contactChange: "enregistrer une adresse de courriel pour les tâches"
         }
     }
 }
@@ -163,6 +173,10 @@ extension AccessRules {
         .me: [.department, .direction, .rupn, .teacher, .person, .access],
         .accessDecision: [.department, .access],
         .administration: [.department],
+        .planConfirm: [.department, .rupn],
+        .contactsList: [.department, .direction, .rupn],
+        // Staff only in the end: the per-action rule refuses a student's address.
+        .contactChange: [.department, .direction, .rupn, .teacher, .person],
     ]
 
     /// May `requester` ask for `operation` at school `uai` (nil: an operation that is not one
