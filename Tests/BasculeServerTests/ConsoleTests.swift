@@ -95,4 +95,87 @@ struct ConsoleTests {
         let other = try await post("/console/etablissements/\(u)/reinitialisation", ["identifiant": school.untaught.login, "csrf": csrf], cookie: session)
         #expect(other.status == 403 && !other.text.contains("id=\"provisoire\""))
     }
+
+    @Test("Uploads and forms without JavaScript: the CSRF token inside a multipart form, the size limit, a bad export named by file and line, no profile ticked lifts nothing, the plan applied by a plain form")
+    func uploadsAndPlainForms() async throws {
+        let school = try await School.make()
+        defer { Task { await school.close() } }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        defer { Task { try? await client.shutdown() } }
+        let clock = TestClock(rentreeMorning)
+        // During the rentrée closure, with a small upload limit.
+        let settings = ServerSettings(dataDirectory: school.dir.path, passwordRounds: 10_000, maxUploadBytes: 64 << 10, accessIndexRefresh: 0,
+                                      now: { clock.now }, today: { CivilDate(year: 2026, month: 8, day: 28)! }, logger: LogCapture().logger)
+        let server = try await Running.start(settings, store: school.store, client: client)
+        defer { Task { await server.stop() } }
+        let u = school.uai.code
+
+        func form(_ fields: [String: String]) -> Data {
+            Data(fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&").utf8)
+        }
+        func session(_ login: String) async throws -> (cookie: String, csrf: String) {
+            let page = try await server.send(.GET, "/console/connexion")
+            let formCookie = try #require(page.cookies.first?.split(separator: ";").first.map(String.init))
+            let token = String(formCookie.split(separator: "=", maxSplits: 1).last ?? "")
+            let done = try await server.send(.POST, "/console/connexion", headers: [("Cookie", formCookie)],
+                                             body: form(["identifiant": login, "motDePasse": School.password, "etablissement": u, "csrf": token]),
+                                             contentType: "application/x-www-form-urlencoded")
+            let cookie = try #require(done.cookies.first { $0.hasPrefix("bascule_session=") }?.split(separator: ";").first.map(String.init))
+            let home = try await server.send(.GET, "/console/etablissements/\(u)", headers: [("Cookie", cookie)])
+            let csrf = try #require(home.text.components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?.split(separator: "\"").first.map(String.init))
+            return (cookie, csrf)
+        }
+        func multipart(_ parts: [(name: String, file: String?, data: Data)]) -> (Data, String) {
+            let boundary = "----bascule\(UUID().uuidString)"
+            var body = Data()
+            for p in parts {
+                body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(p.name)\"\(p.file.map { "; filename=\"\($0)\"" } ?? "")\r\n\r\n".utf8)
+                body += p.data + Data("\r\n".utf8)
+            }
+            body += Data("--\(boundary)--\r\n".utf8)
+            return (body, "multipart/form-data; boundary=\(boundary)")
+        }
+
+        let rupn = try await session(school.rupn.login)
+        let broken = Data("<?xml version=\"1.0\"?>\n<BEE_ELEVES>\n<PARAMETRES><UAJ>\(u)</UAJ>\n<oops".utf8)
+        // Without the session's token in the multipart form: refused, nothing read.
+        let (forged, type1) = multipart([("mode", nil, Data("import".utf8)), ("fichier", "eleves.xml", broken)])
+        let refused = try await server.send(.POST, "/console/etablissements/\(u)/imports", headers: [("Cookie", rupn.cookie)], body: forged, contentType: type1)
+        #expect(refused.status == 403 && refused.text.contains("Jeton CSRF"))
+        // A bad export: the message names the person's file and the line.
+        let (bad, type2) = multipart([("csrf", nil, Data(rupn.csrf.utf8)), ("mode", nil, Data("import".utf8)), ("fichier", "C:\\exports\\Eleves<b>.xml", broken)])
+        let named = try await server.send(.POST, "/console/etablissements/\(u)/imports", headers: [("Cookie", rupn.cookie)], body: bad, contentType: type2)
+        #expect(named.status == 422, "\(named.status)")
+        #expect(named.text.contains("Eleves&lt;b&gt;.xml, ligne"), "\(named.text)")
+        #expect(try await school.store.imports(uai: school.uai).count == 3, "nothing imported")
+        // Over the limit: refused before anything is read.
+        let (big, type3) = multipart([("csrf", nil, Data(rupn.csrf.utf8)), ("fichier", "gros.xml", Data(repeating: 0x41, count: 100 << 10))])
+        let tooBig = try await server.send(.POST, "/console/etablissements/\(u)/imports", headers: [("Cookie", rupn.cookie)], body: big, contentType: type3)
+        #expect(tooBig.status == 413 && tooBig.text.contains("trop gros"), "\(tooBig.status) \(tooBig.text.prefix(300))")
+
+        // The plan applied without JavaScript: a plain form, a page back.
+        let plan = try await server.send(.GET, "/console/etablissements/\(u)/plan", headers: [("Cookie", rupn.cookie)])
+        let hash = try #require(plan.text.components(separatedBy: "<code id=\"empreinte\">").dropFirst().first?.split(separator: "<").first.map(String.init))
+        let applied = try await server.send(.POST, "/console/etablissements/\(u)/plan/appliquer", headers: [("Cookie", rupn.cookie)],
+                                            body: form(["csrf": rupn.csrf, "empreinte": hash, "date": "2026-08-28"]),
+                                            contentType: "application/x-www-form-urlencoded")
+        #expect(applied.status == 200 && applied.text.contains("Le plan est appliqué"), "\(applied.status) \(applied.text.prefix(400))")
+        let stale = try await server.send(.POST, "/console/etablissements/\(u)/plan/appliquer", headers: [("Cookie", rupn.cookie)],
+                                          body: form(["csrf": rupn.csrf, "empreinte": "0000000000", "date": "2026-08-28"]),
+                                          contentType: "application/x-www-form-urlencoded")
+        #expect(stale.status == 409, "a plan other than the one shown is not applied: \(stale.status)")
+
+        // The principal ticks nothing: nothing is lifted (the API's default would be every profile).
+        let principal = try await session(school.principal.login)
+        let none = try await server.send(.POST, "/console/etablissements/\(u)/fermeture", headers: [("Cookie", principal.cookie)],
+                                         body: form(["csrf": principal.csrf, "entree": "fermeture-rentree-ent"]),
+                                         contentType: "application/x-www-form-urlencoded")
+        #expect(none.status == 400 && none.text.contains("Cochez au moins un profil"))
+        #expect(try await school.store.accessLiftings(uai: school.uai).isEmpty)
+        let parents = try await server.send(.POST, "/console/etablissements/\(u)/fermeture", headers: [("Cookie", principal.cookie)],
+                                            body: Data("csrf=\(principal.csrf)&entree=fermeture-rentree-ent&profils%5B%5D=parents".utf8),
+                                            contentType: "application/x-www-form-urlencoded")
+        #expect(parents.status == 200 && parents.text.contains("Fermeture levée pour : responsables"), "\(parents.text.prefix(400))")
+        #expect(try await school.store.accessLiftings(uai: school.uai).map(\.role) == [.parents])
+    }
 }
