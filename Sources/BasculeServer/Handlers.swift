@@ -648,6 +648,11 @@ extension ServiceCore {
     func verification(_ call: Call) async throws -> Response {
         let uai = try call.school
         let day = try call.day(nil, today: today)
+        return try JSON.response(try await verificationReport(uai: uai, day: day))
+    }
+
+    /// `bascule verify` for one school: against the real directory when configured.
+    func verificationReport(uai: UAI, day: CivilDate) async throws -> VerificationReport {
         let gate = try self.gate(uai, day)
         let (policy, configuration, secret, log, data) = (self.policy, settings.configuration, settings.directoryPassword, logger, settings.dataDirectory)
         let report = try await access.run { store in
@@ -658,7 +663,7 @@ extension ServiceCore {
                 .verify(uai: uai, date: day, deletionWindows: gate.deletionWindows, approvalRequired: gate.approvalRequired,
                         dataOption: "--data \(data)")
         }
-        return try JSON.response(report)
+        return report
     }
 
     // MARK: - Single sign-on

@@ -148,6 +148,19 @@ struct ConsoleBrowserTests {
         try await page.capture("plan-applique")
         try await page.open("/console/etablissements/\(uai.code)/comptes?q=pwned")
         try await page.expectInert("comptes")
+        // The staff's sheets, the hostile name among them; handed out, their passwords are gone.
+        try await page.open("/console/etablissements/\(uai.code)/fiches?selection=personnels")
+        try await page.expectInert("fiches")
+        #expect(try await page.browser.elements(".provisoire").count > 0)
+        try await page.capture("fiches")
+        try await page.submit("#remises button[type=submit]")
+        #expect(try await page.text(".message").contains("marquée(s) remise(s)"))
+        #expect(try await page.browser.elements(".provisoire").isEmpty, "no temporary password shown once handed out")
+        try await page.open("/console/etablissements/\(uai.code)/verification")
+        #expect(try await page.text("h1").contains("Vérification de rentrée"))
+        try await page.capture("verification")
+        try await page.open("/console/etablissements/\(uai.code)/espaces")
+        #expect(try await page.text().contains("Nettoyages prévus par le calendrier"))
         try await page.logout()
 
         // The principal, during the rentrée closure: lifts it for students only, delegates GAR assignment.
@@ -170,6 +183,8 @@ struct ConsoleBrowserTests {
         #expect(rights.contains("gar-assignment") && rights.contains(school.otherStaff.login), "\(rights)")
         #expect(try await page.text().contains("Rentrée"), "the reminder to review last year's holders")
         try await page.capture("autorisations")
+        try await page.open("/console/etablissements/\(uai.code)/departs")
+        #expect(try await page.text("h1").contains("Départs"))
         try await page.logout()
         day.value = School.day
 

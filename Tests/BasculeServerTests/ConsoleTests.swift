@@ -94,6 +94,17 @@ struct ConsoleTests {
         #expect(reset.status == 200 && reset.text.contains("id=\"provisoire\""))
         let other = try await post("/console/etablissements/\(u)/reinitialisation", ["identifiant": school.untaught.login, "csrf": csrf], cookie: session)
         #expect(other.status == 403 && !other.text.contains("id=\"provisoire\""))
+
+        // Sheets: a teacher picks among the classes and groups they teach, never the staff nor another class.
+        let sheets = try await server.send(.GET, "/console/etablissements/\(u)/fiches", headers: [("Cookie", session)])
+        #expect(sheets.status == 200 && !sheets.text.contains("value=\"personnels\""))
+        let first = try #require(sheets.text.components(separatedBy: "<option value=\"").dropFirst().first?.split(separator: "\"").first.map(String.init))
+        #expect(try await server.send(.GET, "/console/etablissements/\(u)/fiches?selection=personnels", headers: [("Cookie", session)]).status == 403)
+        #expect(try await server.send(.GET, "/console/etablissements/\(u)/fiches?selection=classe:ZZZ", headers: [("Cookie", session)]).status == 403)
+        let mine = try await server.send(.GET, "/console/etablissements/\(u)/fiches?selection=\(first)", headers: [("Cookie", session)])
+        #expect(mine.status == 200 && mine.text.contains("class=\"fiche\""), "\(first)")
+        let staffHandOut = try await post("/console/etablissements/\(u)/fiches", ["selection": "personnels", "csrf": csrf], cookie: session)
+        #expect(staffHandOut.status == 403)
     }
 
     @Test("Uploads and forms without JavaScript: the CSRF token inside a multipart form, the size limit, a bad export named by file and line, no profile ticked lifts nothing, the plan applied by a plain form")

@@ -59,6 +59,22 @@ enum Console {
                      handler: { core, call in try await core.consoleAccounts(call) }),
         ConsoleRoute(method: .post, path: "/console/etablissements/{uai}/reinitialisation", operation: .passwordReset,
                      handler: { core, call in try await core.consoleReset(call) }),
+        ConsoleRoute(method: .get, path: "/console/etablissements/{uai}/fiches", operation: .sheets,
+                     handler: { core, call in try await core.consoleSheets(call) }),
+        ConsoleRoute(method: .post, path: "/console/etablissements/{uai}/fiches", operation: .sheets,
+                     handler: { core, call in try await core.consoleHandOut(call) }),
+        ConsoleRoute(method: .get, path: "/console/etablissements/{uai}/departs", operation: .departuresApprove,
+                     handler: { core, call in try await core.consoleDepartures(call) }),
+        ConsoleRoute(method: .post, path: "/console/etablissements/{uai}/departs", operation: .departuresApprove,
+                     handler: { core, call in try await core.consoleApproveDepartures(call) }),
+        ConsoleRoute(method: .get, path: "/console/etablissements/{uai}/verification", operation: .verification,
+                     handler: { core, call in try await core.consoleVerification(call) }),
+        // The one-click fix brings the directory and the spaces in step, as applying does.
+        ConsoleRoute(method: .post, path: "/console/etablissements/{uai}/verification/corriger", operation: .planApply,
+                     handler: { core, call in try await core.consoleFix(call) }),
+        // What the spaces use is a check, as the verification is.
+        ConsoleRoute(method: .get, path: "/console/etablissements/{uai}/espaces", operation: .verification,
+                     handler: { core, call in try await core.consoleSpaces(call) }),
     ]
 
     /// The templates, parsed once. They are constants of this module: a test renders each one.
@@ -129,8 +145,14 @@ enum Console {
             if allowed(.planRead) { menu.append((base + "/plan", "Plan")) }
             if roles.contains(.teacher) { menu.append((base + "/classes", "Mes classes")) }
             if allowed(.accountsList), !roles.isDisjoint(with: [.department, .direction, .rupn]) { menu.append((base + "/comptes", "Comptes")) }
+            if allowed(.sheets) { menu.append((base + "/fiches", "Fiches")) }
             if allowed(.closureLift) { menu.append((base + "/fermeture", "Fermeture rentrée")) }
             if allowed(.rightsList) { menu.append((base + "/autorisations", "Autorisations")) }
+            if allowed(.departuresApprove) { menu.append((base + "/departs", "Départs")) }
+            if allowed(.verification) {
+                menu.append((base + "/verification", "Vérification"))
+                menu.append((base + "/espaces", "Espaces"))
+            }
         }
         if who.session != nil { menu.append(("mot-de-passe", "Mon mot de passe")) }
         var out: [String: Any] = [

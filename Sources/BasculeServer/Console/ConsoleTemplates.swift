@@ -6,6 +6,7 @@ enum ConsoleTemplates {
         "layout": layout, "connexion": login, "tableau": dashboard, "departement": department, "mot-de-passe": password,
         "imports": imports, "plan": plan, "applique": applied, "fermeture": closure, "autorisations": rights,
         "classes": classes, "comptes": accounts, "reinitialise": reset, "erreur": error,
+        "fiches": sheets, "departs": departures, "verification": verification, "espaces": spaces,
     ]
 
     static let layout = """
@@ -369,5 +370,78 @@ enum ConsoleTemplates {
 
     static let error = """
     <p><a href="/console">Revenir au tableau de bord</a></p>
+    """
+
+    static let sheets = """
+    <form method="get" action="/console/etablissements/{{uai}}/fiches" class="carte sans-impression">
+    <label for="selection">Fiches de</label>
+    <select id="selection" name="selection">{{#choix}}<option value="{{valeur}}"{{#choisi}} selected{{/choisi}}>{{libelle}}</option>{{/choix}}</select>
+    <label for="depuis">Seulement les comptes créés depuis (les nouveaux ; facultatif)</label>
+    <input id="depuis" name="depuis" type="date" value="{{depuis}}">
+    <p><button type="submit">Afficher les fiches</button></p>
+    </form>
+    {{#choisie}}
+    <p class="sans-impression">{{nombre}} fiche(s). <button type="button" onclick="window.print()">Imprimer</button></p>
+    {{#fiches}}<div class="fiche"><h2>{{prenom}} {{nom}}</h2><p>{{classe}}</p><p>Identifiant : <strong>{{identifiant}}</strong> — ENT : <strong>{{identifiantENT}}</strong></p>
+    {{#provisoire}}<p>Mot de passe provisoire : <span class="provisoire">{{provisoire}}</span> (à changer à la première connexion)</p>{{/provisoire}}
+    {{^provisoire}}<p>Fiche déjà remise{{#remise}} le {{remise}}{{/remise}} : en cas de perte, réinitialiser le mot de passe.</p>{{/provisoire}}
+    <p>ENT : {{ent}}</p></div>{{/fiches}}
+    {{#aRemettre}}
+    <form method="post" action="/console/etablissements/{{uai}}/fiches" class="carte sans-impression" id="remises">
+    <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="selection" value="{{selection}}"><input type="hidden" name="depuis" value="{{depuis}}">
+    <p>Une fois ces fiches distribuées, la copie des mots de passe provisoires est détruite : elles ne pourront plus être réimprimées, seulement réinitialisées.</p>
+    <p><button type="submit">Marquer ces fiches comme remises</button></p>
+    </form>
+    {{/aRemettre}}
+    {{/choisie}}
+    """
+
+    static let departures = """
+    <p>{{calendrier}}</p>
+    {{#avecPartants}}
+    <form method="post" action="/console/etablissements/{{uai}}/departs" class="carte">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <fieldset><legend>Personnels partis ou partants</legend>
+    {{#partants}}<label><input type="checkbox" name="identifiants[]" value="{{identifiant}}"{{#valide}} disabled{{/valide}}> {{nom}} ({{identifiant}}, {{statut}} depuis le {{depuis}}){{#valide}} — départ déjà validé{{/valide}}</label>{{/partants}}
+    </fieldset>
+    <p><button type="submit">Valider ces départs</button></p>
+    </form>
+    {{/avecPartants}}
+    {{^partants}}<p>Aucun personnel parti ou partant.</p>{{/partants}}
+    """
+
+    static let verification = """
+    <p>Vérification du {{date}} — {{annuaire}}.</p>
+    <p>{{verifie}}</p>
+    {{#avecNotes}}<ul>{{#notes}}<li>{{.}}</li>{{/notes}}</ul>{{/avecNotes}}
+    {{^ecarts}}<p class="message">Aucun écart.</p>{{/ecarts}}
+    {{#avecEcarts}}
+    <div class="tableau"><table id="ecarts"><caption>{{nombre}} écart(s)</caption>
+    <thead><tr><th scope="col">Gravité</th><th scope="col">Écart</th><th scope="col">Qui ou quoi</th><th scope="col">Constat</th><th scope="col">Correction</th></tr></thead><tbody>
+    {{#ecarts}}<tr><td>{{gravite}}</td><td>{{titre}}</td><td>{{qui}}</td><td>{{constat}}{{#depuis}} (depuis {{depuis}}){{/depuis}}</td><td>{{correction}}{{#corrigeable}} <strong>(corrigé par la synchronisation ci-dessous)</strong>{{/corrigeable}}</td></tr>{{/ecarts}}
+    </tbody></table></div>
+    {{/avecEcarts}}
+    {{#peutCorriger}}
+    <form method="post" action="/console/etablissements/{{uai}}/verification/corriger" class="carte">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <p>Bascule peut corriger {{corrigeables}} écart(s) en remettant l'annuaire et les espaces en accord avec son magasin.</p>
+    <p><button type="submit">Corriger en un clic</button></p>
+    </form>
+    {{/peutCorriger}}
+    """
+
+    static let spaces = """
+    {{^configure}}<p>Aucun espace de fichiers n'est décrit dans bascule.yml (section « espaces ») : rien à mesurer.</p>{{/configure}}
+    {{#configure}}
+    <p>{{resume}}</p>
+    <div class="tableau"><table id="espaces"><caption>Occupation des espaces</caption>
+    <thead><tr><th scope="col">Espace</th><th scope="col">Nature</th><th scope="col">Occupé</th><th scope="col">Quota</th><th scope="col">État</th></tr></thead><tbody>
+    {{#espaces}}<tr><td>{{chemin}}</td><td>{{nature}}</td><td>{{occupe}}</td><td>{{quota}}</td><td>{{#depasse}}<strong class="etat-non">au-dessus du quota</strong> {{/depasse}}{{etat}}</td></tr>{{/espaces}}
+    </tbody></table></div>
+    {{#avecRemarques}}<ul>{{#remarques}}<li>{{.}}</li>{{/remarques}}</ul>{{/avecRemarques}}
+    {{/configure}}
+    <h2>Nettoyages prévus par le calendrier</h2>
+    {{#avecNettoyages}}<ul>{{#nettoyages}}<li>{{quand}} — {{libelle}}</li>{{/nettoyages}}</ul>{{/avecNettoyages}}
+    {{^nettoyages}}<p>Aucun nettoyage prévu.</p>{{/nettoyages}}
     """
 }
