@@ -148,6 +148,13 @@ struct ConsoleBrowserTests {
         try await page.capture("plan-applique")
         try await page.open("/console/etablissements/\(uai.code)/comptes?q=pwned")
         try await page.expectInert("comptes")
+        // That account's page: its name as text, the proposed login change declined.
+        try await page.submit("#comptes tbody a")
+        try await page.expectInert("compte")
+        #expect(try await page.text("#renommage").contains("Changement d'identifiant proposé"))
+        try await page.capture("compte")
+        try await page.submit("#renommage button[value=refuser]")
+        #expect(try await page.text(".message").contains("garde son identifiant"))
         // The staff's sheets, the hostile name among them; handed out, their passwords are gone.
         try await page.open("/console/etablissements/\(uai.code)/fiches?selection=personnels")
         try await page.expectInert("fiches")

@@ -95,6 +95,13 @@ struct ConsoleTests {
         let other = try await post("/console/etablissements/\(u)/reinitialisation", ["identifiant": school.untaught.login, "csrf": csrf], cookie: session)
         #expect(other.status == 403 && !other.text.contains("id=\"provisoire\""))
 
+        // An account's page: a student they teach, not another; no protecting for a teacher.
+        #expect(try await server.send(.GET, "/console/etablissements/\(u)/comptes/\(school.taught.login)", headers: [("Cookie", session)]).status == 200)
+        #expect(try await server.send(.GET, "/console/etablissements/\(u)/comptes/\(school.untaught.login)", headers: [("Cookie", session)]).status == 404)
+        let protect = try await post("/console/etablissements/\(u)/comptes/\(school.taught.login)/protection", ["raison": "examen", "csrf": csrf], cookie: session)
+        #expect(protect.status == 403, "\(protect.status)")
+        #expect(try await school.store.directoryState(uai: school.uai).accounts.first { $0.login == school.taught.login }?.protected == false)
+
         // Sheets: a teacher picks among the classes and groups they teach, never the staff nor another class.
         let sheets = try await server.send(.GET, "/console/etablissements/\(u)/fiches", headers: [("Cookie", session)])
         #expect(sheets.status == 200 && !sheets.text.contains("value=\"personnels\""))
@@ -175,6 +182,16 @@ struct ConsoleTests {
                                           body: form(["csrf": rupn.csrf, "empreinte": "0000000000", "date": "2026-08-28"]),
                                           contentType: "application/x-www-form-urlencoded")
         #expect(stale.status == 409, "a plan other than the one shown is not applied: \(stale.status)")
+
+        // The RUPN protects an account, with a reason; the history shows it.
+        let unprotected = try await server.send(.POST, "/console/etablissements/\(u)/comptes/\(school.untaught.login)/protection", headers: [("Cookie", rupn.cookie)],
+                                                body: form(["csrf": rupn.csrf, "proteger": "oui", "raison": ""]), contentType: "application/x-www-form-urlencoded")
+        #expect(unprotected.status == 400, "a reason is asked")
+        let protected = try await server.send(.POST, "/console/etablissements/\(u)/comptes/\(school.untaught.login)/protection", headers: [("Cookie", rupn.cookie)],
+                                              body: form(["csrf": rupn.csrf, "proteger": "oui", "raison": "examen en cours"]),
+                                              contentType: "application/x-www-form-urlencoded")
+        #expect(protected.status == 200 && protected.text.contains("Compte protégé") && protected.text.contains("examen en cours"), "\(protected.text.prefix(500))")
+        #expect(try await school.store.directoryState(uai: school.uai).accounts.first { $0.login == school.untaught.login }?.protected == true)
 
         // The principal ticks nothing: nothing is lifted (the API's default would be every profile).
         let principal = try await session(school.principal.login)

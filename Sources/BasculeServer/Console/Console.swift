@@ -57,6 +57,14 @@ enum Console {
                      handler: { core, call in try await core.consoleClasses(call) }),
         ConsoleRoute(method: .get, path: "/console/etablissements/{uai}/comptes", operation: .accountsList,
                      handler: { core, call in try await core.consoleAccounts(call) }),
+        ConsoleRoute(method: .get, path: "/console/etablissements/{uai}/comptes/{login}", operation: .accountsList,
+                     handler: { core, call in try await core.consoleAccount(call) }),
+        // Protecting and answering a rename: the table lets those who see accounts ask; the
+        // services' own rules (the direction, the RUPN) decide.
+        ConsoleRoute(method: .post, path: "/console/etablissements/{uai}/comptes/{login}/protection", operation: .accountsList,
+                     handler: { core, call in try await core.consoleProtect(call) }),
+        ConsoleRoute(method: .post, path: "/console/etablissements/{uai}/comptes/{login}/renommage", operation: .accountsList,
+                     handler: { core, call in try await core.consoleRename(call) }),
         ConsoleRoute(method: .post, path: "/console/etablissements/{uai}/reinitialisation", operation: .passwordReset,
                      handler: { core, call in try await core.consoleReset(call) }),
         ConsoleRoute(method: .get, path: "/console/etablissements/{uai}/fiches", operation: .sheets,

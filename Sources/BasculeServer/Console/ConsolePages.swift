@@ -404,7 +404,7 @@ extension ServiceCore {
             "uai": uai.code, "csrf": who.session?.csrf ?? "",
             "peutDeleguer": AccessRules.route(.rightsChange, by: who.requester, at: uai).isAllowed && who.session != nil,
             "droits": held.map { h -> [String: Any] in
-                ["droit": h.right.rawValue, "identifiant": h.login, "statut": h.status.rawValue, "par": h.grantedBy,
+                ["droit": h.right.rawValue, "identifiant": h.login, "statut": Self.statusLabel(h.status.rawValue), "par": h.grantedBy,
                  "le": h.grantedOn.french, "ancien": rentree && h.grantedOn < yearStart]
             },
             "choix": SchoolRight.allCases.map { ["valeur": $0.rawValue, "libelle": "\($0.rawValue) — \($0.french)"] },
@@ -470,7 +470,7 @@ extension ServiceCore {
             "peutReinitialiser": AccessRules.route(.passwordReset, by: who.requester, at: uai).isAllowed && who.session != nil,
             "comptes": found.prefix(200).map { line -> [String: Any] in
                 ["identifiant": line["identifiant"] as? String ?? "", "nom": line["nom"] as? String ?? "", "prenom": line["prenom"] as? String ?? "",
-                 "profil": line["profil"] as? String ?? "", "statut": line["statut"] as? String ?? "",
+                 "profil": line["profil"] as? String ?? "", "statut": Self.statusLabel(line["statut"] as? String ?? ""),
                  "classes": (line["classes"] as? [String] ?? []).joined(separator: ", ")]
             },
         ]

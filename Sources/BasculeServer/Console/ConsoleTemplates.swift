@@ -6,7 +6,7 @@ enum ConsoleTemplates {
         "layout": layout, "connexion": login, "tableau": dashboard, "departement": department, "mot-de-passe": password,
         "imports": imports, "plan": plan, "applique": applied, "fermeture": closure, "autorisations": rights,
         "classes": classes, "comptes": accounts, "reinitialise": reset, "erreur": error,
-        "fiches": sheets, "departs": departures, "verification": verification, "espaces": spaces,
+        "fiches": sheets, "departs": departures, "verification": verification, "espaces": spaces, "compte": account,
     ]
 
     static let layout = """
@@ -49,6 +49,7 @@ enum ConsoleTemplates {
     .etat { font-weight: 700; } .etat-ok { color: var(--ok); } .etat-non { color: var(--alerte); }
     progress { width: 100%; height: 1.5rem; }
     .provisoire { font: 1.6rem/1.4 ui-monospace, monospace; letter-spacing: .1em; background: #fff8d6; padding: .25rem .5rem; border: 2px dashed #7a5b00; }
+    dt { font-weight: 700; } dd { margin: 0 0 .5rem 1rem; }
     .fiche { border: 2px solid #000; padding: 1rem; margin: 1rem 0; max-width: 30rem; }
     @media print { header, nav, form, .sans-impression { display: none !important; } main { max-width: none; } }
     </style>
@@ -352,7 +353,7 @@ enum ConsoleTemplates {
     </form>
     <div class="tableau"><table id="comptes"><caption>{{nombre}} compte(s){{#tronque}} — les 200 premiers{{/tronque}}</caption>
     <thead><tr><th scope="col">Identifiant</th><th scope="col">Nom</th><th scope="col">Prénom</th><th scope="col">Profil</th><th scope="col">Statut</th><th scope="col">Classes</th>{{#peutReinitialiser}}<th scope="col">Mot de passe</th>{{/peutReinitialiser}}</tr></thead><tbody>
-    {{#comptes}}<tr><td>{{identifiant}}</td><td>{{nom}}</td><td>{{prenom}}</td><td>{{profil}}</td><td>{{statut}}</td><td>{{classes}}</td>{{#peutReinitialiser}}<td><form method="post" action="/console/etablissements/{{uai}}/reinitialisation"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="identifiant" value="{{identifiant}}"><button type="submit" class="secondaire" aria-label="Réinitialiser le mot de passe de {{identifiant}}">Réinitialiser</button></form></td>{{/peutReinitialiser}}</tr>{{/comptes}}
+    {{#comptes}}<tr><td><a href="/console/etablissements/{{uai}}/comptes/{{identifiant}}">{{identifiant}}</a></td><td>{{nom}}</td><td>{{prenom}}</td><td>{{profil}}</td><td>{{statut}}</td><td>{{classes}}</td>{{#peutReinitialiser}}<td><form method="post" action="/console/etablissements/{{uai}}/reinitialisation"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="identifiant" value="{{identifiant}}"><button type="submit" class="secondaire" aria-label="Réinitialiser le mot de passe de {{identifiant}}">Réinitialiser</button></form></td>{{/peutReinitialiser}}</tr>{{/comptes}}
     </tbody></table></div>
     """
 
@@ -443,5 +444,49 @@ enum ConsoleTemplates {
     <h2>Nettoyages prévus par le calendrier</h2>
     {{#avecNettoyages}}<ul>{{#nettoyages}}<li>{{quand}} — {{libelle}}</li>{{/nettoyages}}</ul>{{/avecNettoyages}}
     {{^nettoyages}}<p>Aucun nettoyage prévu.</p>{{/nettoyages}}
+    """
+
+    static let account = """
+    <dl class="carte" id="fiche-compte">
+    <dt>Nom</dt><dd>{{prenom}} {{nom}}</dd>
+    <dt>Profil</dt><dd>{{profil}}</dd>
+    <dt>Statut</dt><dd>{{statut}} depuis le {{depuis}}{{#protege}} — <strong>protégé</strong> (aucun plan ne le désactive ni ne le supprime){{/protege}}</dd>
+    <dt>Identifiant ENT</dt><dd>{{identifiantENT}}</dd>
+    <dt>Classe et groupes</dt><dd>{{#avecStructures}}{{structures}}{{/avecStructures}}{{^structures}}—{{/structures}}</dd>
+    <dt>Groupes de l'annuaire</dt><dd>{{#avecGroupes}}{{groupes}}{{/avecGroupes}}{{^groupes}}—{{/groupes}}</dd>
+    </dl>
+    {{#renommage}}
+    <section class="carte" aria-labelledby="t-renommage" id="renommage">
+    <h2 id="t-renommage">Changement d'identifiant proposé</h2>
+    <p>{{raison}}</p>
+    <form method="post" action="/console/etablissements/{{uai}}/comptes/{{identifiant}}/renommage">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <p><button type="submit" name="reponse" value="accepter">Accepter : {{nouveau}}</button> <button type="submit" name="reponse" value="refuser" class="secondaire">Refuser : garder {{identifiant}}</button></p>
+    </form>
+    </section>
+    {{/renommage}}
+    {{#peutReinitialiser}}
+    <form method="post" action="/console/etablissements/{{uai}}/reinitialisation" class="carte">
+    <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="identifiant" value="{{identifiant}}">
+    <p><button type="submit">Réinitialiser son mot de passe</button></p>
+    </form>
+    {{/peutReinitialiser}}
+    {{#peutProteger}}
+    <form method="post" action="/console/etablissements/{{uai}}/comptes/{{identifiant}}/protection" class="carte" id="protection">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="proteger" value="{{#protege}}non{{/protege}}{{^protege}}oui{{/protege}}">
+    <label for="raison">Raison</label>
+    <input id="raison" name="raison" type="text" required>
+    <p><button type="submit">{{#protege}}Lever la protection{{/protege}}{{^protege}}Protéger ce compte{{/protege}}</button></p>
+    </form>
+    {{/peutProteger}}
+    <section aria-labelledby="t-historique">
+    <h2 id="t-historique">Historique</h2>
+    {{#avecHistorique}}<div class="tableau"><table><caption>Ce que le journal d'audit dit de ce compte</caption>
+    <thead><tr><th scope="col">Quand</th><th scope="col">Par</th><th scope="col">Quoi</th></tr></thead><tbody>
+    {{#historique}}<tr><td>{{le}}</td><td>{{par}}</td><td>{{quoi}}</td></tr>{{/historique}}
+    </tbody></table></div>{{/avecHistorique}}
+    {{^historique}}<p>Rien dans le journal d'audit.</p>{{/historique}}
+    </section>
     """
 }
