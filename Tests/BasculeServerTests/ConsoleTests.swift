@@ -15,8 +15,14 @@ struct ConsoleTests {
             #expect(Console.library.getTemplate(named: name) != nil, "\(name)")
             let unescaped = text.components(separatedBy: "{{{").count - 1 + text.components(separatedBy: "{{&").count - 1
             #expect(unescaped == (name == "layout" ? 1 : 0), "\(name): \(unescaped) unescaped value(s)")
+            // No inline handler: the policy lets only the hashed scripts run.
+            #expect(text.range(of: #"\son[a-z]+="#, options: .regularExpression) == nil, "\(name)")
         }
         #expect(ConsoleTemplates.layout.contains("{{{corps}}}"))
+        // The scripts the policy names by their hash are the templates' own, without a tag in them.
+        #expect(Console.scripts.count == 3)
+        #expect(Console.scripts.allSatisfy { !$0.contains("{{") })
+        #expect(!Console.contentSecurityPolicy.contains("script-src 'unsafe-inline'"))
     }
 
     @Test("A hostile value from an export renders as text in every template that shows names")

@@ -258,6 +258,8 @@ extension ServiceCore {
         }
     }
 
+    static let planRows = 300
+
     func consolePlan(_ call: Call, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let uai = try call.school
         let who = try call.who
@@ -269,8 +271,10 @@ extension ServiceCore {
             q.isEmpty || [a.login, a.entLogin, a.group, a.name?.full, a.newLogin].compactMap { $0?.lowercased() }.contains { $0.contains(q) }
         }
         let groups = Dictionary(grouping: actions, by: \.kind).sorted { $0.key < $1.key }.map { kind, list -> [String: Any] in
+            // A first rollover has thousands of lines: the first ones, and a search for the rest.
             ["genre": kind.rawValue, "libelle": Self.planLabel(kind), "nombre": list.count,
-             "actions": list.map { a -> [String: Any] in
+             "tronque": list.count > Self.planRows ? "Les \(Self.planRows) premières ; cherchez pour voir les autres." : "",
+             "actions": list.prefix(Self.planRows).map { a -> [String: Any] in
                  ["qui": [a.login, a.group ?? a.newLogin].compactMap { $0 }.joined(separator: " → "), "nom": a.name?.full ?? "", "raison": a.reason.french]
              }]
         }

@@ -73,6 +73,9 @@ enum ConsoleTemplates {
     {{#erreur}}<p class="erreur" role="alert">{{erreur}}</p>{{/erreur}}
     {{{corps}}}
     </main>
+    <script>
+    document.querySelectorAll('[data-imprimer]').forEach(function (b) { b.addEventListener('click', function () { window.print(); }); });
+    </script>
     </body>
     </html>
     """
@@ -216,7 +219,7 @@ enum ConsoleTemplates {
     {{#groupes}}
     <section aria-labelledby="t-{{genre}}">
     <h2 id="t-{{genre}}">{{libelle}} ({{nombre}})</h2>
-    <div class="tableau"><table><caption>{{libelle}}</caption><thead><tr><th scope="col">Qui ou quoi</th><th scope="col">Nom</th><th scope="col">Raison</th></tr></thead><tbody>
+    <div class="tableau"><table><caption>{{libelle}} {{tronque}}</caption><thead><tr><th scope="col">Qui ou quoi</th><th scope="col">Nom</th><th scope="col">Raison</th></tr></thead><tbody>
     {{#actions}}<tr><td>{{qui}}</td><td>{{nom}}</td><td>{{raison}}</td></tr>{{/actions}}
     </tbody></table></div>
     </section>
@@ -366,7 +369,7 @@ enum ConsoleTemplates {
     <p class="aide">À changer à la première connexion. Il n'est montré qu'une fois : imprimez cette fiche maintenant.</p>
     </div>
     <p class="aide">{{motif}}{{#annuaire}} — annuaire : {{annuaire}}{{/annuaire}}</p>
-    <p class="sans-impression"><button type="button" onclick="window.print()">Imprimer la fiche</button> <a href="{{retour}}">Revenir</a></p>
+    <p class="sans-impression"><button type="button" data-imprimer>Imprimer la fiche</button> <a href="{{retour}}">Revenir</a></p>
     """
 
     static let error = """
@@ -382,7 +385,7 @@ enum ConsoleTemplates {
     <p><button type="submit">Afficher les fiches</button></p>
     </form>
     {{#choisie}}
-    <p class="sans-impression">{{nombre}} fiche(s). <button type="button" onclick="window.print()">Imprimer</button></p>
+    <p class="sans-impression">{{nombre}} fiche(s). <button type="button" data-imprimer>Imprimer</button></p>
     {{#fiches}}<div class="fiche"><h2>{{prenom}} {{nom}}</h2><p>{{classe}}</p><p>Identifiant : <strong>{{identifiant}}</strong> — ENT : <strong>{{identifiantENT}}</strong></p>
     {{#provisoire}}<p>Mot de passe provisoire : <span class="provisoire">{{provisoire}}</span> (à changer à la première connexion)</p>{{/provisoire}}
     {{^provisoire}}<p>Fiche déjà remise{{#remise}} le {{remise}}{{/remise}} : en cas de perte, réinitialiser le mot de passe.</p>{{/provisoire}}
