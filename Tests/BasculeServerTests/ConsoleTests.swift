@@ -212,4 +212,70 @@ struct ConsoleTests {
         #expect(parents.status == 200 && parents.text.contains("Fermeture levée pour : responsables"), "\(parents.text.prefix(400))")
         #expect(try await school.store.accessLiftings(uai: school.uai).map(\.role) == [.parents])
     }
+
+    @Test("A mass change: the plan page asks for the confirmation, the apply is refused without it, without its reason, and goes through with both")
+    func massChangeConfirmation() async throws {
+        let school = try await School.make()
+        defer { Task { await school.close() } }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        defer { Task { try? await client.shutdown() } }
+        let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning)), store: school.store, client: client)
+        defer { Task { await server.stop() } }
+        let u = school.uai.code
+        func form(_ fields: [String: String]) -> Data {
+            Data(fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&").utf8)
+        }
+        // The RUPN's session, through the console's login.
+        let page = try await server.send(.GET, "/console/connexion")
+        let formCookie = try #require(page.cookies.first?.split(separator: ";").first.map(String.init))
+        let done = try await server.send(.POST, "/console/connexion", headers: [("Cookie", formCookie)],
+                                         body: form(["identifiant": school.rupn.login, "motDePasse": School.password, "etablissement": u,
+                                                     "csrf": String(formCookie.split(separator: "=", maxSplits: 1).last ?? "")]),
+                                         contentType: "application/x-www-form-urlencoded")
+        let cookie = try #require(done.cookies.first { $0.hasPrefix("bascule_session=") }?.split(separator: ";").first.map(String.init))
+        let home = try await server.send(.GET, "/console/etablissements/\(u)", headers: [("Cookie", cookie)])
+        let csrf = try #require(home.text.components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?.split(separator: "\"").first.map(String.init))
+
+        // A partial STS-Web export: of the staff who teach nothing, only the direction and the documentalist are left.
+        let exports = school.dir.url.appendingPathComponent("exports")
+        let sts = try #require(try FileManager.default.subpathsOfDirectory(atPath: exports.path).first { $0.lowercased().contains("sts") && $0.hasSuffix(".xml") })
+        var text = try String(decoding: Data(contentsOf: exports.appendingPathComponent(sts)), as: UTF8.self)
+        let original = text
+        func teaches(_ block: Substring) -> Bool {
+            guard let id = block.split(separator: "\"").dropFirst().first else { return false }
+            return original.contains("<ENSEIGNANT ID=\"\(id)\"")
+        }
+        var kept = ""
+        while let open = text.range(of: "<INDIVIDU "), let close = text.range(of: "</INDIVIDU>", range: open.upperBound..<text.endIndex) {
+            kept += text[..<open.lowerBound]
+            let block = text[open.lowerBound..<close.upperBound]
+            if teaches(block) || block.contains("<FONCTION>DIR</FONCTION>") || block.contains("<FONCTION>DOC</FONCTION>") { kept += block }
+            text = String(text[close.upperBound...])
+        }
+        kept += text
+        let boundary = "----bascule-masse"
+        var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n".utf8)
+        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\nimport\r\n".utf8)
+        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"sts.xml\"\r\n\r\n".utf8) + Data(kept.utf8)
+        body += Data("\r\n--\(boundary)--\r\n".utf8)
+        let uploaded = try await server.send(.POST, "/console/etablissements/\(u)/imports", headers: [("Cookie", cookie)], body: body,
+                                             contentType: "multipart/form-data; boundary=\(boundary)")
+        #expect(uploaded.status == 201, "\(uploaded.status) \(uploaded.text.components(separatedBy: "role=\"alert\">").dropFirst().first?.prefix(400) ?? "")")
+
+        let plan = try await server.send(.GET, "/console/etablissements/\(u)/plan", headers: [("Cookie", cookie)])
+        #expect(plan.text.contains("Changement de masse : confirmation exigée"), "\(plan.text.prefix(1500))")
+        let hash = try #require(plan.text.components(separatedBy: "<code id=\"empreinte\">").dropFirst().first?.split(separator: "<").first.map(String.init))
+        func apply(_ extra: [String: String]) async throws -> Reply {
+            try await server.send(.POST, "/console/etablissements/\(u)/plan/appliquer", headers: [("Cookie", cookie)],
+                                  body: form(["csrf": csrf, "empreinte": hash].merging(extra) { a, _ in a }), contentType: "application/x-www-form-urlencoded")
+        }
+        let unconfirmed = try await apply([:])
+        #expect(unconfirmed.status == 409 && unconfirmed.text.contains("Changement de masse"), "\(unconfirmed.status)")
+        let noReason = try await apply(["confirmerChangementDeMasse": "true", "raison": "  "])
+        #expect(noReason.status == 400 && noReason.text.contains("exige sa raison"), "\(noReason.status)")
+        let confirmed = try await apply(["confirmerChangementDeMasse": "true", "raison": "export STS-Web partiel assumé"])
+        #expect(confirmed.status == 200 && confirmed.text.contains("Le plan est appliqué"), "\(confirmed.status) \(confirmed.text.prefix(500))")
+        let audit = try await school.store.auditEntries(AuditFilter(uai: school.uai))
+        #expect(audit.contains { $0.french.contains("export STS-Web partiel assumé") }, "the reason is in the audit")
+    }
 }
