@@ -246,5 +246,12 @@ struct ConsoleBrowserTests {
         let schools = try await page.text("#etablissements")
         #expect(schools.contains(uai.code) && schools.contains("Plan retenu") && schools.contains("départs en masse"), "\(schools)")
         try await page.capture("departement")
+        // From there to the school, where the held plan is confirmed with a reason.
+        try await page.submit("#etablissements a")
+        try await page.fill("form[id^=confirmer] input[name=raison]", "export partiel vérifié avec le secrétariat")
+        try await page.submit("form[id^=confirmer] button[type=submit]")
+        let confirmed = try await page.text()
+        #expect(confirmed.contains("Plan retenu confirmé"), "\(confirmed.prefix(500))")
+        #expect(try await store.auditEntries(AuditFilter(uai: uai, event: "confirm-plan")).first?.french.contains("export partiel vérifié") == true)
     }
 }

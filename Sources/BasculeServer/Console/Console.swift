@@ -39,6 +39,9 @@ enum Console {
         ConsoleRoute(method: .get, path: "/console/mot-de-passe", operation: .ownPassword, handler: { core, call in try await core.consolePasswordPage(call) }),
         ConsoleRoute(method: .post, path: "/console/mot-de-passe", operation: .ownPassword, handler: { core, call in try await core.consolePassword(call) }),
         ConsoleRoute(method: .get, path: "/console/etablissements/{uai}", operation: .schoolsList, handler: { core, call in try await core.consoleDashboard(call) }),
+        // Who may confirm a held plan is the service's rule (the RUPN, the department).
+        ConsoleRoute(method: .post, path: "/console/etablissements/{uai}/taches/{id}/confirmation", operation: .todosList,
+                     handler: { core, call in try await core.consoleConfirm(call) }),
         ConsoleRoute(method: .get, path: "/console/etablissements/{uai}/imports", operation: .importUpload,
                      handler: { core, call in try await core.consoleImports(call) }),
         ConsoleRoute(method: .post, path: "/console/etablissements/{uai}/imports", operation: .importUpload, upload: true,

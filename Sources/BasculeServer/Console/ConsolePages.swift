@@ -33,7 +33,7 @@ extension ServiceCore {
 
     // MARK: - Tableau de bord
 
-    func consoleDashboard(_ call: Call) async throws -> Response {
+    func consoleDashboard(_ call: Call, message: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let uai = try call.school
         let who = try call.who
         let day = today
@@ -51,7 +51,8 @@ extension ServiceCore {
             "annee": calendar.map { "\($0.year.startYear)-\($0.year.startYear + 1)" } ?? "",
             "voitTaches": seesTodos, "voitExecutions": seesRuns,
             "taches": todos.map { t -> [String: Any] in
-                ["id": t.id, "genre": Self.todoLabel(t.todo.kind), "depuis": t.openedOn.french, "motif": t.todo.reason.french]
+                ["id": t.id, "genre": Self.todoLabel(t.todo.kind), "depuis": t.openedOn.french, "motif": t.todo.reason.french,
+                 "confirmable": t.todo.isConfirmable && who.session != nil]
             },
             "executions": runs.map { r -> [String: Any] in
                 ["jour": r.day.french, "etat": r.state == "done" ? "terminée" : r.state == "started" ? "commencée, non terminée" : r.state,
@@ -64,8 +65,33 @@ extension ServiceCore {
                 ["profil": n.role.label, "ouvert": n.isOpen, "motif": n.reason.french]
             }
         }
+        data["uai"] = uai.code
+        data["csrf"] = who.session?.csrf ?? ""
         return Console.page("tableau", title: "Tableau de bord — \(uai.code)", data: data, who: who, school: uai,
-                            active: "/console/etablissements/\(uai.code)")
+                            active: "/console/etablissements/\(uai.code)", message: message, error: error, status: status)
+    }
+
+    /// As `bascule todos confirm`: the held plan of that to-do, confirmed with a reason.
+    func consoleConfirm(_ call: Call) async throws -> Response {
+        let uai = try call.school
+        let who = try call.who
+        guard let id = call.parameters["id"].flatMap({ Int($0) }) else { throw APIError.badRequest("Tâche invalide.") }
+        let reason = Console.form(call)["raison"] ?? ""
+        let (acting, day, now) = (who.acting(at: uai), today, self.now)
+        do {
+            try await access.run { store in
+                guard let row = try await store.todo(id: id), row.todo.uai == uai else { throw APIError.notFound("Tâche \(id) inconnue pour \(uai).") }
+                try await HeldPlanConfirmationService(store: store).confirm(todoID: id, by: acting, reason: reason, on: day,
+                                                                            systemUser: "service (\(who.name))", now: now)
+            }
+        } catch let error as ToDoError {
+            return try await consoleDashboard(call, error: error.french, status: .conflict)
+        } catch {
+            let api = APIError.from(error)
+            guard api.status != .internalServerError else { throw error }
+            return try await consoleDashboard(call, error: api.french, status: api.status)
+        }
+        return try await consoleDashboard(call, message: "Plan retenu confirmé : la prochaine exécution quotidienne l'applique s'il n'a pas changé.")
     }
 
     /// The calendar as a bar (each dated window placed between the first and the last day, today

@@ -113,7 +113,13 @@ enum ConsoleTemplates {
     {{#voitTaches}}
     <section aria-labelledby="t-taches">
     <h2 id="t-taches">Ce qui vous attend</h2>
-    {{#avecTaches}}<ul>{{#taches}}<li><strong>{{genre}}</strong> (n° {{id}}, depuis le {{depuis}}) : {{motif}}</li>{{/taches}}</ul>{{/avecTaches}}
+    {{#avecTaches}}<ul>{{#taches}}<li><strong>{{genre}}</strong> (n° {{id}}, depuis le {{depuis}}) : {{motif}}
+    {{#confirmable}}<form method="post" action="/console/etablissements/{{uai}}/taches/{{id}}/confirmation" class="carte" id="confirmer-{{id}}">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label for="raison-{{id}}">Raison de la confirmation (la prochaine exécution applique ce plan s'il n'a pas changé)</label>
+    <input id="raison-{{id}}" name="raison" type="text" required maxlength="500">
+    <p><button type="submit">Confirmer ce plan retenu</button></p>
+    </form>{{/confirmable}}</li>{{/taches}}</ul>{{/avecTaches}}
     {{^taches}}<p>Aucune tâche ne vous attend.</p>{{/taches}}
     </section>
     {{/voitTaches}}
