@@ -179,6 +179,8 @@ struct ConsoleTests {
 
         // The plan applied without JavaScript: a plain form, a page back.
         let plan = try await server.send(.GET, "/console/etablissements/\(u)/plan", headers: [("Cookie", rupn.cookie)])
+        let onlyRenames = try await server.send(.GET, "/console/etablissements/\(u)/plan?genre=propose-rename", headers: [("Cookie", rupn.cookie)])
+        #expect(onlyRenames.status == 200 && !onlyRenames.text.contains("<h2 id=\"t-update-account\">"))
         let hash = try #require(plan.text.components(separatedBy: "<code id=\"empreinte\">").dropFirst().first?.split(separator: "<").first.map(String.init))
         let applied = try await server.send(.POST, "/console/etablissements/\(u)/plan/appliquer", headers: [("Cookie", rupn.cookie)],
                                             body: form(["csrf": rupn.csrf, "empreinte": hash, "date": "2026-08-28"]),

@@ -78,7 +78,7 @@ extension ServiceCore {
         let protect = fields["proteger"] != "non"
         let now = self.now
         do {
-            try await access.run { store in
+            _ = try await access.run { store in
                 try await ProtectionService(store: store).set(uai: uai, login: login, protected: protect, by: actor, reason: reason,
                                                               systemUser: "service (\(actor))", now: now)
             }

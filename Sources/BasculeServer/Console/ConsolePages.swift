@@ -293,7 +293,10 @@ extension ServiceCore {
         let planning = try planning(issuing: false)
         let hashed = try await access.run { _ in try await planning.plan(uai: uai, date: day) }
         let q = (call.query["q"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let kind = call.query["genre"].flatMap(PlanAction.Kind.init(rawValue:))
         let actions = hashed.plan.actions.filter { a in
+            kind.map { $0 == a.kind } ?? true
+        }.filter { a in
             q.isEmpty || [a.login, a.entLogin, a.group, a.name?.full, a.newLogin].compactMap { $0?.lowercased() }.contains { $0.contains(q) }
         }
         let groups = Dictionary(grouping: actions, by: \.kind).sorted { $0.key < $1.key }.map { kind, list -> [String: Any] in
@@ -308,6 +311,9 @@ extension ServiceCore {
             "uai": uai.code, "csrf": who.session?.csrf ?? "", "date": day.description, "empreinte": hashed.hash,
             "nombre": hashed.plan.actions.count, "q": q, "groupes": groups,
             "masse": hashed.plan.safety.reasons.map(\.french),
+            "genres": Set(hashed.plan.actions.map(\.kind)).sorted().map { k -> [String: Any] in
+                ["valeur": k.rawValue, "libelle": Self.planLabel(k), "choisi": k == kind]
+            },
             "peutAppliquer": AccessRules.route(.planApply, by: who.requester, at: uai).isAllowed && who.session != nil,
         ]
         if let deferred = hashed.plan.deferred { data["differe"] = deferred.french }

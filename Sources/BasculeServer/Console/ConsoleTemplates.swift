@@ -220,6 +220,8 @@ enum ConsoleTemplates {
     <form method="get" action="/console/etablissements/{{uai}}/plan" class="carte">
     <label for="cherche">Chercher (identifiant, nom, groupe)</label>
     <input id="cherche" name="q" type="text" value="{{q}}">
+    <label for="genre">Nature des actions</label>
+    <select id="genre" name="genre"><option value="">Toutes</option>{{#genres}}<option value="{{valeur}}"{{#choisi}} selected{{/choisi}}>{{libelle}}</option>{{/genres}}</select>
     <p><button type="submit" class="secondaire">Chercher</button></p>
     </form>
     {{#groupes}}
