@@ -67,8 +67,29 @@ struct ConsoleBrowser {
         try await submit("form.deconnexion button")
     }
 
-    /// A PNG of the page in docs/captures (the README shows them).
+    /// What a screen reader and a keyboard need of every page: French, one main heading, a label
+    /// for every field and button, a caption or a label for every table, nothing focusable hidden
+    /// from the keyboard.
+    func expectAccessible(_ page: String) async throws {
+        #expect(try await browser.execute("return document.documentElement.lang") as? String == "fr", "\(page)")
+        #expect(try await browser.execute("return document.querySelectorAll('h1').length") as? Int == 1, "\(page): one h1")
+        let unlabelled = try await browser.execute("""
+            return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+              .filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).map(e => e.name || e.id)
+            """) as? [String] ?? ["?"]
+        #expect(unlabelled.isEmpty, "\(page): fields without a label: \(unlabelled)")
+        let mute = try await browser.execute("""
+            return Array.from(document.querySelectorAll('button, a')).filter(e => !(e.textContent.trim() || e.getAttribute('aria-label'))).length
+            """) as? Int
+        #expect(mute == 0, "\(page): a button or link with nothing to read")
+        #expect(try await browser.execute("return Array.from(document.querySelectorAll('table')).every(t => t.caption)") as? Bool == true,
+                "\(page): a table without a caption")
+        #expect(try await browser.execute("return document.querySelectorAll('[tabindex]:not([tabindex=\"0\"])').length") as? Int == 0, "\(page)")
+    }
+
+    /// A PNG of the page in docs/captures (the README shows them), once the page is checked for accessibility.
     func capture(_ name: String) async throws {
+        try await expectAccessible(name)
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let folder = ProcessInfo.processInfo.environment["BASCULE_SCREENSHOTS"] ?? root.appendingPathComponent("docs/captures").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
