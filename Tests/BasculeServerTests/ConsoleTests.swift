@@ -201,6 +201,15 @@ struct ConsoleTests {
         #expect(protected.status == 200 && protected.text.contains("Compte protégé") && protected.text.contains("examen en cours"), "\(protected.text.prefix(500))")
         #expect(try await school.store.directoryState(uai: school.uai).accounts.first { $0.login == school.untaught.login }?.protected == true)
 
+        // At the rentrée, a right granted last year is flagged for review.
+        try await school.store.grantRight(uai: school.uai, RightGrant(personID: school.otherStaff.personID, right: .entManager, grantedBy: "ancien-chef",
+                                                                     grantedOn: CivilDate(year: 2025, month: 9, day: 1)!), audit: [])
+        let rights = try await server.send(.GET, "/console/etablissements/\(u)/autorisations", headers: [("Cookie", rupn.cookie)])
+        #expect(rights.text.contains("revoyez les titulaires"))
+        let lastYear = try #require(rights.text.components(separatedBy: "<tr class=\"ancien\">").dropFirst().first?.components(separatedBy: "</tr>").first)
+        #expect(lastYear.contains(school.otherStaff.login) && lastYear.contains("à revoir"))
+        #expect(!rights.text.contains("<tr class=\"ancien\"><td>rupn</td>"), "this year's RUPN is not flagged")
+
         // The principal ticks nothing: nothing is lifted (the API's default would be every profile).
         let principal = try await session(school.principal.login)
         let none = try await server.send(.POST, "/console/etablissements/\(u)/fermeture", headers: [("Cookie", principal.cookie)],

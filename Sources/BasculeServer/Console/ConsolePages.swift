@@ -472,7 +472,8 @@ extension ServiceCore {
         let uai = try call.school
         let who = try call.who
         let acting = who.acting(at: uai)
-        let byClass = try await access.run { store -> [String: [Account]] in
+        let (byClass, divisions) = try await access.run { store -> ([String: [Account]], Set<String>) in
+            let divisions = Set(try await PeopleQuery(store: store).people(uai: uai, kind: .student).compactMap(\.division))
             let school = try await SchoolAccounts.load(store, uai: uai)
             let me = try school.actor(acting, uai: uai)
             let taught = me.teaches ?? []
@@ -480,10 +481,10 @@ extension ServiceCore {
             for a in school.directory.accounts where a.kind == .student && a.status != .deleted {
                 for code in school.holder(a).structures.intersection(taught) { byClass[code, default: []].append(a) }
             }
-            return byClass
+            return (byClass, divisions)
         }
         let classes = byClass.sorted { $0.key < $1.key }.map { code, students -> [String: Any] in
-            ["code": code, "eleves": students.sorted { ($0.name.familyName, $0.name.firstName) < ($1.name.familyName, $1.name.firstName) }.map {
+            ["code": code, "selection": (divisions.contains(code) ? "classe:" : "groupe:") + code, "eleves": students.sorted { ($0.name.familyName, $0.name.firstName) < ($1.name.familyName, $1.name.firstName) }.map {
                 ["nom": $0.name.familyName, "prenom": $0.name.firstName, "identifiant": $0.login]
             }]
         }
