@@ -8,7 +8,7 @@ import BasculeTesting
 import Foundation
 import Testing
 
-@Suite("The console's verification against a real directory")
+@Suite("The console against real components: the verification against slapd, the spaces' folders")
 struct ConsoleDirectoryTests {
     @Test("An entry deleted from the directory behind Bascule's back: the verification page shows it with its fix, and the one-click fix puts it back")
     func oneClickFix() async throws {
@@ -59,5 +59,36 @@ struct ConsoleDirectoryTests {
                                           body: form(["csrf": csrf]), contentType: "application/x-www-form-urlencoded")
         #expect(fixed.status == 200 && fixed.text.contains("Synchronisé") && fixed.text.contains("Aucun écart"),
                 "\(fixed.text.components(separatedBy: "<main").last?.prefix(2000) ?? "")")
+    }
+
+    @Test("Espaces: each space's use against its quota from real folders, a student's space over its quota flagged")
+    func spacesUsage() async throws {
+        let school = try await School.make()
+        defer { Task { await school.close() } }
+        let root = school.dir.url.appendingPathComponent("espaces").path
+        let yml = school.dir.file("bascule.yml")
+        try "espaces:\n  racine: \(root)\n  quotas: { perso_eleve: 0.01Mo }\n".write(to: yml, atomically: true, encoding: .utf8)
+        let configuration = try #require(try Configuration.load(yml.path))
+        let spaces = try #require(try configuration.spacesSettings(dataDirectory: school.dir.path))
+        let service = SpacesService(store: school.store, settings: spaces)
+        let synced = try await service.sync(uai: school.uai, date: School.day, actor: "test")
+        #expect(synced.failures.isEmpty, "\(synced.failures)")
+        let row = try #require(try await service.report(uai: school.uai).spaces.first { $0.kind == .personal && $0.owner == school.taught.login })
+        let folder = row.path.hasPrefix("/") ? row.path : root + "/" + row.path
+        try Data(repeating: 0x42, count: 64 << 10).write(to: URL(fileURLWithPath: folder + "/devoir.odt"))
+
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        defer { Task { try? await client.shutdown() } }
+        let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning), configuration: configuration), store: school.store, client: client)
+        defer { Task { await server.stop() } }
+        let rupn = try await server.session(school.rupn.login, school: school.uai)
+        let page = try await server.send(.GET, "/console/etablissements/\(school.uai.code)/espaces", headers: [("Cookie", rupn.cookie)])
+        #expect(page.status == 200)
+        let over = page.text.components(separatedBy: "<tr>").filter { $0.contains("au-dessus du quota") }
+        #expect(over.count == 1 && over[0].contains(row.path), "\(over)")
+        #expect(page.text.contains("Nettoyages prévus par le calendrier"))
+        // A teacher sees no spaces page.
+        let teacher = try await server.session(school.teacher.login, school: school.uai)
+        #expect(try await server.send(.GET, "/console/etablissements/\(school.uai.code)/espaces", headers: [("Cookie", teacher.cookie)]).status == 403)
     }
 }
