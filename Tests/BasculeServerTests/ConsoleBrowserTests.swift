@@ -24,6 +24,23 @@ let hostileFamilyName = "\"><img src=x onerror=\"window.pwned=1\"><script>window
 struct ConsoleBrowser {
     let browser: WebDriver
     let server: Running
+    /// Where the captures go: a temporary folder (so that running the tests leaves the work tree
+    /// as it was), or `BASCULE_SCREENSHOTS` when set (`scripts/captures` sets it to docs/captures).
+    let captures: String
+
+    init(browser: WebDriver, server: Running, temporary: TemporaryDirectory) {
+        self.browser = browser
+        self.server = server
+        captures = Self.capturesFolder(environment: ProcessInfo.processInfo.environment, temporary: temporary.url.appendingPathComponent("captures").path)
+    }
+
+    /// `BASCULE_SCREENSHOTS` when set and not empty (a relative path from the package's root), else `temporary`.
+    static func capturesFolder(environment: [String: String], temporary: String) -> String {
+        guard let asked = environment["BASCULE_SCREENSHOTS"], !asked.isEmpty else { return temporary }
+        if asked.hasPrefix("/") { return asked }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(asked).path
+    }
 
     /// Waits (up to a minute) for a script's condition to hold; never a timed assertion.
     func wait(_ condition: String, _ what: String) async throws {
@@ -87,13 +104,14 @@ struct ConsoleBrowser {
         #expect(try await browser.execute("return document.querySelectorAll('[tabindex]:not([tabindex=\"0\"])').length") as? Int == 0, "\(page)")
     }
 
-    /// A PNG of the page in docs/captures (the README shows them), once the page is checked for accessibility.
+    /// A PNG of the page (the README shows those of docs/captures), once the page is checked for accessibility.
     func capture(_ name: String) async throws {
         try await expectAccessible(name)
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let folder = ProcessInfo.processInfo.environment["BASCULE_SCREENSHOTS"] ?? root.appendingPathComponent("docs/captures").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try await browser.screenshot(to: folder + "/\(name).png")
+        try FileManager.default.createDirectory(atPath: captures, withIntermediateDirectories: true)
+        let file = captures + "/\(name).png"
+        try await browser.screenshot(to: file)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name): a PNG written")
     }
 
     /// The page shows the hostile name as text, and nothing of it ran or became an element.
@@ -138,7 +156,7 @@ struct ConsoleBrowserTests {
                                       now: { clock.now }, today: { day.value }, logger: LogCapture().logger)
         let server = try await Running.start(settings, store: store)
         defer { Task { await server.stop() } }
-        let page = ConsoleBrowser(browser: try await WebDriver(width: 1024, height: 1366), server: server)
+        let page = ConsoleBrowser(browser: try await WebDriver(width: 1024, height: 1366), server: server, temporary: school.dir)
         let uai = school.uai
 
         // Not logged in: the login page, in French.

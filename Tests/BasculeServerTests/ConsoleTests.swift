@@ -25,6 +25,15 @@ struct ConsoleTests {
         #expect(!Console.contentSecurityPolicy.contains("script-src 'unsafe-inline'"))
     }
 
+    @Test("The browser test's captures go to a temporary folder unless BASCULE_SCREENSHOTS names one (relative to the package)")
+    func capturesFolder() {
+        #expect(ConsoleBrowser.capturesFolder(environment: [:], temporary: "/tmp/x") == "/tmp/x")
+        #expect(ConsoleBrowser.capturesFolder(environment: ["BASCULE_SCREENSHOTS": ""], temporary: "/tmp/x") == "/tmp/x")
+        #expect(ConsoleBrowser.capturesFolder(environment: ["BASCULE_SCREENSHOTS": "/srv/c"], temporary: "/tmp/x") == "/srv/c")
+        let relative = ConsoleBrowser.capturesFolder(environment: ["BASCULE_SCREENSHOTS": "docs/captures"], temporary: "/tmp/x")
+        #expect(relative.hasSuffix("/docs/captures") && FileManager.default.fileExists(atPath: relative + "/connexion.png"), "\(relative)")
+    }
+
     @Test("A hostile value from an export renders as text in every template that shows names")
     func hostileValuesEscaped() {
         let hostile = "\"><img src=x onerror=alert(1)><script>alert(2)</script>=CMD()"
