@@ -1,0 +1,165 @@
+@testable import BasculeServer
+import AsyncHTTPClient
+import BasculeApp
+import BasculeCalendarFiles
+import BasculeDomain
+import BasculeStore
+import BasculeTesting
+import Foundation
+import Testing
+
+/// A school the day after a new STS-Web export: a member of administrative staff gone (their
+/// account leaving), another's family name corrected (a rename proposed), and a calendar that asks
+/// for the school's approval of the staff's departures (`validation_etablissement`).
+struct DecisionsSchool {
+    let school: School
+    /// The account of the member of staff gone from STS-Web, now leaving.
+    let leaving: Account
+    /// The login the plan proposes to change, and the one it proposes.
+    let renamed: String
+    let proposed: String
+
+    static func make() async throws -> DecisionsSchool {
+        let school = try await School.make()
+        let store = school.store
+        // The bundled calendar with the 2024 memo's validation of the staff's departures.
+        let bundled = try String(contentsOf: CalendarStore.defaultBundledDirectory.appendingPathComponent("calendrier-2026-2027.yml"), encoding: .utf8)
+        let strict = bundled.replacingOccurrences(of: "    concerne: [personnels]\n", with: "    concerne: [personnels]\n    validation_etablissement: true\n")
+        try #require(strict != bundled)
+        try FileManager.default.createDirectory(at: school.dir.url.appendingPathComponent("calendriers"), withIntermediateDirectories: true)
+        try strict.write(to: school.dir.url.appendingPathComponent("calendriers/2026-2027.yml"), atomically: true, encoding: .utf8)
+        let calendar = try CalendarStore(dataDirectory: school.dir.path).calendar(for: SchoolCalendar.rolloverYear(for: School.day), school: school.uai)
+        try #require(CalendarGate(calendar: calendar.calendar, on: School.day).approvalRequired.contains(.staff), "\(calendar.source)")
+
+        // The STS-Web export: the first administrative agent (ADF) gone, the second one's names changed.
+        let exports = school.dir.url.appendingPathComponent("exports")
+        let sts = try #require(try FileManager.default.subpathsOfDirectory(atPath: exports.path).first { $0.lowercased().contains("sts") && $0.hasSuffix(".xml") })
+        var text = try String(decoding: Data(contentsOf: exports.appendingPathComponent(sts)), as: UTF8.self)
+        var out = ""
+        var agents = 0
+        while let open = text.range(of: "<INDIVIDU "), let close = text.range(of: "</INDIVIDU>", range: open.upperBound..<text.endIndex) {
+            out += text[..<open.lowerBound]
+            var block = String(text[open.lowerBound..<close.upperBound])
+            if block.contains("<FONCTION>ADF</FONCTION>") {
+                agents += 1
+                if agents == 1 { block = "" }
+                if agents == 2 {
+                    for tag in ["NOM_USAGE", "NOM_PATRONYMIQUE"] {
+                        let start = try #require(block.range(of: "<\(tag)>"))
+                        let end = try #require(block.range(of: "</\(tag)>", range: start.upperBound..<block.endIndex))
+                        block.replaceSubrange(start.upperBound..<end.lowerBound, with: "ZYGOMATIQUE")
+                    }
+                }
+            }
+            out += block
+            text = String(text[close.upperBound...])
+        }
+        out += text
+        try #require(agents >= 2, "the generator hires two administrative agents")
+        let changed = school.dir.url.appendingPathComponent("sts_emp_suivant.xml")
+        try Data(out.utf8).write(to: changed)
+        _ = try await ImportService(store: store, today: School.day).importFiles([changed])
+        let vault = try SheetVault(dataDirectory: school.dir.path)
+        let planning = PlanningService(store: store, credentials: CredentialIssuer(hasher: PasswordHasher(rounds: 1_000), vault: vault),
+                                       gate: { _, d in PlanningService.defaultGate(on: d) })
+        _ = try await planning.apply(uai: school.uai, date: School.day, expectedHash: nil, allowMassChange: false, actor: "test")
+        let state = try await store.directoryState(uai: school.uai)
+        let leaving = state.accounts.filter { $0.kind == .staff && $0.status == .leaving }
+        try #require(leaving.count == 1, "\(leaving.map(\.login))")
+        let rename = try #require(try await planning.plan(uai: school.uai, date: School.day).plan.actions.first { $0.kind == .proposeRename })
+        return DecisionsSchool(school: school, leaving: leaving[0], renamed: try #require(rename.login), proposed: try #require(rename.newLogin))
+    }
+}
+
+/// The console's forms, posted as a browser without JavaScript posts them.
+struct ConsoleForms {
+    let server: Running
+    let uai: UAI
+
+    static func encode(_ fields: [(String, String)]) -> Data {
+        let allowed = CharacterSet.alphanumerics
+        return Data(fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+            .joined(separator: "&").utf8)
+    }
+
+    /// Logs in through the console's own form (no school for a department administrator).
+    func session(_ login: String, school: UAI?) async throws -> Session {
+        let page = try await server.send(.GET, "/console/connexion")
+        let formCookie = try #require(page.cookies.first?.split(separator: ";").first.map(String.init))
+        let token = String(formCookie.split(separator: "=", maxSplits: 1).last ?? "")
+        let done = try await server.send(.POST, "/console/connexion", headers: [("Cookie", formCookie)],
+                                         body: Self.encode([("identifiant", login), ("motDePasse", School.password),
+                                                            ("etablissement", school?.code ?? ""), ("csrf", token)]),
+                                         contentType: "application/x-www-form-urlencoded")
+        try #require(done.status == 303, "login \(login): \(done.status)")
+        let cookie = try #require(done.cookies.first { $0.hasPrefix("bascule_session=") }?.split(separator: ";").first.map(String.init))
+        let home = try await server.send(.GET, "/console/etablissements/\(uai.code)", headers: [("Cookie", cookie)])
+        let csrf = try #require(home.text.components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?.split(separator: "\"").first.map(String.init))
+        return Session(cookie: cookie, csrf: csrf)
+    }
+
+    func get(_ path: String, _ s: Session) async throws -> Reply {
+        try await server.send(.GET, "/console/etablissements/\(uai.code)\(path)", headers: s.cookieOnly)
+    }
+
+    func post(_ path: String, _ fields: [(String, String)], _ s: Session) async throws -> Reply {
+        try await server.send(.POST, "/console/etablissements/\(uai.code)\(path)", headers: s.cookieOnly,
+                              body: Self.encode(fields + [("csrf", s.csrf)]), contentType: "application/x-www-form-urlencoded")
+    }
+}
+
+@Suite("The console's decisions on accounts: departures, renames, protection", .serialized)
+struct ConsoleDecisionsTests {
+    @Test("Départs: where the calendar asks for the school's validation, the principal approves a waiting staff departure from the page (recorded, audited with their login and the day); a teacher and a CPE are refused by the access table, the RUPN by the rules for a student or a colleague still present; nothing recorded then")
+    func departureApproved() async throws {
+        let s = try await DecisionsSchool.make()
+        let school = s.school
+        defer { Task { await school.close() } }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        defer { Task { try? await client.shutdown() } }
+        let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning)), store: school.store, client: client)
+        defer { Task { await server.stop() } }
+        let forms = ConsoleForms(server: server, uai: school.uai)
+        let login = s.leaving.login
+
+        // Someone without the right: the table refuses a teacher the page and the form; the rules
+        // refuse a member of staff (a CPE) the API's approval.
+        let teacher = try await forms.session(school.teacher.login, school: school.uai)
+        #expect(try await forms.get("/departs", teacher).status == 403)
+        let byTeacher = try await forms.post("/departs", [("identifiants[]", login)], teacher)
+        #expect(byTeacher.status == 403 && byTeacher.text.contains("Refusé"), "\(byTeacher.status)")
+        try await school.store.resetCredential(uai: school.uai, CredentialRow(personID: school.otherStaff.personID,
+                                                                             passwordHash: try PasswordHasher(rounds: 1_000).hash(School.password),
+                                                                             mustChange: false, issuedOn: School.day, sealedTemporary: nil), audit: [])
+        let cpe = try await server.session(school.otherStaff.login, school: school.uai)
+        let byCPE = try await server.json(.POST, "/api/etablissements/\(school.uai.code)/departs", ["identifiants": [login], "csrf": cpe.csrf],
+                                          headers: cpe.headers)
+        #expect(byCPE.status == 403, "\(byCPE.status) \(byCPE.text)")
+        // The RUPN may open the page, but the rules refuse them a student (whose departure follows
+        // Siècle-BEE) and a colleague who has not left; one refused login approves none of the others.
+        let rupn = try await forms.session(school.rupn.login, school: school.uai)
+        let student = try await forms.post("/departs", [("identifiants[]", login), ("identifiants[]", school.taught.login)], rupn)
+        #expect(student.status == 403 && student.text.contains("ne se valide pas"), "\(student.status)")
+        let present = try await forms.post("/departs", [("identifiants[]", school.otherStaff.login)], rupn)
+        #expect(present.status == 409 && present.text.contains("est pas un personnel partant"),
+                "\(present.status)")
+        #expect(try await school.store.approvedDepartures(uai: school.uai).isEmpty, "nothing approved by those who may not")
+        #expect(try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "approve-departure")).isEmpty)
+
+        // The principal sees the departure waiting for the school, and approves it.
+        let principal = try await forms.session(school.principal.login, school: school.uai)
+        let page = try await forms.get("/departs", principal)
+        #expect(page.status == 200 && page.text.contains("valider le départ des personnels avant la suppression"), "\(page.text.components(separatedBy: "<main").last?.prefix(1500) ?? "")")
+        #expect(page.text.contains("name=\"identifiants[]\" value=\"\(login)\">"), "the departure waits, its box can be ticked")
+        let approved = try await forms.post("/departs", [("identifiants[]", login)], principal)
+        #expect(approved.status == 200 && approved.text.contains("Départ validé : \(login)."), "\(approved.status) \(approved.text.prefix(2000))")
+        #expect(approved.text.contains("value=\"\(login)\" disabled") && approved.text.contains("départ déjà validé"))
+        #expect(try await school.store.approvedDepartures(uai: school.uai) == [s.leaving.personID])
+        let audit = try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "approve-departure"))
+        #expect(audit.count == 1 && audit.first?.actor == school.principal.login && audit.first?.target == login, "\(audit)")
+        #expect(audit.first?.french.contains("2026-09-03") == true, "\(audit.first?.french ?? "")")
+        // Nothing ticked: told so, nothing more recorded.
+        let none = try await forms.post("/departs", [], principal)
+        #expect(none.status == 400 && none.text.contains("Cochez au moins un personnel"), "\(none.status)")
+    }
+}
