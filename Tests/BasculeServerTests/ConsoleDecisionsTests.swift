@@ -162,4 +162,37 @@ struct ConsoleDecisionsTests {
         let none = try await forms.post("/departs", [], principal)
         #expect(none.status == 400 && none.text.contains("Cochez au moins un personnel"), "\(none.status)")
     }
+
+    @Test("Renames: the principal accepts a proposed login change from the account's page; the store gives the account its new login, its groups follow, the audit names the principal")
+    func renameAccepted() async throws {
+        let s = try await DecisionsSchool.make()
+        let school = s.school
+        defer { Task { await school.close() } }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        defer { Task { try? await client.shutdown() } }
+        let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning)), store: school.store, client: client)
+        defer { Task { await server.stop() } }
+        let forms = ConsoleForms(server: server, uai: school.uai)
+        let groupsBefore = try await school.store.directoryState(uai: school.uai).groups.filter { $0.members.contains(s.renamed) }.map(\.name)
+
+        let principal = try await forms.session(school.principal.login, school: school.uai)
+        let page = try await forms.get("/comptes/\(s.renamed)", principal)
+        #expect(page.status == 200 && page.text.contains("Changement d'identifiant proposé") && page.text.contains(s.proposed), "\(page.text.prefix(2000))")
+        let accepted = try await forms.post("/comptes/\(s.renamed)/renommage", [("reponse", "accepter")], principal)
+        #expect(accepted.status == 200 && accepted.text.contains("Renommage accepté : \(s.renamed) → \(s.proposed)."), "\(accepted.status) \(accepted.text.prefix(2000))")
+        #expect(accepted.text.contains("<title>Compte \(s.proposed) —"), "the page shown is the account under its new login")
+        let state = try await school.store.directoryState(uai: school.uai)
+        #expect(state.accounts.contains { $0.login == s.proposed && $0.status == .active })
+        #expect(!state.accounts.contains { $0.login == s.renamed && $0.status != .deleted })
+        let groupsAfter = state.groups.filter { $0.members.contains(s.proposed) }.map(\.name)
+        #expect(!groupsBefore.isEmpty && groupsAfter.sorted() == groupsBefore.sorted(), "\(groupsBefore) → \(groupsAfter)")
+        let audit = try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "rename-account"))
+        #expect(audit.count == 1 && audit.first?.actor == school.principal.login && audit.first?.french.contains("\(s.renamed) → \(s.proposed)") == true,
+                "\(audit)")
+        // The old login's page is gone; answering again finds nothing to answer.
+        #expect(try await forms.get("/comptes/\(s.renamed)", principal).status == 404)
+        let again = try await forms.post("/comptes/\(s.proposed)/renommage", [("reponse", "accepter")], principal)
+        #expect(again.status == 422 || again.status == 404 || again.status == 409, "\(again.status)")
+        #expect(try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "rename-account")).count == 1)
+    }
 }
