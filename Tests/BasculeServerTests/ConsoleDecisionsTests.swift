@@ -195,4 +195,47 @@ struct ConsoleDecisionsTests {
         #expect(again.status == 422 || again.status == 404 || again.status == 409, "\(again.status)")
         #expect(try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "rename-account")).count == 1)
     }
+
+    @Test("A department administrator, who holds no account of the school, protects an account and answers a proposed rename from the console; the audit names the administrator; a teacher still may not")
+    func departmentAdministratorDecides() async throws {
+        let s = try await DecisionsSchool.make()
+        let school = s.school
+        defer { Task { await school.close() } }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        defer { Task { try? await client.shutdown() } }
+        let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning)), store: school.store, client: client)
+        defer { Task { await server.stop() } }
+        let forms = ConsoleForms(server: server, uai: school.uai)
+        try await school.store.saveDepartmentAdmin(DepartmentAdmin(login: "alice", passwordHash: try PasswordHasher(rounds: 1_000).hash(School.password),
+                                                                   createdAt: "2026-09-01T00:00:00Z", createdBy: "test"), replacing: false, audit: [])
+        let alice = try await forms.session("alice", school: nil)
+        let target = school.otherStaff.login
+
+        // Protection: the form is there, the reason required, then done in the administrator's name.
+        let page = try await forms.get("/comptes/\(target)", alice)
+        #expect(page.status == 200 && page.text.contains("/comptes/\(target)/protection"), "the protection form is offered: \(page.status)")
+        let noReason = try await forms.post("/comptes/\(target)/protection", [("proteger", "oui"), ("raison", " ")], alice)
+        #expect(noReason.status == 400)
+        let protected = try await forms.post("/comptes/\(target)/protection", [("proteger", "oui"), ("raison", "congé long, retour en janvier")], alice)
+        #expect(protected.status == 200 && protected.text.contains("Compte protégé."), "\(protected.status) \(protected.text.components(separatedBy: "role=\"alert\">").dropFirst().first?.prefix(300) ?? "")")
+        #expect(try await school.store.directoryState(uai: school.uai).accounts.first { $0.login == target }?.protected == true)
+        let protection = try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "protect"))
+        #expect(protection.count == 1 && protection.first?.actor.contains("alice") == true && protection.first?.target == target, "\(protection)")
+        #expect(protection.first?.french.contains("congé long, retour en janvier") == true && protection.first?.french.contains("service (") == true,
+                "\(protection.first?.french ?? "")")
+
+        // The proposed rename: declined in the administrator's name.
+        let account = try await forms.get("/comptes/\(s.renamed)", alice)
+        #expect(account.text.contains("Changement d&#39;identifiant proposé") || account.text.contains("identifiant proposé"), "the rename form is offered")
+        let declined = try await forms.post("/comptes/\(s.renamed)/renommage", [("reponse", "refuser")], alice)
+        #expect(declined.status == 200 && declined.text.contains("\(s.renamed) garde son identifiant"), "\(declined.status)")
+        let answer = try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "decline-rename"))
+        #expect(answer.count == 1 && answer.first?.actor.contains("alice") == true && answer.first?.target == s.renamed, "\(answer)")
+
+        // A teacher, who sees the student they teach, still may not protect them.
+        let teacher = try await forms.session(school.teacher.login, school: school.uai)
+        let refused = try await forms.post("/comptes/\(school.taught.login)/protection", [("proteger", "oui"), ("raison", "examen")], teacher)
+        #expect(refused.status == 403, "\(refused.status)")
+        #expect(try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "protect")).count == 1)
+    }
 }

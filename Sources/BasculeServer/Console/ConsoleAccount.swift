@@ -25,8 +25,10 @@ extension ServiceCore {
             return (a, school.holder(a).structures.sorted(), groups, history, rename)
         }
         let (a, structures, groups, history, rename) = found
+        // The forms for those the rules may let decide (the services check again): the school's
+        // direction and RUPN, a department administrator.
         let roles = who.requester.roles(at: uai)
-        let decides = who.session?.kind == SessionKind.person.rawValue && !roles.isDisjoint(with: [.direction, .rupn])
+        let decides = who.session != nil && !roles.isDisjoint(with: [.direction, .rupn, .department])
         var data: [String: Any] = [
             "uai": uai.code, "csrf": who.session?.csrf ?? "", "identifiant": a.login, "identifiantENT": a.entLogin,
             "prenom": a.name.firstName, "nom": a.name.displayFamilyName, "profil": a.kind.french, "statut": Self.statusLabel(a.status.rawValue),
@@ -57,19 +59,21 @@ extension ServiceCore {
         }
     }
 
-    /// The person acting on an account of their school: a session's account, never an administrator.
-    func deciding(_ call: Call) throws -> (UAI, String, String) {
+    /// Who acts on an account, as the API's handlers pass it: a person of the school by their
+    /// login, or a department administrator as an authority under their name (they hold no
+    /// account of the school). The services' rules decide; a form needs a session (its CSRF token).
+    func deciding(_ call: Call) throws -> (uai: UAI, acting: Acting, name: String, login: String) {
         let uai = try call.school
         let who = try call.who
-        guard let session = who.session, session.kind == SessionKind.person.rawValue, session.uai == uai else {
-            throw APIError.forbidden(Reason("seules la direction et le RUPN de l'établissement le décident", "the school's direction or RUPN only"))
+        guard who.session != nil else {
+            throw APIError.forbidden(Reason("une décision de la console se prend dans une session", "a console decision needs a session"))
         }
         guard let login = call.parameters["login"] else { throw APIError.badRequest("Identifiant manquant.") }
-        return (uai, session.login, login)
+        return (uai, who.acting(at: uai), who.name, login)
     }
 
     func consoleProtect(_ call: Call) async throws -> Response {
-        let (uai, actor, login) = try deciding(call)
+        let (uai, acting, name, login) = try deciding(call)
         let fields = Console.form(call)
         let reason = (fields["raison"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 500 else {
@@ -79,8 +83,8 @@ extension ServiceCore {
         let now = self.now
         do {
             _ = try await access.run { store in
-                try await ProtectionService(store: store).set(uai: uai, login: login, protected: protect, by: actor, reason: reason,
-                                                              systemUser: "service (\(actor))", now: now)
+                try await ProtectionService(store: store).set(uai: uai, login: login, protected: protect, as: acting, reason: reason,
+                                                              systemUser: "service (\(name))", now: now)
             }
         } catch {
             let api = APIError.from(error)
@@ -92,7 +96,7 @@ extension ServiceCore {
     }
 
     func consoleRename(_ call: Call) async throws -> Response {
-        let (uai, actor, login) = try deciding(call)
+        let (uai, acting, name, login) = try deciding(call)
         let answer = Console.form(call)["reponse"]
         guard answer == "accepter" || answer == "refuser" else { throw APIError.badRequest("reponse : accepter ou refuser.") }
         let (day, now) = (today, self.now)
@@ -101,8 +105,8 @@ extension ServiceCore {
         do {
             outcome = try await access.run { _ in
                 answer == "accepter"
-                    ? try await service.accept(uai: uai, login: login, date: day, by: actor, systemUser: "service (\(actor))", now: now)
-                    : try await service.decline(uai: uai, login: login, date: day, by: actor, systemUser: "service (\(actor))", now: now)
+                    ? try await service.accept(uai: uai, login: login, date: day, as: acting, systemUser: "service (\(name))", now: now)
+                    : try await service.decline(uai: uai, login: login, date: day, as: acting, systemUser: "service (\(name))", now: now)
             }
         } catch {
             let api = APIError.from(error)
@@ -111,7 +115,7 @@ extension ServiceCore {
         }
         // As applying does: the directory and the spaces follow the new login at once when configured.
         var followed: [String] = []
-        if answer == "accepter" { followed = (try? await syncTargets(uai: uai, day: day, actor: "\(actor) (service)")) ?? [] }
+        if answer == "accepter" { followed = (try? await syncTargets(uai: uai, day: day, actor: "\(acting.name) (service)")) ?? [] }
         try? await refreshIndex()
         var shown = call
         shown.parameters["login"] = answer == "accepter" ? outcome.newLogin : login
