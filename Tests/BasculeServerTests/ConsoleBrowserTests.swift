@@ -168,6 +168,17 @@ struct ConsoleBrowserTests {
         try await page.login(school.rupn.login, school: uai)
         try await page.wait("document.querySelector('h1').textContent.includes('Tableau de bord')", "le tableau de bord du RUPN")
         #expect(try await page.browser.execute("return document.getElementById('aujourdhui') !== null") as? Bool == true, "today is marked")
+        // The timeline's periods, as drawn: none covers another, all inside the timeline.
+        let overlapping = try await page.browser.execute("""
+            const f = document.querySelector('.frise').getBoundingClientRect();
+            const r = Array.from(document.querySelectorAll('.frise .periode')).map(e => e.getBoundingClientRect());
+            if (r.length < 2) return 'too few periods: ' + r.length;
+            if (r.some(a => a.top < f.top || a.bottom > f.bottom || a.left < f.left - 1 || a.right > f.right + 1)) return 'a period outside the timeline';
+            const pairs = [];
+            r.forEach((a, i) => r.forEach((b, j) => { if (i < j && a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom && b.top < a.bottom) pairs.push(i + '/' + j); }));
+            return pairs.join(' ');
+            """) as? String
+        #expect(overlapping == "", "the timeline's bars: \(overlapping ?? "?")")
         try await page.capture("tableau-de-bord")
         try await page.open("/console/etablissements/\(uai.code)/imports")
         try await page.browser.element("#fichier").type(try Self.hostileSTS(school).path)

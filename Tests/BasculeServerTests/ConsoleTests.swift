@@ -1,5 +1,6 @@
 @testable import BasculeServer
 import AsyncHTTPClient
+import BasculeCalendarFiles
 import BasculeDomain
 import BasculeStore
 import BasculeTesting
@@ -32,6 +33,24 @@ struct ConsoleTests {
         #expect(ConsoleBrowser.capturesFolder(environment: ["BASCULE_SCREENSHOTS": "/srv/c"], temporary: "/tmp/x") == "/srv/c")
         let relative = ConsoleBrowser.capturesFolder(environment: ["BASCULE_SCREENSHOTS": "docs/captures"], temporary: "/tmp/x")
         #expect(relative.hasSuffix("/docs/captures") && FileManager.default.fileExists(atPath: relative + "/connexion.png"), "\(relative)")
+    }
+
+    @Test("The dashboard's timeline: overlapping periods on rows of their own, the others share one; the bundled calendar's bars never overlap on a row")
+    func timelineRows() throws {
+        let rows = ServiceCore.lanes([(0, 50), (10, 20), (40, 30), (75, 10), (85, 5)])
+        #expect(rows.lane == [0, 1, 1, 0, 1] && rows.count == 2, "\(rows)")
+        let calendar = try CalendarStore(dataDirectory: nil).calendar(for: SchoolYear(startYear: 2026)).calendar
+        let frise = try #require(ServiceCore.timeline(calendar, today: CivilDate(year: 2026, month: 9, day: 3)!)["frise"] as? [String: Any])
+        let bars = try #require(frise["periodes"] as? [[String: Any]]).map { b in
+            (left: Double(b["gauche"] as! String)!, right: Double(b["gauche"] as! String)! + Double(b["largeur"] as! String)!, top: b["haut"] as! String)
+        }
+        #expect(Set(bars.map(\.top)).count > 1, "the bundled calendar has overlapping periods: \(bars)")
+        #expect(bars.allSatisfy { $0.left >= 0 && $0.right <= 100.05 }, "every period inside the timeline: \(bars)")
+        for (i, a) in bars.enumerated() {
+            for b in bars[(i + 1)...] where a.top == b.top {
+                #expect(a.right <= b.left || b.right <= a.left, "\(a) and \(b) overlap on one row")
+            }
+        }
     }
 
     @Test("A hostile value from an export renders as text in every template that shows names")

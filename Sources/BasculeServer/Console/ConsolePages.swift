@@ -103,7 +103,8 @@ extension ServiceCore {
         }.sorted { ($0.1, $0.2) < ($1.1, $1.2) }
         guard let first = spans.map(\.1).min(), let last = spans.map(\.2).max() else { return ["etapes": [Any]()] }
         let low = min(first, today), high = max(last, today)
-        let length = Double(max(high.dayNumber - low.dayNumber, 1))
+        // Days, the last one included: a period ending on the last day stays inside the timeline.
+        let length = Double(high.dayNumber - low.dayNumber + 1)
         func percent(_ d: CivilDate) -> String { String(format: "%.1f", Double(d.dayNumber - low.dayNumber) / length * 100) }
         var steps: [[String: Any]] = []
         var placed = false
@@ -126,12 +127,42 @@ extension ServiceCore {
             steps.append(["aujourdhui": false, "quand": when, "libelle": e.labelFrench, "etat": state.0, "classe": state.1])
         }
         if !placed { steps.append(["aujourdhui": true, "jour": today.french, "classe": "en-cours"]) }
-        let bars = spans.filter { $0.0.from != nil && $0.0.until != nil }.map { e, start, end -> [String: Any] in
-            let width = max(Double(end.dayNumber - start.dayNumber + 1) / length * 100, 0.6)
-            return ["gauche": percent(start), "largeur": String(format: "%.1f", width), "libelle": e.labelFrench]
+        let dated = spans.filter { $0.0.from != nil && $0.0.until != nil }.map { e, start, end in
+            (entry: e, left: Double(start.dayNumber - low.dayNumber) / length * 100,
+             width: min(max(Double(end.dayNumber - start.dayNumber + 1) / length * 100, 0.6),
+                        100 - Double(start.dayNumber - low.dayNumber) / length * 100))
+        }
+        let lanes = Self.lanes(dated.map { ($0.left, $0.width) })
+        let bars = zip(dated, lanes.lane).map { bar, lane -> [String: Any] in
+            ["gauche": String(format: "%.1f", bar.left), "largeur": String(format: "%.1f", bar.width), "libelle": bar.entry.labelFrench,
+             "haut": String(format: "%.2f", Self.laneTop + Double(lane) * Self.laneStep)]
         }
         return ["etapes": steps,
-                "frise": ["debut": low.french, "fin": high.french, "aujourdhui": today.french, "position": percent(today), "periodes": bars] as [String: Any]]
+                "frise": ["debut": low.french, "fin": high.french, "aujourdhui": today.french, "position": percent(today), "periodes": bars,
+                          "hauteur": String(format: "%.2f", Self.laneTop * 2 + Double(max(lanes.count, 1)) * Self.laneStep - (Self.laneStep - Self.barHeight))]
+                    as [String: Any]]
+    }
+
+    /// The timeline's geometry, in rem: a bar's height, the step from one row to the next, the first row's top.
+    static let barHeight = 1.7, laneStep = 2.0, laneTop = 0.4
+
+    /// A row for each bar (`left` and `width` in percent, sorted by `left`), the first one where it
+    /// touches no other, so that overlapping periods (a closure within a deletion window) are all
+    /// seen; and how many rows that takes.
+    static func lanes(_ bars: [(left: Double, width: Double)]) -> (lane: [Int], count: Int) {
+        var ends: [Double] = []
+        var lane: [Int] = []
+        for bar in bars {
+            // A hair of space between two bars of a row, so that touching ones stay two.
+            if let free = ends.firstIndex(where: { $0 + 0.2 <= bar.left }) {
+                ends[free] = bar.left + bar.width
+                lane.append(free)
+            } else {
+                ends.append(bar.left + bar.width)
+                lane.append(ends.count - 1)
+            }
+        }
+        return (lane, ends.count)
     }
 
     // MARK: - Département

@@ -42,8 +42,8 @@ enum ConsoleTemplates {
     caption { text-align: left; font-weight: 700; padding: .25rem 0; }
     th, td { border: 1px solid #b5b5b5; padding: .35rem .5rem; text-align: left; vertical-align: top; }
     th { background: var(--doux); }
-    .frise { position: relative; height: 2.5rem; background: var(--doux); border: 1px solid var(--bord); margin: 1rem 0 .25rem; }
-    .frise .periode { position: absolute; top: .35rem; height: 1.7rem; background: #9cb8d9; border: 1px solid #10325a; opacity: .8; }
+    .frise { position: relative; background: var(--doux); border: 1px solid var(--bord); margin: 1rem 0 .25rem; }
+    .frise .periode { position: absolute; height: 1.7rem; background: #9cb8d9; border: 1px solid #10325a; }
     .frise .aujourdhui { position: absolute; top: -.4rem; bottom: -.4rem; width: 4px; background: var(--alerte); }
     ol.etapes li { margin: .25rem 0; } ol.etapes .en-cours { font-weight: 700; } ol.etapes .passee { color: #4a4a4a; }
     .etat { font-weight: 700; } .etat-ok { color: var(--ok); } .etat-non { color: var(--alerte); }
@@ -98,8 +98,8 @@ enum ConsoleTemplates {
     <section aria-labelledby="t-calendrier">
     <h2 id="t-calendrier">Calendrier de la bascule {{annee}}</h2>
     {{#frise}}
-    <div class="frise" role="img" aria-label="Frise du {{debut}} au {{fin}} ; aujourd'hui, {{aujourdhui}}, est marqué en rouge">
-    {{#periodes}}<span class="periode" style="left: {{gauche}}%; width: {{largeur}}%" title="{{libelle}}"></span>{{/periodes}}
+    <div class="frise" style="height: {{hauteur}}rem" role="img" aria-label="Frise du {{debut}} au {{fin}} ; aujourd'hui, {{aujourdhui}}, est marqué en rouge">
+    {{#periodes}}<span class="periode" style="left: {{gauche}}%; width: {{largeur}}%; top: {{haut}}rem" title="{{libelle}}"></span>{{/periodes}}
     <span class="aujourdhui" id="aujourdhui" style="left: {{position}}%"></span>
     </div>
     <p class="aide">Du {{debut}} au {{fin}} ; le trait rouge marque aujourd'hui ({{aujourdhui}}).</p>
