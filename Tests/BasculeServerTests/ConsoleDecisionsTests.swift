@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import BasculeApp
 import BasculeCalendarFiles
 import BasculeDomain
+import BasculeLDAP
 import BasculeStore
 import BasculeTesting
 import Foundation
@@ -194,6 +195,40 @@ struct ConsoleDecisionsTests {
         let again = try await forms.post("/comptes/\(s.proposed)/renommage", [("reponse", "accepter")], principal)
         #expect(again.status == 422 || again.status == 404 || again.status == 409, "\(again.status)")
         #expect(try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "rename-account")).count == 1)
+    }
+
+    @Test("Renames with a real directory (slapd started by the test): accepted from the account's page, the directory follows at once, the entry under the new login, none under the old")
+    func renameFollowedByDirectory() async throws {
+        let s = try await DecisionsSchool.make()
+        let school = s.school
+        defer { Task { await school.close() } }
+        let slapd = try SlapdServer()
+        let yml = school.dir.file("bascule.yml")
+        try "annuaire:\n  url: \(slapd.url)\n  base: \(slapd.base)\n  compte: \(slapd.adminDN)\n".write(to: yml, atomically: true, encoding: .utf8)
+        let configuration = try #require(try Configuration.load(yml.path))
+        let connector = try #require(try configuration.connector(password: slapd.adminPassword, warn: { _ in }))
+        let pushed = try await DirectorySyncService(store: school.store, connector: connector, layout: connector.layout).sync(uai: school.uai, actor: "test")
+        #expect(pushed.failures.isEmpty, "\(pushed.failures)")
+        // The principal logs in by binding: their password in the directory.
+        let admin = try slapd.adminConnection()
+        try admin.modify(connector.layout.account(login: school.principal.login, kind: school.principal.kind, uai: school.uai),
+                         [.replace("userPassword", [try DirectoryPasswordHash.make(School.password)])])
+        let oldDN = connector.layout.account(login: s.renamed, kind: .staff, uai: school.uai)
+        let newDN = connector.layout.account(login: s.proposed, kind: .staff, uai: school.uai)
+        #expect(try admin.read(oldDN) != nil && admin.read(newDN) == nil)
+
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        defer { Task { try? await client.shutdown() } }
+        let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning), configuration: configuration,
+                                                      directoryPassword: slapd.adminPassword), store: school.store, client: client)
+        defer { Task { await server.stop() } }
+        let forms = ConsoleForms(server: server, uai: school.uai)
+        let principal = try await forms.session(school.principal.login, school: school.uai)
+        let accepted = try await forms.post("/comptes/\(s.renamed)/renommage", [("reponse", "accepter")], principal)
+        #expect(accepted.status == 200 && accepted.text.contains("Renommage accepté : \(s.renamed) → \(s.proposed).") && accepted.text.contains("annuaire : "),
+                "\(accepted.status) \(accepted.text.components(separatedBy: "<main").last?.prefix(1500) ?? "")")
+        #expect(try admin.read(newDN) != nil, "the directory has the new login")
+        #expect(try admin.read(oldDN) == nil, "and no entry under the old one")
     }
 
     @Test("A department administrator, who holds no account of the school, protects an account and answers a proposed rename from the console; the audit names the administrator; a teacher still may not")
