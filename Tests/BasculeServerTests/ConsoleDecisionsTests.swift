@@ -255,7 +255,7 @@ struct ConsoleDecisionsTests {
         #expect(protected.status == 200 && protected.text.contains("Compte protégé."), "\(protected.status) \(protected.text.components(separatedBy: "role=\"alert\">").dropFirst().first?.prefix(300) ?? "")")
         #expect(try await school.store.directoryState(uai: school.uai).accounts.first { $0.login == target }?.protected == true)
         let protection = try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "protect"))
-        #expect(protection.count == 1 && protection.first?.actor.contains("alice") == true && protection.first?.target == target, "\(protection)")
+        #expect(protection.count == 1 && protection.first?.actor == "admin:alice" && protection.first?.target == target, "\(protection)")
         #expect(protection.first?.french.contains("congé long, retour en janvier") == true && protection.first?.french.contains("service (") == true,
                 "\(protection.first?.french ?? "")")
 
@@ -265,7 +265,7 @@ struct ConsoleDecisionsTests {
         let declined = try await forms.post("/comptes/\(s.renamed)/renommage", [("reponse", "refuser")], alice)
         #expect(declined.status == 200 && declined.text.contains("\(s.renamed) garde son identifiant"), "\(declined.status)")
         let answer = try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "decline-rename"))
-        #expect(answer.count == 1 && answer.first?.actor.contains("alice") == true && answer.first?.target == s.renamed, "\(answer)")
+        #expect(answer.count == 1 && answer.first?.actor == "admin:alice" && answer.first?.target == s.renamed, "\(answer)")
 
         // A teacher, who sees the student they teach, still may not protect them.
         let teacher = try await forms.session(school.teacher.login, school: school.uai)
