@@ -30,8 +30,16 @@ public final class BasculeService: Sendable {
     /// Rebuilds the in-memory index `/api/acces` answers from.
     public func refreshAccessIndex() async throws { try await core.refreshIndex() }
 
-    /// The routes as the router holds them: `GET /api/acces`…
-    public var registeredRoutes: [String] { router().routes.map { "\($0.method) \($0.path)" } }
+    /// The API's routes as the router holds them: `GET /api/acces`… (the console's pages are
+    /// not API routes: ``consoleRoutes``).
+    public var registeredRoutes: [String] {
+        router().routes.map { "\($0.method) \($0.path)" }.filter { !$0.split(separator: " ").last!.hasPrefix("/console") }
+    }
+
+    /// The web console's pages and forms, as the router holds them.
+    public var consoleRoutes: [String] {
+        router().routes.map { "\($0.method) \($0.path)" }.filter { $0.split(separator: " ").last!.hasPrefix("/console") }
+    }
 
     func router() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
@@ -39,6 +47,12 @@ public final class BasculeService: Sendable {
         for route in ServiceCore.routes {
             router.on(RouterPath(route.path), method: route.method) { request, context in
                 await core.respond(route, request, context)
+            }
+        }
+        for page in Console.routes {
+            let route = page.route
+            router.on(RouterPath(route.path), method: route.method) { request, context in
+                await core.respondConsole(route, request, context)
             }
         }
         return router

@@ -317,7 +317,8 @@ extension ServiceCore {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let header: ExportHeader
         do {
-            header = try await NIOThreadPool.singleton.runIfActive { try ExportReader().read(scratch, displayName: "export déposé").header }
+            let shown = call.fileName ?? "export déposé"
+            header = try await NIOThreadPool.singleton.runIfActive { try ExportReader().read(scratch, displayName: shown).header }
         } catch let error as ImportError {
             throw APIError.from(error)
         }
@@ -379,23 +380,34 @@ extension ServiceCore {
         let who = try call.who
         let fields = try call.decode(ApplyFields.self)
         let day = try call.day(fields.date, today: today)
-        let confirm = fields.confirmerChangementDeMasse ?? false
-        let reason = fields.raison?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let done = try await applyPlan(uai: uai, who: who, day: day, hash: fields.empreinte, confirm: fields.confirmerChangementDeMasse ?? false,
+                                       reason: fields.raison) { _, _ in }
+        return try JSON.response(done)
+    }
+
+    /// The API's and the console's apply: the plan of that hash, then the directory and the
+    /// spaces, then the access index; `progress` hears each step (the console's progress bar).
+    func applyPlan(uai: UAI, who: Principal, day: CivilDate, hash: String, confirm: Bool, reason: String?,
+                   progress: @Sendable (Int, String) async -> Void) async throws -> ApplyAnswer {
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if confirm, (reason ?? "").isEmpty {
             throw APIError.badRequest("Une confirmation de changement de masse exige sa raison (champ raison).", "a mass change needs a reason")
         }
-        guard fields.empreinte.count >= 8 else { throw APIError.badRequest("empreinte : au moins 8 caractères du plan montré.", "hash too short") }
+        guard hash.count >= 8 else { throw APIError.badRequest("empreinte : au moins 8 caractères du plan montré.", "hash too short") }
         let planning = try planning(issuing: true)
         let actor = "\(who.name) (service)"
         let now = self.now
+        await progress(15, "Application du plan au magasin de Bascule…")
         let hashed = try await access.run { _ in
-            try await planning.apply(uai: uai, date: day, expectedHash: fields.empreinte, allowMassChange: confirm, reason: reason,
+            try await planning.apply(uai: uai, date: day, expectedHash: hash, allowMassChange: confirm, reason: reason,
                                      actor: actor, now: now)
         }
+        await progress(60, "Magasin à jour (\(hashed.plan.actions.count) action(s)) ; annuaire et espaces…")
         var targets: [String] = []
         if hashed.plan.changesDirectory { targets = try await syncTargets(uai: uai, day: day, actor: actor) }
+        await progress(90, "Mise à jour de la décision d'accès à l'ENT…")
         try? await refreshIndex()
-        return try JSON.response(ApplyAnswer(empreinte: hashed.hash, actions: hashed.plan.actions.count, cibles: targets))
+        return ApplyAnswer(empreinte: hashed.hash, actions: hashed.plan.actions.count, cibles: targets)
     }
 
     /// The directory and the spaces follow, when configured (as `bascule apply` does); what they
@@ -636,6 +648,11 @@ extension ServiceCore {
     func verification(_ call: Call) async throws -> Response {
         let uai = try call.school
         let day = try call.day(nil, today: today)
+        return try JSON.response(try await verificationReport(uai: uai, day: day))
+    }
+
+    /// `bascule verify` for one school: against the real directory when configured.
+    func verificationReport(uai: UAI, day: CivilDate) async throws -> VerificationReport {
         let gate = try self.gate(uai, day)
         let (policy, configuration, secret, log, data) = (self.policy, settings.configuration, settings.directoryPassword, logger, settings.dataDirectory)
         let report = try await access.run { store in
@@ -646,7 +663,7 @@ extension ServiceCore {
                 .verify(uai: uai, date: day, deletionWindows: gate.deletionWindows, approvalRequired: gate.approvalRequired,
                         dataOption: "--data \(data)")
         }
-        return try JSON.response(report)
+        return report
     }
 
     // MARK: - Single sign-on

@@ -33,6 +33,8 @@ struct Call: Sendable {
     var body: ByteBuffer?
     /// The client's address, for the login throttle.
     var address: String
+    /// The name a person gave the uploaded file (the console's form), for the messages.
+    var fileName: String? = nil
 
     /// Whoever the table let through; only routes open to all see nil.
     var who: Principal {
@@ -63,17 +65,24 @@ struct Call: Sendable {
         }
     }
 
+    struct CSRFField: Decodable {
+        var csrf: String?
+    }
+
     var isForm: Bool {
         request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
     }
 
-    /// A form's or a JSON object's `csrf` field.
+    /// A form's (URL-encoded or multipart, as the console's upload) or a JSON object's `csrf` field.
     var csrfField: String? {
         guard let body, body.readableBytes > 0 else { return nil }
         let data = Data(buffer: body)
+        if let boundary = Multipart.boundary(request.headers[.contentType]) {
+            return Multipart.parse(data, boundary: boundary).first { $0.name == "csrf" }.map { String(decoding: $0.data, as: UTF8.self) }
+        }
         if isForm {
-            let fields = (try? URLEncodedFormDecoder().decode([String: String].self, from: String(decoding: data, as: UTF8.self))) ?? [:]
-            return fields["csrf"]
+            // The one field, whatever the others are (a form with `profils[]` is no dictionary of strings).
+            return (try? URLEncodedFormDecoder().decode(CSRFField.self, from: String(decoding: data, as: UTF8.self)))?.csrf
         }
         return ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["csrf"] as? String
     }

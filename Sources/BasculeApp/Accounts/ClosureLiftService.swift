@@ -100,10 +100,18 @@ public struct ProtectionService: Sendable {
     @discardableResult
     public func set(uai: UAI, login: String, protected: Bool, by actor: String, reason: String?,
                     systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Account {
+        try await set(uai: uai, login: login, protected: protected, as: .account(actor), reason: reason, systemUser: systemUser, now: now)
+    }
+
+    /// As ``set(uai:login:protected:by:reason:systemUser:now:)``, by a person of the school or an
+    /// authority without an account there (a department administrator, audited under its name).
+    @discardableResult
+    public func set(uai: UAI, login: String, protected: Bool, as acting: Acting, reason: String?,
+                    systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Account {
         let school = try await SchoolAccounts.load(store, uai: uai)
-        let by = try school.account(actor, uai: uai)
+        let by = try school.actor(acting, uai: uai)
         var target = try school.account(login, uai: uai)
-        let decision = AccessRules.protection(by: school.holder(by), of: school.holder(target))
+        let decision = AccessRules.protection(by: by, of: school.holder(target))
         guard decision.isAllowed else { throw AccountsError.refused(decision.reason) }
         guard target.protected != protected else { throw AccountsError.alreadyProtected(login: login, protected: protected) }
         let why = reason.map { " ; raison : \($0)" } ?? ""

@@ -31,11 +31,12 @@ public struct RenameService: Sendable {
         return (hashed, p)
     }
 
-    /// `actor` (a login) may answer the rename proposed for `login`: the access rules decide.
-    func authorize(uai: UAI, login: String, by actor: String) async throws -> (actor: String, reason: Reason) {
+    /// `acting` (a person of the school, or an authority such as a department administrator) may
+    /// answer the rename proposed for `login`: the access rules decide. Returns the name audited.
+    func authorize(uai: UAI, login: String, acting: Acting) async throws -> (actor: String, reason: Reason) {
         let school = try await SchoolAccounts.load(planning.store, uai: uai)
-        let by = try school.account(actor, uai: uai)
-        let decision = AccessRules.renameAnswer(by: school.holder(by), of: school.holder(try school.account(login, uai: uai)))
+        let by = try school.actor(acting, uai: uai)
+        let decision = AccessRules.renameAnswer(by: by, of: school.holder(try school.account(login, uai: uai)))
         guard decision.isAllowed else { throw AccountsError.refused(decision.reason) }
         return (by.login, decision.reason)
     }
@@ -44,8 +45,13 @@ public struct RenameService: Sendable {
     /// logins are burnt, and the audit says who, when, from what to what and why.
     public func accept(uai: UAI, login: String, date: CivilDate, by actor: String,
                        systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Outcome {
+        try await accept(uai: uai, login: login, date: date, as: .account(actor), systemUser: systemUser, now: now)
+    }
+
+    public func accept(uai: UAI, login: String, date: CivilDate, as acting: Acting,
+                       systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Outcome {
         let (hashed, proposal) = try await proposal(uai: uai, login: login, date: date)
-        let (actor, rule) = try await authorize(uai: uai, login: login, by: actor)
+        let (actor, rule) = try await authorize(uai: uai, login: login, acting: acting)
         if let why = hashed.plan.deferred { throw AccountsError.deferred(why) }
         let store = planning.store
         let before = try await store.directoryState(uai: uai)
@@ -72,8 +78,13 @@ public struct RenameService: Sendable {
     /// name changes again.
     public func decline(uai: UAI, login: String, date: CivilDate, by actor: String,
                         systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Outcome {
+        try await decline(uai: uai, login: login, date: date, as: .account(actor), systemUser: systemUser, now: now)
+    }
+
+    public func decline(uai: UAI, login: String, date: CivilDate, as acting: Acting,
+                        systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Outcome {
         let (hashed, proposal) = try await proposal(uai: uai, login: login, date: date)
-        let (actor, rule) = try await authorize(uai: uai, login: login, by: actor)
+        let (actor, rule) = try await authorize(uai: uai, login: login, acting: acting)
         let store = planning.store
         let before = try await store.directoryState(uai: uai)
         guard let name = proposal.name, let personID = proposal.personID, let newLogin = proposal.newLogin else {
