@@ -54,7 +54,7 @@ struct SchedulerInServiceTests {
         let schedule = try folder.configuration.schedule()
         let store = try await Store.open(.embedded(dataDirectory: folder.data), creating: true)
         // No periodic rebuild of the index (accessIndexRefresh 0): only the scheduler's refresh can make /api/acces see the run.
-        let settings = ServerSettings(dataDirectory: folder.data, configuration: try folder.configuration, passwordRounds: 10_000,
+        let settings = ServerSettings(port: 0, dataDirectory: folder.data, configuration: try folder.configuration, passwordRounds: 10_000,
                                       accessIndexRefresh: 0, now: { clock.now }, today: { schedule.day(of: clock.now) },
                                       logger: LogCapture().logger)
         let service = try BasculeService(settings: settings, store: store)
@@ -98,7 +98,7 @@ struct SchedulerInServiceTests {
         let clock = SchedulerClock("2026-06-15T07:00:00+02:00")
         let schedule = try folder.configuration.schedule()
         let store = try await Store.open(location, creating: true)
-        let settings = ServerSettings(dataDirectory: folder.data, configuration: try folder.configuration, passwordRounds: 10_000,
+        let settings = ServerSettings(port: 0, dataDirectory: folder.data, configuration: try folder.configuration, passwordRounds: 10_000,
                                       accessIndexRefresh: 0, now: { clock.now }, today: { schedule.day(of: clock.now) },
                                       logger: LogCapture().logger)
         let service = try BasculeService(settings: settings, store: store)

@@ -87,11 +87,16 @@ final class SchedulerClock: @unchecked Sendable {
 }
 
 extension Running {
-    /// A service already made, with `services` beside it (the daily run).
+    /// A service already made (its settings with port 0: the kernel's choice, never a fixed port
+    /// another run may hold), with `services` beside it (the daily run).
     static func start(service: BasculeService, alongside services: [SchedulerService], scheme: String = "http",
                       client: HTTPClient = .shared) async throws -> Running {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let task = Task { try await service.run(alongside: services, handleSignals: false) { continuation.yield($0) } }
+        let task = Task {
+            // A service that cannot start (its port taken) ends the wait for a port instead of hanging the test.
+            defer { continuation.finish() }
+            try await service.run(alongside: services, handleSignals: false) { continuation.yield($0) }
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         return Running(service: service, port: port, task: task, scheme: scheme, client: client)

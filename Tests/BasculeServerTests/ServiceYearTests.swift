@@ -70,7 +70,7 @@ struct ServiceYearTests {
         try await store.createToken(TokenRow(id: UUID().uuidString, name: "supervision", role: "departement", schools: [], tokenHash: watchHash,
                                              createdAt: "2026-06-01T00:00:00Z", createdBy: "test"), audit: [])
         let watch = [("Authorization", "Bearer \(watchSecret)")]
-        let settings = ServerSettings(dataDirectory: data, configuration: configuration, directoryPassword: slapd.adminPassword, passwordRounds: 10_000,
+        let settings = ServerSettings(port: 0, dataDirectory: data, configuration: configuration, directoryPassword: slapd.adminPassword, passwordRounds: 10_000,
                                       accessIndexRefresh: 0, now: { clock.now }, today: { schedule.day(of: clock.now) }, logger: LogCapture().logger)
         let service = try BasculeService(settings: settings, store: store)
         let scheduler = try #require(try service.dailyScheduler(location: .embedded(dataDirectory: data),
