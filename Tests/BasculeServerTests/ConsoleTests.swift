@@ -51,6 +51,16 @@ struct ConsoleTests {
                 #expect(a.right <= b.left || b.right <= a.left, "\(a) and \(b) overlap on one row")
             }
         }
+        // Each bar carries the number of its line in the list, and the list's lines their own.
+        let timeline = ServiceCore.timeline(calendar, today: CivilDate(year: 2026, month: 9, day: 3)!)
+        let lines = try #require(timeline["etapes"] as? [[String: Any]]).filter { ($0["aujourdhui"] as? Bool) == false }
+        #expect(lines.compactMap { $0["numero"] as? Int } == Array(1...lines.count))
+        for bar in try #require(frise["periodes"] as? [[String: Any]]) {
+            let number = try #require(bar["numero"] as? Int)
+            #expect(lines[number - 1]["libelle"] as? String == bar["libelle"] as? String, "bar \(number): \(bar)")
+        }
+        let html = Console.render("tableau", timeline)
+        #expect(html.contains(">1</span>") && html.contains("value=\"1\""), "numbers drawn on the bars and given to the list")
     }
 
     @Test("A hostile value from an export renders as text in every template that shows names")

@@ -108,7 +108,8 @@ extension ServiceCore {
         func percent(_ d: CivilDate) -> String { String(format: "%.1f", Double(d.dayNumber - low.dayNumber) / length * 100) }
         var steps: [[String: Any]] = []
         var placed = false
-        for (e, start, _) in spans {
+        // Each period's number in the list, drawn on its bar: the bars say which line they are.
+        for (number, (e, start, _)) in zip(1..., spans) {
             if !placed, start > today {
                 steps.append(["aujourdhui": true, "jour": today.french, "classe": "en-cours"])
                 placed = true
@@ -124,17 +125,19 @@ extension ServiceCore {
             // An open end is never past; an open start never to come.
             let over = e.until.map { $0 < today } ?? false, ahead = e.from.map { $0 > today } ?? false
             let state = over ? ("passée", "passee") : ahead ? ("à venir", "a-venir") : ("en cours", "en-cours")
-            steps.append(["aujourdhui": false, "quand": when, "libelle": e.labelFrench, "etat": state.0, "classe": state.1])
+            steps.append(["aujourdhui": false, "numero": number, "quand": when, "libelle": e.labelFrench, "etat": state.0, "classe": state.1])
         }
         if !placed { steps.append(["aujourdhui": true, "jour": today.french, "classe": "en-cours"]) }
-        let dated = spans.filter { $0.0.from != nil && $0.0.until != nil }.map { e, start, end in
-            (entry: e, left: Double(start.dayNumber - low.dayNumber) / length * 100,
+        let dated = zip(1..., spans).filter { $0.1.0.from != nil && $0.1.0.until != nil }.map { number, span in
+            let (e, start, end) = span
+            return (entry: e, number: number, left: Double(start.dayNumber - low.dayNumber) / length * 100,
              width: min(max(Double(end.dayNumber - start.dayNumber + 1) / length * 100, 0.6),
                         100 - Double(start.dayNumber - low.dayNumber) / length * 100))
         }
         let lanes = Self.lanes(dated.map { ($0.left, $0.width) })
         let bars = zip(dated, lanes.lane).map { bar, lane -> [String: Any] in
             ["gauche": String(format: "%.1f", bar.left), "largeur": String(format: "%.1f", bar.width), "libelle": bar.entry.labelFrench,
+             "numero": bar.number,
              "haut": String(format: "%.2f", Self.laneTop + Double(lane) * Self.laneStep)]
         }
         return ["etapes": steps,

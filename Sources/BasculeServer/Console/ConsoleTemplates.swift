@@ -43,7 +43,9 @@ enum ConsoleTemplates {
     th, td { border: 1px solid #b5b5b5; padding: .35rem .5rem; text-align: left; vertical-align: top; }
     th { background: var(--doux); }
     .frise { position: relative; background: var(--doux); border: 1px solid var(--bord); margin: 1rem 0 .25rem; }
-    .frise .periode { position: absolute; height: 1.7rem; background: #9cb8d9; border: 1px solid #10325a; }
+    .frise .periode { position: absolute; height: 1.7rem; background: #9cb8d9; border: 1px solid #10325a; overflow: hidden;
+      font-size: .8rem; line-height: 1.5rem; text-align: center; color: #10325a; }
+    .etapes .sans-numero { list-style: none; }
     .frise .aujourdhui { position: absolute; top: -.4rem; bottom: -.4rem; width: 4px; background: var(--alerte); }
     ol.etapes li { margin: .25rem 0; } ol.etapes .en-cours { font-weight: 700; } ol.etapes .passee { color: #4a4a4a; }
     .etat { font-weight: 700; } .etat-ok { color: var(--ok); } .etat-non { color: var(--alerte); }
@@ -98,14 +100,14 @@ enum ConsoleTemplates {
     <section aria-labelledby="t-calendrier">
     <h2 id="t-calendrier">Calendrier de la bascule {{annee}}</h2>
     {{#frise}}
-    <div class="frise" style="height: {{hauteur}}rem" role="img" aria-label="Frise du {{debut}} au {{fin}} ; aujourd'hui, {{aujourdhui}}, est marqué en rouge">
-    {{#periodes}}<span class="periode" style="left: {{gauche}}%; width: {{largeur}}%; top: {{haut}}rem" title="{{libelle}}"></span>{{/periodes}}
+    <div class="frise" style="height: {{hauteur}}rem" role="img" aria-label="Frise du {{debut}} au {{fin}} ; aujourd'hui, {{aujourdhui}}, est marqué en rouge ; chaque période porte son numéro dans la liste">
+    {{#periodes}}<span class="periode" style="left: {{gauche}}%; width: {{largeur}}%; top: {{haut}}rem" title="{{numero}}. {{libelle}}">{{numero}}</span>{{/periodes}}
     <span class="aujourdhui" id="aujourdhui" style="left: {{position}}%"></span>
     </div>
-    <p class="aide">Du {{debut}} au {{fin}} ; le trait rouge marque aujourd'hui ({{aujourdhui}}).</p>
+    <p class="aide">Du {{debut}} au {{fin}} ; le trait rouge marque aujourd'hui ({{aujourdhui}}) ; chaque barre porte le numéro de sa période dans la liste.</p>
     {{/frise}}
     <ol class="etapes">
-    {{#etapes}}<li class="{{classe}}">{{#aujourdhui}}<strong>Aujourd'hui, {{jour}}</strong>{{/aujourdhui}}{{^aujourdhui}}<span class="etat">{{quand}}</span> — {{libelle}} <span class="aide">({{etat}})</span>{{/aujourdhui}}</li>{{/etapes}}
+    {{#etapes}}<li class="{{classe}}{{#aujourdhui}} sans-numero{{/aujourdhui}}"{{^aujourdhui}} value="{{numero}}"{{/aujourdhui}}>{{#aujourdhui}}<strong>Aujourd'hui, {{jour}}</strong>{{/aujourdhui}}{{^aujourdhui}}<span class="etat">{{quand}}</span> — {{libelle}} <span class="aide">({{etat}})</span>{{/aujourdhui}}</li>{{/etapes}}
     </ol>
     {{^etapes}}<p>Aucun calendrier pour cette année.</p>{{/etapes}}
     </section>
