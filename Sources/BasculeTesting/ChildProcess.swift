@@ -7,7 +7,10 @@ public struct ChildProcess: Sendable {
 
     /// Starts `tool` with `args`, its output thrown away; with `environment`, that environment
     /// instead of the test process's.
-    public static func start(_ tool: String, _ args: [String], environment: [String: String]? = nil) throws -> ChildProcess {
+    /// `followingTestClock: false` keeps it on the real clock (the browser the console's tests
+    /// drive: it is not under test, and a moved calendar makes Chromium spin).
+    public static func start(_ tool: String, _ args: [String], environment: [String: String]? = nil,
+                             followingTestClock: Bool = true) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -17,7 +20,7 @@ public struct ChildProcess: Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = ([tool] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = spawn(&pid, tool, &actions, argv, environment)
+        let result = spawn(&pid, tool, &actions, argv, environment, followingTestClock: followingTestClock)
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
         return ChildProcess(pid: pid)
     }
@@ -72,12 +75,13 @@ public struct ChildProcess: Sendable {
 
     /// `posix_spawn` with `environment`, or the test process's own when nil.
     private static func spawn(_ pid: inout pid_t, _ tool: String, _ actions: inout posix_spawn_file_actions_t,
-                              _ argv: [UnsafeMutablePointer<CChar>?], _ environment: [String: String]?) -> Int32 {
+                              _ argv: [UnsafeMutablePointer<CChar>?], _ environment: [String: String]?,
+                              followingTestClock: Bool = true) -> Int32 {
         guard var environment else { return posix_spawn(&pid, tool, &actions, nil, argv, environ) }
         // The clock the tests run under (scripts/test-clock's libfaketime) follows every child, even
         // one given an environment of its own: a child on another day would be another test.
         for (key, value) in ProcessInfo.processInfo.environment
-        where (key.hasPrefix("FAKETIME") || key == "LD_PRELOAD") && environment[key] == nil {
+        where followingTestClock && (key.hasPrefix("FAKETIME") || key == "LD_PRELOAD") && environment[key] == nil {
             environment[key] = value
         }
         let envp: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -23,9 +23,12 @@ public final class WebDriver: @unchecked Sendable {
     }
 
     private let process: ChildProcess
+    /// chromedriver's process.
+    public var driverProcess: ChildProcess { process }
     private let base: URL
     public let session: String
-    private let profile: URL
+    /// The browser's profile folder, its own: what tells this session's browser processes apart.
+    public let profile: URL
 
     /// A driver and one browser session, `width`×`height` (a tablet by default: the console must
     /// read there too).
@@ -35,7 +38,8 @@ public final class WebDriver: @unchecked Sendable {
         var lastError = ""
         for _ in 0..<5 {
             let port = SlapdServer.freePort()
-            let child = try ChildProcess.start(Self.driverBinary, ["--port=\(port)", "--allowed-ips=127.0.0.1"])
+            let child = try ChildProcess.start(Self.driverBinary, ["--port=\(port)", "--allowed-ips=127.0.0.1"],
+                                               environment: Self.browserEnvironment(), followingTestClock: false)
             let url = URL(string: "http://127.0.0.1:\(port)")!
             var ready = false
             for _ in 0..<100 {
@@ -74,11 +78,35 @@ public final class WebDriver: @unchecked Sendable {
         session = id
     }
 
+    /// The test process's environment without libfaketime: `scripts/test-clock` moves the clock of
+    /// the code under test, and a browser given a calendar years away spins on it (seen: a CI run
+    /// whose Chromium took both cores for minutes and timed out every test around it). The
+    /// browser's own clock plays no part in what is tested (cookies carry a Max-Age, not a date).
+    public static func browserEnvironment(from environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        environment.filter { key, _ in key != "LD_PRELOAD" && !key.hasPrefix("FAKETIME") }
+    }
+
     deinit {
         _ = try? Self.exchange(port: base.port ?? 80, method: "DELETE", path: "/session/\(session)", body: Data())
         process.kill()
         process.wait()
+        Self.killBrowsers(using: profile.path)
         try? FileManager.default.removeItem(at: profile)
+    }
+
+    /// Chromium outlives a killed chromedriver (its parent becomes init): the browsers started
+    /// with this session's profile folder are ended too, so that none keeps a core after its test.
+    public static func browsers(using profile: String) -> [pid_t] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry), pid != getpid(),
+                  let line = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
+            return String(decoding: line, as: UTF8.self).contains("--user-data-dir=\(profile)") ? pid : nil
+        }
+    }
+
+    static func killBrowsers(using profile: String) {
+        for pid in browsers(using: profile) { _ = kill(pid, SIGKILL) }
     }
 
     // MARK: - What a person does
