@@ -619,7 +619,9 @@ extension ServiceCore {
     func liftClosure(_ call: Call) async throws -> Response {
         let uai = try call.school
         let who = try call.who
-        let fields = (try? call.decode(ClosureFields.self)) ?? ClosureFields()
+        // No body: every profile of the closure. A body that does not read is an error, never that
+        // default (`"annuler": "true"` must not lift the closure for everyone).
+        let fields = (call.body?.readableBytes ?? 0) > 0 ? try call.decode(ClosureFields.self) : ClosureFields()
         let day = try call.day(fields.date, today: today)
         var roles: [CalendarRole] = []
         for p in fields.profils ?? [] {

@@ -116,6 +116,26 @@ struct AttackReviewTests {
         #expect(done.status == 200, "\(done.text)")
     }
 
+    @Test("A closure body that does not read is refused, never taken for « every profile »")
+    func unreadableClosureBodyLiftsNothing() async throws {
+        let school = try await School.make()
+        defer { Task { await school.close() } }
+        // 27 August, during the ENT's rentrée closure: a body taken for « nothing given » would lift it.
+        var during = settings(school, clock: TestClock(rentreeMorning))
+        during.today = { CivilDate(year: 2026, month: 8, day: 27)! }
+        let server = try await Running.start(during, store: school.store)
+        defer { Task { await server.stop() } }
+        let u = school.uai
+        let principal = try await server.session(school.principal.login, school: u)
+        // A cancellation with a string for a boolean, a profile given as a string: both unreadable.
+        for fields: [String: Any] in [["date": "2026-08-27", "profils": ["students"], "annuler": "true"],
+                                      ["date": "2026-08-27", "profils": "students"]] {
+            let reply = try await server.json(.POST, "/api/etablissements/\(u.code)/fermeture", fields, headers: principal.headers)
+            #expect(reply.status == 400, "\(reply.status) \(reply.text)")
+        }
+        #expect(try await school.store.accessLiftings(uai: u).isEmpty, "nothing lifted")
+    }
+
     @Test("Every login answer costs at least a chosen password's hash: a temporary password's or none (unknown, directory) is padded")
     func loginCostDoesNotTellWhoExists() throws {
         func cost(_ hash: String?) -> Int {
