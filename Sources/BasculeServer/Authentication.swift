@@ -148,8 +148,33 @@ struct PasswordCheck: Sendable {
 
     static func verify(_ password: String, against hash: String?) async -> Bool {
         (try? await NIOThreadPool.singleton.runIfActive {
-            PasswordHasher().verify(password, against: hash ?? decoy) && hash != nil
+            let ok = hash.map { PasswordHasher().verify(password, against: $0) } ?? false
+            for extra in padding(after: hash) { _ = PasswordHasher().verify(password, against: extra) }
+            return ok
         }) ?? false
+    }
+
+    /// What is verified besides `hash` (nil: nothing was hashed, the login is unknown or the
+    /// directory answered), so that every answer costs at least a chosen password's hash. A
+    /// temporary password's hash has 1 000 rounds, a directory bind a few milliseconds: answered
+    /// at that speed while an unknown login costs 210 000 rounds, the time alone would tell who
+    /// exists, and who still has a temporary password.
+    static func padding(after hash: String?) -> [String] {
+        guard let hash else { return [decoy] }
+        return (rounds(of: hash) ?? 0) >= PasswordHasher.productionRounds ? [] : [decoy]
+    }
+
+    /// The rounds a `$pbkdf2-sha256$<rounds>$…` hash names.
+    static func rounds(of hash: String) -> Int? {
+        let parts = hash.split(separator: "$", omittingEmptySubsequences: true)
+        return parts.count == 4 ? Int(parts[1]) : nil
+    }
+
+    /// The cost of an answer that verified nothing itself (a directory bind).
+    static func pad(_ password: String) async {
+        _ = try? await NIOThreadPool.singleton.runIfActive {
+            for extra in padding(after: nil) { _ = PasswordHasher().verify(password, against: extra) }
+        }
     }
 
     func admin(login: String, password: String) async throws -> Bool {
@@ -169,7 +194,9 @@ struct PasswordCheck: Sendable {
         }
         if let directory = configuration?.annuaire, let account {
             _ = directory
-            return try await bind(uai: uai, login: account.login, password: password) ? account : nil
+            let bound = try await bind(uai: uai, login: account.login, password: password)
+            await Self.pad(password)
+            return bound ? account : nil
         }
         // Without a directory, the store's hash: a person with none (or an account gone) cannot log in.
         let ok = await Self.verify(password, against: account == nil ? nil : credential?.passwordHash)

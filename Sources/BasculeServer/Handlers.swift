@@ -69,14 +69,11 @@ extension ServiceCore {
             guard let u = UAI(text) else { throw APIError.badRequest("Établissement invalide : un UAI est attendu.", "invalid UAI") }
             uai = u
         }
-        let key = "\(uai?.code ?? "departement")|\(login)"
+        let key = Self.throttleKey(uai: uai, login: login)
         let now = self.now
-        if let wait = await throttle.wait(account: key, address: call.address, now: now) {
-            metrics.login("retardee")
-            logger.notice("connexion retardée", metadata: ["identifiant": "\(login)", "attente_s": "\(Int(wait.rounded(.up)))"])
-            throw APIError(.tooManyRequests, "trop-d-essais",
-                           "Trop d'essais infructueux : réessayez dans \(Int(wait.rounded(.up))) s.", "too many failed attempts",
-                           headers: [.retryAfter: "\(Int(wait.rounded(.up)))"])
+        // Counted as a failure from here on: attempts sent together each find the others counted.
+        if let wait = await throttle.admit(account: key, address: call.address, now: now) {
+            throw throttled(login: login, wait: wait)
         }
         let session: SessionRow
         var roles: [String] = []
@@ -109,15 +106,25 @@ extension ServiceCore {
             }
             roles = [AccessRole.department.rawValue]
         }
-        await throttle.succeeded(account: key)
+        await throttle.succeeded(account: key, address: call.address)
         metrics.login("reussie")
         logger.info("connexion", metadata: ["identifiant": "\(login)", "etablissement": "\(uai?.code ?? "département")"])
         return try JSON.response(LoginAnswer(identifiant: session.login, etablissement: uai?.code, roles: roles, csrf: csrf, aChanger: mustChange),
                                  headers: [.setCookie: Cookies.header(Cookies.session, secret, secure: settings.secureCookies, maxAge: nil)])
     }
 
+    /// The throttle's count for an account: a person's at their school, or a department administrator's.
+    static func throttleKey(uai: UAI?, login: String) -> String { "\(uai?.code ?? "departement")|\(login)" }
+
+    func throttled(login: String, wait: TimeInterval) -> APIError {
+        metrics.login("retardee")
+        logger.notice("connexion retardée", metadata: ["identifiant": "\(login)", "attente_s": "\(Int(wait.rounded(.up)))"])
+        return APIError(.tooManyRequests, "trop-d-essais",
+                        "Trop d'essais infructueux : réessayez dans \(Int(wait.rounded(.up))) s.", "too many failed attempts",
+                        headers: [.retryAfter: "\(Int(wait.rounded(.up)))"])
+    }
+
     private func refuse(login: String, key: String, call: Call, now: Date) async throws -> Response {
-        await throttle.failed(account: key, address: call.address, now: now)
         metrics.login("refusee")
         logger.notice("connexion refusée", metadata: ["identifiant": "\(login)"])
         throw APIError(.unauthorized, "identifiants-incorrects", "Identifiant ou mot de passe incorrect.", "wrong login or password")
@@ -160,10 +167,17 @@ extension ServiceCore {
         let fields = try call.decode(PasswordFields.self)
         let now = self.now, today = self.today
         let hasher = PasswordHasher(rounds: settings.passwordRounds)
+        // The old password is a guess as a login's is (a session left open on a shared computer
+        // would otherwise try it unthrottled): the login's throttle, on the same count.
+        let key = Self.throttleKey(uai: session.kind == SessionKind.admin.rawValue ? nil : session.uai, login: session.login)
+        if let wait = await throttle.admit(account: key, address: call.address, now: now) {
+            throw throttled(login: session.login, wait: wait)
+        }
         if session.kind == SessionKind.admin.rawValue {
             guard try await passwords.admin(login: session.login, password: fields.ancien) else {
                 throw APIError(.unprocessableContent, "ancien-incorrect", "Ancien mot de passe incorrect.", "wrong current password")
             }
+            await throttle.succeeded(account: key, address: call.address)
             let refusals = PasswordRule().check(fields.nouveau, context: PasswordContext(login: session.login))
             guard refusals.isEmpty else { throw refused(refusals) }
             let hash = try await NIOThreadPool.singleton.runIfActive { try hasher.hash(fields.nouveau) }
@@ -182,6 +196,7 @@ extension ServiceCore {
         guard let account = try await passwords.person(uai: uai, login: session.login, password: fields.ancien) else {
             throw APIError(.unprocessableContent, "ancien-incorrect", "Ancien mot de passe incorrect.", "wrong current password")
         }
+        await throttle.succeeded(account: key, address: call.address)
         let refusals = PasswordRule().check(fields.nouveau, context: PasswordContext(login: account.login, firstName: account.name.firstName,
                                                                                       familyName: account.name.familyName))
         guard refusals.isEmpty else { throw refused(refusals) }
@@ -511,6 +526,9 @@ extension ServiceCore {
         let (outcome, temporary) = try await access.run { store -> (PasswordResetService.Outcome, String?) in
             let done = try await PasswordResetService(store: store, issuer: issuer)
                 .reset(uai: uai, login: login, as: acting, on: day, systemUser: "service (\(who.name))", now: now)
+            // A reset is what a school does when an account is taken over: whoever is logged in
+            // with the old password is logged out (the one asking keeps theirs, were it their own).
+            try await store.deleteSessions(kind: SessionKind.person.rawValue, login: done.account.login, uai: uai, except: who.session?.idHash)
             let sealed = try await store.credential(personID: done.account.personID)?.sealedTemporary
             return (done, try sealed.map { try issuer.vault.open($0) })
         }
@@ -601,7 +619,9 @@ extension ServiceCore {
     func liftClosure(_ call: Call) async throws -> Response {
         let uai = try call.school
         let who = try call.who
-        let fields = (try? call.decode(ClosureFields.self)) ?? ClosureFields()
+        // No body: every profile of the closure. A body that does not read is an error, never that
+        // default (`"annuler": "true"` must not lift the closure for everyone).
+        let fields = (call.body?.readableBytes ?? 0) > 0 ? try call.decode(ClosureFields.self) : ClosureFields()
         let day = try call.day(fields.date, today: today)
         var roles: [CalendarRole] = []
         for p in fields.profils ?? [] {

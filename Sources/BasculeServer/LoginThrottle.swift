@@ -56,6 +56,17 @@ public actor LoginThrottle {
         return longest > 0 ? longest : nil
     }
 
+    /// Lets an attempt on `account` from `address` go ahead (nil), counted at once as a failure,
+    /// or says how long it must wait. Counting before the password is checked is what holds
+    /// against attempts sent together: checking takes time, and were the failure counted only
+    /// after it, a hundred attempts sent at once would all pass ``wait(account:address:now:)``
+    /// before the first was counted.
+    public func admit(account: String, address: String, now: Date) -> TimeInterval? {
+        if let wait = wait(account: account, address: address, now: now) { return wait }
+        failed(account: account, address: address, now: now)
+        return nil
+    }
+
     public func failed(account: String, address: String, now: Date) {
         accounts[account, default: Count(failures: 0, last: now)].failures += 1
         accounts[account]!.last = now
@@ -63,8 +74,11 @@ public actor LoginThrottle {
         addresses[address]!.last = now
     }
 
-    public func succeeded(account: String) {
+    /// An attempt ``admit(account:address:now:)`` let through turned out right: the account's
+    /// count is cleared, and the address's gets back the failure counted in advance.
+    public func succeeded(account: String, address: String) {
         accounts[account] = nil
+        if let c = addresses[address] { addresses[address] = c.failures > 1 ? Count(failures: c.failures - 1, last: c.last) : nil }
     }
 
     private var lastSweep = Date.distantPast

@@ -217,27 +217,30 @@ final class ServiceCore: Sendable {
             }
             uai = u
         }
-        var body: ByteBuffer?
+        let address = clientAddress(request, peer: context.peer)
+        var call = Call(request: request, principal: nil, uai: uai, parameters: parameters, query: query, body: nil, address: address)
+        // Who asks and whether the table lets them, before a byte of the body is read: an upload
+        // route takes 256 Mio, and no one unknown gets the service to hold that in memory.
+        call.principal = try await authenticate(request)
+        if let operation = route.operation {
+            guard let principal = call.principal else { throw APIError.unauthenticated }
+            let decision = AccessRules.route(operation, by: principal.requester, at: uai)
+            guard decision.isAllowed else {
+                logger.notice("refusé par la table d'accès", metadata: ["par": "\(principal.name)", "operation": "\(operation.rawValue)"])
+                throw APIError.forbidden(decision.reason)
+            }
+        }
         if let kind = route.body {
             var request = request
             var limit = 1 << 20
             if case .export = kind { limit = settings.maxUploadBytes }
             do {
-                body = try await request.collectBody(upTo: limit)
+                call.body = try await request.collectBody(upTo: limit)
             } catch {
                 throw APIError(.contentTooLarge, "trop-gros", "Corps de la requête trop gros : au plus \(limit / 1024) Kio.", "body too large")
             }
         }
-        let address = clientAddress(request, peer: context.peer)
-        var call = Call(request: request, principal: nil, uai: uai, parameters: parameters, query: query, body: body, address: address)
-        call.principal = try await authenticate(request)
-        guard let operation = route.operation else { return call }
-        guard let principal = call.principal else { throw APIError.unauthenticated }
-        let decision = AccessRules.route(operation, by: principal.requester, at: uai)
-        guard decision.isAllowed else {
-            logger.notice("refusé par la table d'accès", metadata: ["par": "\(principal.name)", "operation": "\(operation.rawValue)"])
-            throw APIError.forbidden(decision.reason)
-        }
+        guard route.operation != nil, let principal = call.principal else { return call }
         if route.changesState, let session = principal.session {
             let given = request.headers[Self.csrfHeader] ?? call.csrfField
             guard let given, Secrets.equal(given, session.csrf) else {
