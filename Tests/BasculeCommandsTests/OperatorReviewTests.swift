@@ -98,10 +98,13 @@ struct OperatorReviewTests {
         let run = await bascule(["run", "--data", data, "--date", "2026-09-03"])
         #expect(run.exitCode == 4 && run.errors.contains("runuser -u"), "\(run.exitCode) \(run.output) \(run.errors)")
         #expect(!FileManager.default.fileExists(atPath: data + "/bascule.sqlite"), "no root-owned store")
+        // A bascule.yml it would refuse next: without the check, serve stops there (exit 2), never listens.
+        try "service: { heure: midi }\n".write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8)
         let serve = await bascule(["serve", "--data", data, "--port", "1"])
         #expect(serve.exitCode == 4 && serve.errors.contains("runuser -u"), "\(serve.exitCode) \(serve.errors)")
         // Root on its own folder goes on.
         #expect(chown(data, 0, 0) == 0)
+        try FileManager.default.removeItem(atPath: data + "/bascule.yml")
         #expect(await bascule(["run", "--data", data, "--date", "2026-09-03"]).exitCode == 0)
     }
 
