@@ -56,7 +56,7 @@ public struct DailyRunReport: Sendable, Codable {
     public var verificationFindings: Int?
 
     public var french: String {
-        if skipped { return "\(uai) \(day) : déjà fait." }
+        if skipped { return "\(uai) \(day) : \(steps.first ?? "déjà fait.")" }
         var lines = ["== \(uai) au \(day) =="] + steps.map { "  " + $0 }
         for t in todos { lines.append("  ✋ à faire (\(t.role.rawValue)) : \(t.reason.french)") }
         return lines.joined(separator: "\n")
@@ -86,6 +86,14 @@ public struct DailyRunService: Sendable {
         // A school that never finished a day starts again from the first day it began (a run
         // that failed), not from today.
         let unfinished = runs.filter { $0.state != "done" }.map(\.day).min()
+        // The journal only goes forward: a day before the last one done is never run after it (a
+        // `--date` in the past by hand, the clock set back). Its plan, applied now, would undo what
+        // the later days did (accounts created again, deletions not yet due by its date).
+        if let done, day < done {
+            return [DailyRunReport(uai: uai, day: day, skipped: true,
+                                   steps: ["pas exécuté : antérieur au dernier jour fait (\(done)), le journal ne revient pas en arrière"],
+                                   todos: [], checked: [])]
+        }
         var first = day
         if let done, done < day {
             first = max(done.adding(days: 1), day.adding(days: -catchUpDays))
@@ -286,13 +294,35 @@ public struct DailyRunService: Sendable {
     func importDropped(uai: UAI, day: CivilDate, steps: inout [String], todos: inout [ToDo]) async throws -> Bool {
         let folder = settings.dropFolder(uai)
         let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).filter { name in
+        let dropped = ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).filter { name in
             let lower = name.lowercased()
-            var isDirectory: ObjCBool = false
             return (lower.hasSuffix(".xml") || lower.hasSuffix(".zip")) && !name.hasPrefix(".")
-                && fm.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isDirectory) && !isDirectory.boolValue
         }.sorted()
-        guard !names.isEmpty else { return false }
+        // The drop folder is written by another account (the academy's tool): only plain files
+        // are read. A link would have the service (which may read any file, CAP_DAC_READ_SEARCH)
+        // import what it points to (another school's folder, the sheets' key); a FIFO or a link
+        // to /dev/zero would hold the day, and the folder's lock, for ever. Those are set aside.
+        var names: [String] = []
+        var strange: [String] = []
+        for name in dropped {
+            var st = stat()
+            guard lstat(folder.appendingPathComponent(name).path, &st) == 0 else { continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: names.append(name)
+            case S_IFDIR: continue
+            default: strange.append(name)
+            }
+        }
+        if !strange.isEmpty {
+            let refused = folder.appendingPathComponent("refuses").appendingPathComponent(day.description)
+            try fm.createDirectory(at: refused, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            for name in strange { try? fm.moveItem(at: folder.appendingPathComponent(name), to: refused.appendingPathComponent(name)) }
+            steps.append("dépôt : \(strange.count) entrée(s) qui ne sont pas des fichiers ordinaires mises de côté")
+            todos.append(ToDo(kind: .importRefused, role: .rupn, uai: uai, reason: Reason(
+                "dépôt du \(day) : \(strange.joined(separator: ", ")) n'est pas un fichier ordinaire (lien symbolique, tube…), pas lu ; mis de côté dans depot/\(uai.code)/refuses/\(day)",
+                "drop of \(day): \(strange.joined(separator: ", ")) is not a plain file (symbolic link, FIFO…), not read")))
+        }
+        guard !names.isEmpty else { return !strange.isEmpty }
         let files = names.map { folder.appendingPathComponent($0) }
         var service = ImportService(store: store, today: day)
         service.archive = ImportFileArchive(dataDirectory: settings.dataDirectory)

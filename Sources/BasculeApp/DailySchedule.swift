@@ -38,17 +38,32 @@ public struct DailySchedule: Sendable, Equatable {
         return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
     }
 
-    /// The last day whose hour has come by `now`.
+    /// The last day whose hour has come by `now`. Compared as moments, not as clock readings: in
+    /// the hour the clocks go back (02:00–03:00 twice in October), a reading of 02:10 after 02:30
+    /// went by would otherwise make the day due go back to yesterday.
     public func dueDay(at now: Date) -> CivilDate {
-        let c = calendar.dateComponents([.hour, .minute], from: now)
         let today = day(of: now)
-        return (c.hour!, c.minute!) >= (hour, minute) ? today : today.adding(days: -1)
+        return now >= runTime(onDayOf: now) ? today : today.adding(days: -1)
     }
 
-    /// The next time the hour comes, after `now` (a day of 23 or 25 hours when the clocks change).
+    /// The next time the hour comes, after `now` (a day of 23 or 25 hours when the clocks change):
+    /// once a day, never the second 02:30 of an October night.
     public func nextRun(after now: Date) -> Date {
-        calendar.nextDate(after: now, matching: DateComponents(hour: hour, minute: minute, second: 0),
-                          matchingPolicy: .nextTime, direction: .forward)
-            ?? now.addingTimeInterval(86_400)
+        let today = runTime(onDayOf: now)
+        if today > now { return today }
+        let start = calendar.startOfDay(for: now)
+        // Midday tomorrow is on tomorrow whatever the clocks do tonight.
+        guard let tomorrow = calendar.date(byAdding: .hour, value: 36, to: start) else { return now.addingTimeInterval(86_400) }
+        let next = runTime(onDayOf: tomorrow)
+        return next > now ? next : now.addingTimeInterval(86_400)
+    }
+
+    /// The moment the day of `date` runs: the hour on that day, its first occurrence when the
+    /// clocks go back over it, the first minute after it that exists (03:00) when they go forward.
+    func runTime(onDayOf date: Date) -> Date {
+        let start = calendar.startOfDay(for: date)
+        return calendar.date(bySettingHour: hour, minute: minute, second: 0, of: start,
+                             matchingPolicy: .nextTime, repeatedTimePolicy: .first, direction: .forward)
+            ?? start.addingTimeInterval(Double(hour * 3600 + minute * 60))
     }
 }

@@ -123,7 +123,11 @@ public struct DailyScheduler: Sendable {
     /// The department's day `day` (`bascule run --date D`): every school, or `only` those, days
     /// missed before it caught up; then the digests of `day`.
     /// Throws only when the store cannot be opened to list the schools: then nothing ran.
+    /// Throws `DailyRunBusy` when another process runs a day on the same data folder: nothing ran.
     public func runDay(_ day: CivilDate, only: [UAI]? = nil) async throws -> DepartmentDay {
+        // Held to the end of the day, digests included (see `DailyRunLock`).
+        let lock = try DailyRunLock.acquire(dataDirectory: settings.dataDirectory)
+        defer { withExtendedLifetime(lock) {} }
         let schools = try await self.schools(only)
         logger.info("journée du département", metadata: ["jour": "\(day)", "établissements": "\(schools.count)", "en parallèle": "\(parallelism)"])
         var results: [SchoolDay] = []

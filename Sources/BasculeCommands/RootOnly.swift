@@ -22,3 +22,24 @@ enum SystemUserName {
         return String(cString: name)
     }
 }
+
+/// `bascule run` and `bascule serve` write into the data folder (the store when it is made, the
+/// copies of the exports, the refused ones set aside): run by root on the service user's folder,
+/// what they create is root's, 0600, and the service (`User=bascule`) can no longer read it: the
+/// next day fails on a file it cannot open. Root on the folder of another user is refused; root on
+/// its own folder, or the folder's owner, goes on.
+enum ServiceUser {
+    static func check(data: String, command: String) throws {
+        guard geteuid() == 0 else { return }
+        var st = stat()
+        guard stat(data, &st) == 0, st.st_uid != 0 else { return }
+        let owner = getpwuid(st.st_uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "uid \(st.st_uid)"
+        warn("""
+            Refusé : le dossier de données \(data) appartient à \(owner), et bascule \(command) tourne en root : ce qu'il y créerait \
+            (la base, les copies des exports, les dépôts refusés) serait à root, et le service ne pourrait plus le lire. \
+            Lancez-le en tant que \(owner) : runuser -u \(owner) -- bascule \(command) --data \(data) …
+            Refused: the data folder belongs to \(owner); run bascule \(command) as that user, not as root.
+            """)
+        throw ExitCode(4)
+    }
+}

@@ -42,6 +42,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await spacesErrors {
             let day = try date.orToday()
+            try Self.refuseFuture(day)
+            try ServiceUser.check(data: options.data, command: "run")
             let configuration = try options.checkedConfiguration ?? Configuration()
             let location = try options.location
             if let host = location.cleartextHost {
@@ -58,7 +60,13 @@ struct RunCommand: AsyncParsableCommand {
                 stores: LocationStoreProvider(location: location, creating: dropped),
                 clock: { Date() }, passwordRounds: passwordRounds,
                 actor: "bascule run (\(PlanningService.defaultActor))", warn: { BasculeCommands.warn($0) })
-            let done = try await scheduler.runDay(day, only: school.map { [$0] })
+            let done: DepartmentDay
+            do {
+                done = try await scheduler.runDay(day, only: school.map { [$0] })
+            } catch let busy as DailyRunBusy {
+                warn(busy.french)
+                throw ExitCode(4)
+            }
             if json {
                 say(try renderJSON(done.schools.flatMap(\.reports)))
             } else {
@@ -73,6 +81,23 @@ struct RunCommand: AsyncParsableCommand {
             }
             if let error = done.schools.compactMap(\.error).first { throw error }
         }
+    }
+}
+
+extension RunCommand {
+    /// A day after today is never run by hand: its plan would apply deletions and departures
+    /// before their date, and the days up to it, caught up now and journaled done, would be
+    /// skipped when they really come (the exports dropped meanwhile waiting past them). Today is
+    /// the system's (`CommandEnvironment`); where there is none (tests), nothing to compare.
+    static func refuseFuture(_ day: CivilDate) throws {
+        guard let today = try? CommandEnvironment.current.today(), day > today else { return }
+        warn("""
+            Refusé : --date \(day) est après aujourd'hui (\(today)). Une journée ne s'exécute pas en avance : son plan \
+            appliquerait des suppressions avant leur date, et les jours jusqu'à elle, marqués faits, seraient sautés le moment venu. \
+            Pour voir ce que ce jour ferait : bascule plan --date \(day).
+            Refused: --date \(day) is after today (\(today)); a day is never run ahead of time.
+            """)
+        throw ExitCode(2)
     }
 }
 

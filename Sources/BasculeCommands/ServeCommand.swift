@@ -72,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            try ServiceUser.check(data: options.data, command: "serve")
             let configuration = try options.checkedConfiguration
             let password = configuration?.annuaire == nil ? nil : CommandEnvironment.current.variable(Configuration.passwordVariable)
             if configuration?.annuaire != nil, password?.isEmpty ?? true {

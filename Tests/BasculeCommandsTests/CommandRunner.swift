@@ -1,5 +1,6 @@
 import ArgumentParser
 import BasculeCommands
+import BasculeDomain
 import Foundation
 
 /// Runs `bascule` with arguments in-process and returns what a user would have seen.
@@ -21,11 +22,15 @@ final class Capture: @unchecked Sendable {
 
 /// No system clock: a command that needs a day and is given no `--date` fails, on any day of any
 /// year. Environment variables are the test's own (`environment`), never the process's.
-func bascule(_ arguments: [String], environment: [String: String] = [:]) async -> CommandResult {
+/// `today`: the system's day as the command would read it, for a test of what a command does
+/// with a `--date` against it (still never the real clock).
+func bascule(_ arguments: [String], environment: [String: String] = [:], today: CivilDate? = nil) async -> CommandResult {
     let capture = Capture()
     let output = Output(write: { capture.write($0) }, writeError: { capture.writeError($0) })
     var code: Int32 = 0
-    await CommandEnvironment.$current.withValue(.fixed(variables: environment)) {
+    var commandEnvironment = CommandEnvironment.fixed(variables: environment)
+    if let today { commandEnvironment.today = { today } }
+    await CommandEnvironment.$current.withValue(commandEnvironment) {
     await Output.$current.withValue(output) {
         do {
             var command = try BasculeCommand.parseAsRoot(arguments)

@@ -1,0 +1,171 @@
+import BasculeApp
+import BasculeDomain
+import BasculeStore
+import BasculeTesting
+import Foundation
+import Testing
+
+private let paris = TimeZone(identifier: "Europe/Paris")!
+
+private func day(_ text: String) -> CivilDate { CivilDate(parsing: text)! }
+
+private func journal(_ data: String, _ uai: String) async throws -> [String] {
+    let store = try await Store.open(.embedded(dataDirectory: data), creating: false)
+    let runs = try await store.dailyRuns(uai: UAI(uai)!)
+    await store.close()
+    return runs.map { "\($0.day) \($0.state)" }
+}
+
+/// The other process's day, held until the test lets it go.
+private final class HeldLock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var held: DailyRunLock?
+    init(_ held: DailyRunLock?) { self.held = held }
+    func release() { lock.withLock { held = nil } }
+}
+
+@Suite("Running Bascule all year as an operator would (review of 1 December): one day at a time, never ahead, never back, the service's user, the clock changes")
+struct OperatorReviewTests {
+    @Test("A day is run by one process at a time on a data folder: a bascule run beside the service's day is refused (exit 4, nothing done), the service's loop tries again half an hour later")
+    func oneRunAtATime() async throws {
+        let department = try await GeneratedDepartment(schools: 1)
+        defer { department.remove() }
+        let uai = department.schools[0]
+        try department.configure("service: { heure: \"06:30\", fuseau: Europe/Paris }\n")
+        try department.drop(uai, year: 2026)
+        // Another process (bascule serve) is in the middle of its day on this folder.
+        let other = HeldLock(try #require(try DailyRunLock.acquire(dataDirectory: department.data)))
+        let clock = TestClock("2026-09-03T07:00:00+02:00")
+        await #expect(throws: DailyRunBusy.self) { try await department.scheduler(clock: clock).runDay(day("2026-09-03")) }
+        let cli = await bascule(["run", "--data", department.data, "--date", "2026-09-03", "--password-rounds", "10000"])
+        #expect(cli.exitCode == 4 && cli.errors.contains("une autre exécution quotidienne"), "\(cli.exitCode) \(cli.output) \(cli.errors)")
+        #expect(!FileManager.default.fileExists(atPath: department.data + "/bascule.sqlite"), "nothing was run, not even the store made")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: department.data + "/depot/" + uai).count >= 3, "the dropped files wait")
+
+        // The service's own loop: refused, it waits half an hour (not a day), then runs the day.
+        let sleeps = Sleeps()
+        do {
+            try await department.scheduler(clock: clock).serve(sleep: { d in
+                if sleeps.add(d) == 2 { throw CancellationError() }
+                other.release()
+                clock.advance(d)
+            })
+        } catch is CancellationError {}
+        #expect(sleeps.all == [.seconds(1800), .seconds(82_800)], "\(sleeps.all)")
+        #expect(try await journal(department.data, uai) == ["2026-09-03 done"])
+    }
+
+    @Test("bascule run --date after today is refused (exit 2): the days up to it would be journaled done and skipped when they come")
+    func futureDateRefused() async throws {
+        let department = try await GeneratedDepartment(schools: 1)
+        defer { department.remove() }
+        let uai = department.schools[0]
+        try department.drop(uai, year: 2026)
+        let ahead = await bascule(["run", "--data", department.data, "--date", "2026-09-20", "--password-rounds", "10000"], today: day("2026-09-03"))
+        #expect(ahead.exitCode == 2 && ahead.errors.contains("après aujourd'hui (2026-09-03)"), "\(ahead.exitCode) \(ahead.errors)")
+        #expect(!FileManager.default.fileExists(atPath: department.data + "/bascule.sqlite"), "nothing run")
+        let today = await bascule(["run", "--data", department.data, "--date", "2026-09-03", "--password-rounds", "10000"], today: day("2026-09-03"))
+        #expect(today.exitCode == 0, "\(today.errors)")
+        #expect(try await journal(department.data, uai) == ["2026-09-03 done"])
+    }
+
+    @Test("A day before the last day done is never run after it (a --date in the past, the clock set back): skipped and said, not journaled")
+    func neverBackwards() async throws {
+        let department = try await GeneratedDepartment(schools: 1)
+        defer { department.remove() }
+        let uai = department.schools[0]
+        try department.drop(uai, year: 2026)
+        let clock = TestClock("2026-09-05T07:00:00+02:00")
+        let first = try await department.scheduler(clock: clock).runDay(day("2026-09-05"))
+        #expect(first.schools.first?.reports.map(\.skipped) == [false])
+        // The clock set back to 1 September: the service's run of what it thinks is due.
+        clock.set("2026-09-01T07:00:00+02:00")
+        let back = try await department.scheduler(clock: clock).runDue()
+        #expect(back.schools.first?.reports.map(\.skipped) == [true], "\(back.schools.map { $0.reports.map(\.steps) })")
+        let cli = await bascule(["run", "--data", department.data, "--date", "2026-09-02", "--password-rounds", "10000"])
+        #expect(cli.exitCode == 0 && cli.output.contains("2026-09-02 : pas exécuté : antérieur au dernier jour fait (2026-09-05)"), "\(cli.output) \(cli.errors)")
+        #expect(try await journal(department.data, uai) == ["2026-09-05 done"])
+    }
+
+    @Test("bascule run and bascule serve as root on the service user's data folder are refused (exit 4): what they made would be root's and unreadable by the service")
+    func rootOnServiceFolder() async throws {
+        guard geteuid() == 0 else { return }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let data = dir.file("data").path
+        try FileManager.default.createDirectory(atPath: data + "/depot", withIntermediateDirectories: true)
+        #expect(chown(data, 65534, 65534) == 0)
+        let run = await bascule(["run", "--data", data, "--date", "2026-09-03"])
+        #expect(run.exitCode == 4 && run.errors.contains("runuser -u"), "\(run.exitCode) \(run.output) \(run.errors)")
+        #expect(!FileManager.default.fileExists(atPath: data + "/bascule.sqlite"), "no root-owned store")
+        // A bascule.yml it would refuse next: without the check, serve stops there (exit 2), never listens.
+        try "service: { heure: midi }\n".write(toFile: data + "/bascule.yml", atomically: true, encoding: .utf8)
+        let serve = await bascule(["serve", "--data", data, "--port", "1"])
+        #expect(serve.exitCode == 4 && serve.errors.contains("runuser -u"), "\(serve.exitCode) \(serve.errors)")
+        // Root on its own folder goes on.
+        #expect(chown(data, 0, 0) == 0)
+        try FileManager.default.removeItem(atPath: data + "/bascule.yml")
+        #expect(await bascule(["run", "--data", data, "--date", "2026-09-03"]).exitCode == 0)
+    }
+
+    @Test("The hour 02:30 in Europe/Paris: on the spring-forward day it does not exist and the day runs at 03:00; in autumn it comes twice and the day runs at the first; the next run is always ahead and the day due never goes back")
+    func daylightSaving() {
+        let s = DailySchedule(hour: 2, minute: 30, timeZone: paris)
+        func at(_ text: String) -> Date { TestClock.date(text) }
+        #expect(s.nextRun(after: at("2026-03-28T02:30:00+01:00")) == at("2026-03-29T03:00:00+02:00"))
+        #expect(s.dueDay(at: at("2026-03-29T01:59:59+01:00")) == day("2026-03-28"))
+        #expect(s.dueDay(at: at("2026-03-29T03:00:00+02:00")) == day("2026-03-29"))
+        #expect(s.nextRun(after: at("2026-03-29T03:00:00+02:00")) == at("2026-03-30T02:30:00+02:00"))
+        #expect(s.nextRun(after: at("2026-10-24T02:30:00+02:00")) == at("2026-10-25T02:30:00+02:00"))
+        #expect(s.nextRun(after: at("2026-10-25T02:30:00+02:00")) == at("2026-10-26T02:30:00+01:00"), "not the second 02:30 of the same night")
+        #expect(s.dueDay(at: at("2026-10-25T02:10:00+01:00")) == day("2026-10-25"), "02:10 the second time: after the day's 02:30")
+        #expect(s.dueDay(at: at("2026-10-25T02:30:00+01:00")) == day("2026-10-25"))
+        for start in ["2026-03-28T00:00:00+01:00", "2026-10-24T00:00:00+02:00"] {
+            var previous = s.dueDay(at: at(start))
+            for step in 0..<(72 * 6) {
+                let t = at(start).addingTimeInterval(Double(step) * 600)
+                let next = s.nextRun(after: t)
+                #expect(next > t && next.timeIntervalSince(t) <= 90_000, "\(t) → \(next)")
+                let due = s.dueDay(at: t)
+                #expect(due >= previous, "\(t)")
+                previous = due
+            }
+        }
+    }
+
+    @Test("The service across the spring-forward night with the hour 02:30: every day run once, the sleeps 23 h then 23 h 30")
+    func serveAcrossSpringForward() async throws {
+        let department = try await GeneratedDepartment(schools: 1, firstYear: 2025)
+        defer { department.remove() }
+        let uai = department.schools[0]
+        try department.configure("service: { heure: \"02:30\", fuseau: Europe/Paris }\n")
+        try department.drop(uai, year: 2025)
+        let clock = TestClock("2026-03-28T03:00:00+01:00")
+        let sleeps = Sleeps()
+        do {
+            try await department.scheduler(clock: clock).serve(sleep: { d in
+                if sleeps.add(d) == 3 { throw CancellationError() }
+                clock.advance(d)
+            })
+        } catch is CancellationError {}
+        #expect(sleeps.all == [.seconds(82_800), .seconds(84_600), .seconds(86_400)], "\(sleeps.all)")
+        #expect(try await journal(department.data, uai) == ["2026-03-28 done", "2026-03-29 done", "2026-03-30 done"])
+    }
+
+    @Test("The drop folder, written by another account: a symbolic link is never followed; it is set aside with a to-do, the plain files imported")
+    func dropFolderLinks() async throws {
+        let department = try await GeneratedDepartment(schools: 1)
+        defer { department.remove() }
+        let uai = department.schools[0]
+        try department.drop(uai, year: 2026)
+        let depot = department.data + "/depot/" + uai
+        try FileManager.default.createSymbolicLink(atPath: depot + "/autre.xml", withDestinationPath: "/etc/passwd")
+        let done = try await department.scheduler(clock: TestClock("2026-09-03T07:00:00+02:00")).runDay(day("2026-09-03"))
+        let report = try #require(done.schools.first?.reports.first)
+        #expect(report.steps.contains { $0.contains("importé(s)") } && !report.steps.contains("dépôt : import refusé"), "\(report.steps)")
+        #expect(report.todos.contains { $0.kind == .importRefused && $0.reason.french.contains("autre.xml n'est pas un fichier ordinaire") }, "\(report.todos)")
+        var st = stat()
+        #expect(lstat(depot + "/refuses/2026-09-03/autre.xml", &st) == 0 && st.st_mode & S_IFMT == S_IFLNK, "the link set aside, as it is")
+        #expect(FileManager.default.fileExists(atPath: "/etc/passwd"))
+    }
+}
