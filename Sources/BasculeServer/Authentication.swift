@@ -35,6 +35,7 @@ struct Principal: Sendable {
     }
 }
 
+/// Raw values are `SessionRow.personKind` and `.adminKind` (a test checks they agree).
 enum SessionKind: String {
     case admin
     case person

@@ -525,10 +525,8 @@ extension ServiceCore {
         let acting = who.acting(at: uai)
         let (outcome, temporary) = try await access.run { store -> (PasswordResetService.Outcome, String?) in
             let done = try await PasswordResetService(store: store, issuer: issuer)
-                .reset(uai: uai, login: login, as: acting, on: day, systemUser: "service (\(who.name))", now: now)
-            // A reset is what a school does when an account is taken over: whoever is logged in
-            // with the old password is logged out (the one asking keeps theirs, were it their own).
-            try await store.deleteSessions(kind: SessionKind.person.rawValue, login: done.account.login, uai: uai, except: who.session?.idHash)
+                .reset(uai: uai, login: login, as: acting, on: day, systemUser: "service (\(who.name))", now: now,
+                       keepingSession: who.session?.idHash)
             let sealed = try await store.credential(personID: done.account.personID)?.sealedTemporary
             return (done, try sealed.map { try issuer.vault.open($0) })
         }

@@ -30,6 +30,9 @@ public struct SessionRow: Sendable, Hashable {
     public var createdAt: Date
     public var expiresAt: Date
 
+    /// The kinds the service writes (its `SessionKind`), named here for the use cases that end sessions.
+    public static let personKind = "person", adminKind = "admin"
+
     public init(kind: String, login: String, uai: UAI?, idHash: String, csrf: String, createdAt: Date, expiresAt: Date) {
         self.kind = kind
         self.login = login

@@ -1,3 +1,5 @@
+import BasculeDomain
+import BasculeStore
 import BasculeTesting
 import Foundation
 import Testing
@@ -181,9 +183,27 @@ struct NoClearPasswordTests {
         let notStaff = await t.run(["password", "reset"] + data + ["--uai", uai, "--by", teacher, "--date", "2026-10-05",
                                                                   "--password-rounds", "10000", principal])
         #expect(notStaff.exitCode == 4 && notStaff.errors.contains("ne peut réinitialiser que le mot de passe d'un·e élève"))
+        // The student and the teacher are logged in to the service (sessions in the store).
+        let location: StoreLocation = databaseURL.map { .postgres(url: $0) } ?? .embedded(dataDirectory: dataDir)
+        let when = Date(timeIntervalSince1970: 1_790_000_000)
+        do {
+            let store = try await Store.open(location, creating: false)
+            for who in [student, teacher] {
+                try await store.createSession(SessionRow(kind: SessionRow.personKind, login: who, uai: UAI(uai), idHash: "session-\(who)",
+                                                         csrf: "csrf", createdAt: when, expiresAt: when.addingTimeInterval(3600)))
+            }
+            await store.close()
+        }
         let byTeacher = await t.run(["password", "reset"] + data + ["--uai", uai, "--by", teacher, "--date", "2026-10-05",
                                                                    "--password-rounds", "10000", student])
         #expect(byTeacher.exitCode == 0, "\(byTeacher.errors)")
+        // A reset from the command line logs the student out of the service too; the teacher stays.
+        do {
+            let store = try await Store.open(location, creating: false)
+            #expect(try await store.session(idHash: "session-\(student)", now: when) == nil, "the student's session ended")
+            #expect(try await store.session(idHash: "session-\(teacher)", now: when) != nil, "the teacher's session stays")
+            await store.close()
+        }
         #expect(byTeacher.output.contains("bascule sheets") && byTeacher.output.contains("--class \(division.contains(" ") ? "\"\(division)\"" : division) --since 2026-10-05"))
         let byRUPN = await t.run(["password", "reset"] + data + ["--uai", uai, "--by", documentalist, "--date", "2026-10-05",
                                                                 "--password-rounds", "10000", principal])

@@ -37,6 +37,11 @@ struct AttackReviewTests {
         #expect(try await server.login(school.teacher.login, School.password, school: school.uai).status == 200)
     }
 
+    @Test("The service's session kinds are the ones the use cases end")
+    func sessionKindsAgree() {
+        #expect(SessionKind.person.rawValue == SessionRow.personKind && SessionKind.admin.rawValue == SessionRow.adminKind)
+    }
+
     @Test("A password reset logs out whoever was logged in with the old password; the one resetting stays")
     func resetEndsTheTargetsSessions() async throws {
         let school = try await School.make()

@@ -28,8 +28,12 @@ public struct PasswordResetService: Sendable {
         try await reset(uai: uai, login: login, as: .account(actor), on: date, systemUser: systemUser, now: now)
     }
 
+    /// A reset is what a school does when an account is taken over: whoever is logged in to the
+    /// service with the old password is logged out, from the CLI as from the service; the session
+    /// `keepingSession` names (the one asking, were it their own account) stays.
     public func reset(uai: UAI, login: String, as acting: Acting, on date: CivilDate,
-                      systemUser: String = PlanningService.defaultActor, now: Date = Date()) async throws -> Outcome {
+                      systemUser: String = PlanningService.defaultActor, now: Date = Date(),
+                      keepingSession: String? = nil) async throws -> Outcome {
         let school = try await SchoolAccounts.load(store, uai: uai)
         let by = try school.actor(acting, uai: uai)
         let actor = acting.name
@@ -43,6 +47,7 @@ public struct PasswordResetService: Sendable {
                                english: "temporary password reset, to be changed at first login; \(decision.reason.english); command run by system user \(systemUser)",
                                planHash: nil)
         try await store.resetCredential(uai: uai, row, audit: [audit])
+        try await store.deleteSessions(kind: SessionRow.personKind, login: target.login, uai: uai, except: keepingSession)
         let division = target.kind == .student
             ? try await PeopleQuery(store: store).people(uai: uai, kind: .student).first { $0.id == target.personID }?.division
             : nil
