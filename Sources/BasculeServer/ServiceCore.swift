@@ -178,6 +178,16 @@ final class ServiceCore: Sendable {
     /// Runs `route` for a request: who asks, the access table, CSRF for a session's forms, the
     /// handler; every failure as JSON. Logged without personal data beyond logins.
     func respond(_ route: Route, _ request: Request, _ context: ServerContext) async -> Response {
+        await handle(route, request, context, logged: "requête") { api in
+            ((try? api.response(from: request, context: context)) ?? Response(status: api.status), nil)
+        }
+    }
+
+    /// What every route runs in, the API's and the console's: the request prepared and handled, a
+    /// failure turned into an answer by `refusal` (which may name who asked, when the failure came
+    /// before the call knew it), the metrics and one log line.
+    func handle(_ route: Route, _ request: Request, _ context: ServerContext, logged message: Logger.Message,
+                refusal: (APIError) async -> (response: Response, who: String?)) async -> Response {
         let started = ContinuousClock.now
         var who: String?
         let response: Response
@@ -190,14 +200,16 @@ final class ServiceCore: Sendable {
             if api.status == .internalServerError {
                 logger.error("erreur interne", metadata: ["route": "\(route.method) \(route.path)", "cause": "\(String(reflecting: error).prefix(500))"])
             }
-            response = (try? api.response(from: request, context: context)) ?? Response(status: api.status)
+            let refused = await refusal(api)
+            response = refused.response
+            who = refused.who ?? who
         }
         let elapsed = ContinuousClock.now - started
         metrics.request(route: route, status: response.status.code, duration: elapsed)
         var meta: Logger.Metadata = ["methode": "\(route.method)", "route": "\(route.path)", "statut": "\(response.status.code)",
                                      "duree_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)"]
         if let who { meta["par"] = "\(who)" }
-        logger.info("requête", metadata: meta)
+        logger.info(message, metadata: meta)
         return response
     }
 

@@ -314,33 +314,12 @@ extension ServiceCore {
     /// As ``respond(_:_:_:)``, but a refusal is a page: the login page when no one is logged in,
     /// else the French message in the layout.
     func respondConsole(_ route: Route, _ request: Request, _ context: ServerContext) async -> Response {
-        let started = ContinuousClock.now
-        var who: String?
-        let response: Response
-        do {
-            let call = try await prepare(route, request, context)
-            who = call.principal?.name
-            response = try await route.handler(self, call)
-        } catch {
-            let api = APIError.from(error)
-            if api.status == .internalServerError {
-                logger.error("erreur interne", metadata: ["route": "\(route.method) \(route.path)", "cause": "\(String(reflecting: error).prefix(500))"])
-            }
-            if api.code == "non-authentifie" {
-                response = Console.redirect("/console/connexion")
-            } else {
-                let principal = try? await authenticate(request)
-                who = principal?.name
-                response = Console.page("erreur", title: api.status == .forbidden ? "Refusé" : "Impossible", who: principal, school: nil,
-                                        error: api.french, status: api.status, headers: api.headers)
-            }
+        await handle(route, request, context, logged: "page") { api in
+            if api.code == "non-authentifie" { return (Console.redirect("/console/connexion"), nil) }
+            let principal = try? await authenticate(request)
+            return (Console.page("erreur", title: api.status == .forbidden ? "Refusé" : "Impossible", who: principal, school: nil,
+                                 error: api.french, status: api.status, headers: api.headers), principal?.name)
         }
-        let elapsed = ContinuousClock.now - started
-        metrics.request(route: route, status: response.status.code, duration: elapsed)
-        var meta: Logger.Metadata = ["methode": "\(route.method)", "route": "\(route.path)", "statut": "\(response.status.code)"]
-        if let who { meta["par"] = "\(who)" }
-        logger.info("page", metadata: meta)
-        return response
     }
 
     // MARK: - Logging in and out
