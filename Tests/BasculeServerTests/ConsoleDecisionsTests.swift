@@ -202,13 +202,8 @@ struct ConsoleDecisionsTests {
         let s = try await DecisionsSchool.make()
         let school = s.school
         defer { Task { await school.close() } }
-        let slapd = try SlapdServer()
-        let yml = school.dir.file("bascule.yml")
-        try "annuaire:\n  url: \(slapd.url)\n  base: \(slapd.base)\n  compte: \(slapd.adminDN)\n".write(to: yml, atomically: true, encoding: .utf8)
-        let configuration = try #require(try Configuration.load(yml.path))
-        let connector = try #require(try configuration.connector(password: slapd.adminPassword, warn: { _ in }))
-        let pushed = try await DirectorySyncService(store: school.store, connector: connector, layout: connector.layout).sync(uai: school.uai, actor: "test")
-        #expect(pushed.failures.isEmpty, "\(pushed.failures)")
+        let directory = try await SchoolDirectory(school)
+        let (slapd, configuration, connector) = (directory.slapd, directory.configuration, directory.connector)
         // The principal logs in by binding: their password in the directory.
         let admin = try slapd.adminConnection()
         try admin.modify(connector.layout.account(login: school.principal.login, kind: school.principal.kind, uai: school.uai),

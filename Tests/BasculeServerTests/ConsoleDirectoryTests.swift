@@ -14,13 +14,8 @@ struct ConsoleDirectoryTests {
     func oneClickFix() async throws {
         let school = try await School.make()
         defer { Task { await school.close() } }
-        let slapd = try SlapdServer()
-        let yml = school.dir.file("bascule.yml")
-        try "annuaire:\n  url: \(slapd.url)\n  base: \(slapd.base)\n  compte: \(slapd.adminDN)\n".write(to: yml, atomically: true, encoding: .utf8)
-        let configuration = try #require(try Configuration.load(yml.path))
-        let connector = try #require(try configuration.connector(password: slapd.adminPassword, warn: { _ in }))
-        let pushed = try await DirectorySyncService(store: school.store, connector: connector, layout: connector.layout).sync(uai: school.uai, actor: "test")
-        #expect(pushed.failures.isEmpty, "\(pushed.failures)")
+        let directory = try await SchoolDirectory(school)
+        let (slapd, configuration, connector) = (directory.slapd, directory.configuration, directory.connector)
         // The RUPN logs in by binding: their password in the directory.
         let admin = try slapd.adminConnection()
         try admin.modify(connector.layout.account(login: school.rupn.login, kind: school.rupn.kind, uai: school.uai),

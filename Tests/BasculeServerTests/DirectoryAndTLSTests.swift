@@ -16,14 +16,8 @@ struct DirectoryAndTLSTests {
     func directoryLogin() async throws {
         let school = try await School.make()
         defer { Task { await school.close() } }
-        let slapd = try SlapdServer()
-        let yml = school.dir.file("bascule.yml")
-        try "annuaire:\n  url: \(slapd.url)\n  base: \(slapd.base)\n  compte: \(slapd.adminDN)\n".write(to: yml, atomically: true, encoding: .utf8)
-        let configuration = try #require(try Configuration.load(yml.path))
-        let connector = try #require(try configuration.connector(password: slapd.adminPassword, warn: { _ in }))
-        let pushed = try await DirectorySyncService(store: school.store, connector: connector, layout: connector.layout)
-            .sync(uai: school.uai, actor: "test")
-        #expect(pushed.failures.isEmpty, "\(pushed.failures)")
+        let directory = try await SchoolDirectory(school)
+        let (slapd, configuration, connector) = (directory.slapd, directory.configuration, directory.connector)
 
         let logs = LogCapture()
         let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning), logs: logs, configuration: configuration,

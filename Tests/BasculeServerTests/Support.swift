@@ -3,6 +3,7 @@ import BasculeApp
 import BasculeDomain
 import BasculeGenerator
 import BasculeImport
+import BasculeLDAP
 import BasculeServer
 import BasculeStore
 import BasculeTesting
@@ -220,3 +221,22 @@ func settings(_ school: School, clock: TestClock, logs: LogCapture = LogCapture(
 
 /// 3 September 2026, 10:00 UTC.
 let rentreeMorning = Date(timeIntervalSince1970: 1_788_429_600)
+
+/// A school with a real directory: slapd started, `bascule.yml` naming it, the school's accounts
+/// pushed there (what a person's bind then finds).
+struct SchoolDirectory {
+    let slapd: SlapdServer
+    let configuration: Configuration
+    let connector: OpenLDAPConnector
+
+    init(_ school: School) async throws {
+        slapd = try SlapdServer()
+        let yml = school.dir.file("bascule.yml")
+        try "annuaire:\n  url: \(slapd.url)\n  base: \(slapd.base)\n  compte: \(slapd.adminDN)\n".write(to: yml, atomically: true, encoding: .utf8)
+        configuration = try #require(try Configuration.load(yml.path))
+        connector = try #require(try configuration.connector(password: slapd.adminPassword, warn: { _ in }))
+        let pushed = try await DirectorySyncService(store: school.store, connector: connector, layout: connector.layout)
+            .sync(uai: school.uai, actor: "test")
+        #expect(pushed.failures.isEmpty, "\(pushed.failures)")
+    }
+}
