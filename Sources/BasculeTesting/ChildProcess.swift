@@ -116,11 +116,6 @@ public struct ChildProcess: Sendable {
     /// Waits `seconds` on a thread of its own: unlike `Task.sleep`, whose timer libdispatch keeps on
     /// a clock scripts/test-clock moves years ahead, `nanosleep` counts real time whatever the date.
     public static func pause(seconds: Double) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                if seconds > 0 { usleep(useconds_t(min(seconds, 3600) * 1_000_000)) }
-                continuation.resume()
-            }
-        }
+        await BlockingWork.run { if seconds > 0 { usleep(useconds_t(min(seconds, 3600) * 1_000_000)) } }
     }
 }

@@ -179,7 +179,7 @@ public final class WebDriver: @unchecked Sendable {
     /// URLSession fails on chromedriver's answers here: "Failed writing header").
     static func call(_ url: URL, method: String, body: [String: Any]?) async throws -> [String: Any] {
         let payload = try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
-        let data = try await Task.detached { try exchange(port: url.port ?? 80, method: method, path: url.path, body: payload) }.value
+        let data = try await BlockingWork.run { try exchange(port: url.port ?? 80, method: method, path: url.path, body: payload) }
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw Failure.failed("réponse illisible de \(url.path)")
         }

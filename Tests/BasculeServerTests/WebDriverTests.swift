@@ -11,6 +11,28 @@ struct WebDriverTests {
         #expect(WebDriver.browserEnvironment(from: given) == ["PATH": "/usr/bin", "HOME": "/root"])
     }
 
+    @Test("Blocking work (the driver's socket reads, pauses) leaves the cooperative pool free: more waits than cores, each released by a task on the pool, all come back")
+    func blockingWorkBesideThePool() async throws {
+        let count = ProcessInfo.processInfo.activeProcessorCount + 2
+        let gate = DispatchSemaphore(value: 0)
+        let released = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<count {
+                group.addTask { await BlockingWork.run { gate.wait(timeout: .now() + 15) == .success } }
+            }
+            // A task on the pool, as the in-process server's handlers are: it runs only if the
+            // waits left it a thread.
+            group.addTask {
+                await Task.yield()
+                for _ in 0..<count { gate.signal() }
+                return true
+            }
+            var all: [Bool] = []
+            for await one in group { all.append(one) }
+            return all
+        }
+        #expect(released.count == count + 1 && released.allSatisfy { $0 }, "waits that timed out: \(released.filter { !$0 }.count)")
+    }
+
     @Test("The browser runs on the real clock, and one whose chromedriver died is ended with its session: none keeps a core after its test")
     func noBrowserOutlivesItsDriver() async throws {
         guard WebDriver.isInstalled else { return }
