@@ -171,7 +171,9 @@ struct TokenCreateCommand: AsyncParsableCommand {
         if (r == .direction || r == .rupn) && schools.isEmpty {
             throw ValidationError("--role \(role) : au moins un --school UAI.")
         }
-        if r == .department && !schools.isEmpty { throw ValidationError("--role departement vaut pour tous les établissements : pas de --school.") }
+        if APITokens.globalRoles.contains(r) && !schools.isEmpty {
+            throw ValidationError("--role \(role) vaut pour tous les établissements : pas de --school.")
+        }
         guard (1...64).contains(name.count), !name.contains(where: { $0.isNewline || $0 == "," }) else {
             throw ValidationError("--name : de 1 à 64 caractères, sur une ligne.")
         }

@@ -93,7 +93,10 @@ enum Secrets {
 public enum APITokens {
     public static let prefix = "bsc_"
     /// `enseignant` and `personne` are people's, never a program's.
-    public static let roles: [AccessRole] = [.department, .direction, .rupn, .access]
+    public static let roles: [AccessRole] = [.department, .direction, .rupn, .access, .monitoring]
+
+    /// The roles a token holds everywhere: no school is named with them.
+    public static let globalRoles: Set<AccessRole> = [.department, .monitoring]
 
     public static func make() -> (secret: String, hash: String) {
         let secret = prefix + Secrets.random()
@@ -108,7 +111,7 @@ public enum APITokens {
         guard let role = AccessRole(rawValue: t.role), roles.contains(role) else { return nil }
         let schools = t.schools.compactMap(UAI.init)
         let name = "jeton:\(t.name)"
-        if role == .department { return Requester(name: name, global: [.department]) }
+        if globalRoles.contains(role) { return schools.isEmpty ? Requester(name: name, global: [role]) : nil }
         if role == .access, schools.isEmpty { return Requester(name: name, global: [.access]) }
         return Requester(name: name, bySchool: Dictionary(schools.map { ($0, [role]) }, uniquingKeysWith: { a, _ in a }))
     }
@@ -183,9 +186,16 @@ struct PasswordCheck: Sendable {
         return await Self.verify(password, against: admin?.passwordHash)
     }
 
+    /// A person whose password was accepted.
+    struct PersonSignIn: Sendable {
+        var account: Account
+        /// The password given is still the temporary one Bascule issued: to be changed first.
+        var temporary: Bool
+    }
+
     /// The account `login` of `uai` signs in with `password`: it exists, is not disabled nor
     /// deleted, and the directory (or the store's hash) accepts the password.
-    func person(uai: UAI, login: String, password: String) async throws -> Account? {
+    func person(uai: UAI, login: String, password: String) async throws -> PersonSignIn? {
         let (account, credential) = try await access.run { store -> (Account?, CredentialRow?) in
             let accounts = try await store.directoryState(uai: uai).accounts
             guard let a = accounts.first(where: { $0.login == login && ($0.status == .active || $0.status == .leaving) }) else {
@@ -193,15 +203,22 @@ struct PasswordCheck: Sendable {
             }
             return (a, try await store.credential(personID: a.personID))
         }
-        if let directory = configuration?.annuaire, let account {
-            _ = directory
+        if configuration?.annuaire != nil, let account {
             let bound = try await bind(uai: uai, login: account.login, password: password)
             await Self.pad(password)
-            return bound ? account : nil
+            guard bound else { return nil }
+            // The store knows the temporary password it issued, not a password changed through the
+            // ENT: the flag alone may be stale, the password given against the temporary's hash is not.
+            var temporary = false
+            if let credential, credential.mustChange {
+                temporary = await Self.verify(password, against: credential.passwordHash)
+            }
+            return PersonSignIn(account: account, temporary: temporary)
         }
         // Without a directory, the store's hash: a person with none (or an account gone) cannot log in.
         let ok = await Self.verify(password, against: account == nil ? nil : credential?.passwordHash)
-        return ok ? account : nil
+        guard ok, let account else { return nil }
+        return PersonSignIn(account: account, temporary: credential?.mustChange ?? false)
     }
 
     /// Finds the person's entry by `uid` under the school's branch (as Bascule's account), then

@@ -53,8 +53,8 @@ extension ServiceCore {
         if (role == .direction || role == .rupn) && schools.isEmpty {
             throw APIError.badRequest("role \(role.rawValue) : au moins un établissement.", "schools required for this role")
         }
-        if role == .department && !schools.isEmpty {
-            throw APIError.badRequest("role departement vaut pour tous les établissements : pas d'etablissements.", "no schools for a department token")
+        if APITokens.globalRoles.contains(role) && !schools.isEmpty {
+            throw APIError.badRequest("role \(role.rawValue) vaut pour tous les établissements : pas d'etablissements.", "no schools for a \(role.rawValue) token")
         }
         let name = fields.nom.trimmingCharacters(in: .whitespaces)
         guard (1...64).contains(name.count), !name.contains(where: { $0.isNewline || $0 == "," || $0.isASCII && $0.asciiValue! < 32 }) else {

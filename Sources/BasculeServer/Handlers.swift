@@ -82,17 +82,18 @@ extension ServiceCore {
         let secret = Secrets.random()
         let expires = now.addingTimeInterval(min(settings.sessionIdle, settings.sessionLifetime))
         if let uai {
-            guard let account = try await passwords.person(uai: uai, login: login, password: fields.motDePasse) else {
+            guard let signIn = try await passwords.person(uai: uai, login: login, password: fields.motDePasse) else {
                 return try await refuse(login: login, key: key, call: call, now: now)
             }
+            let account = signIn.account
+            mustChange = signIn.temporary
             session = SessionRow(kind: SessionKind.person.rawValue, login: account.login, uai: uai, idHash: Secrets.sha256(secret),
-                                 csrf: csrf, createdAt: now, expiresAt: expires)
-            (roles, mustChange) = try await access.run { store in
+                                 csrf: csrf, createdAt: now, expiresAt: expires, personID: account.personID, mustChange: mustChange)
+            roles = try await access.run { store in
                 let school = try await SchoolAccounts.load(store, uai: uai)
                 let requester = Requester.person(school.holder(account), at: uai)
-                let credential = try await store.credential(personID: account.personID)
                 try await store.createSession(session)
-                return (requester.roles(at: uai).sorted().map(\.rawValue), credential?.mustChange ?? false)
+                return requester.roles(at: uai).sorted().map(\.rawValue)
             }
         } else {
             guard try await passwords.admin(login: login, password: fields.motDePasse) else {
@@ -145,13 +146,15 @@ extension ServiceCore {
         var nom: String
         var roles: [String]
         var etablissements: [String: [String]]
+        var aChanger: Bool
     }
 
     func me(_ call: Call) async throws -> Response {
         let r = try call.who.requester
         return try JSON.response(MeAnswer(nom: r.name, roles: r.global.sorted().map(\.rawValue),
                                           etablissements: Dictionary(r.bySchool.map { ($0.key.code, $0.value.sorted().map(\.rawValue)) },
-                                                                     uniquingKeysWith: { a, _ in a })))
+                                                                     uniquingKeysWith: { a, _ in a }),
+                                          aChanger: call.principal?.session?.mustChange ?? false))
     }
 
     struct PasswordFields: Decodable {
@@ -193,7 +196,8 @@ extension ServiceCore {
             return try JSON.response(["message": "Mot de passe changé."])
         }
         guard let uai = session.uai else { throw APIError.unauthenticated }
-        guard let account = try await passwords.person(uai: uai, login: session.login, password: fields.ancien) else {
+        guard let account = try await passwords.person(uai: uai, login: session.login, password: fields.ancien)?.account,
+              account.personID == session.personID else {
             throw APIError(.unprocessableContent, "ancien-incorrect", "Ancien mot de passe incorrect.", "wrong current password")
         }
         await throttle.succeeded(account: key, address: call.address)
@@ -213,6 +217,7 @@ extension ServiceCore {
         try await access.run { store in
             try await store.replaceOwnPassword(uai: uai, personID: account.personID, hash: hash, directoryHash: nil, on: today, audit: [audit])
             try await store.deleteSessions(kind: SessionKind.person.rawValue, login: account.login, uai: uai, except: session.idHash)
+            try await store.clearSessionMustChange(idHash: session.idHash)
         }
         return try JSON.response(["message": "Mot de passe changé."])
     }

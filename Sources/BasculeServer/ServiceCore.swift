@@ -241,6 +241,13 @@ final class ServiceCore: Sendable {
                 logger.notice("refusé par la table d'accès", metadata: ["par": "\(principal.name)", "operation": "\(operation.rawValue)"])
                 throw APIError.forbidden(decision.reason)
             }
+            // Someone who holds a temporary password (printed on a sheet that went through other
+            // hands) changes it before anything else.
+            if principal.session?.mustChange == true, !Self.allowedOnTemporaryPassword.contains(operation) {
+                throw APIError(.forbidden, Self.temporaryPasswordCode,
+                               "Mot de passe provisoire : choisissez d'abord le vôtre (POST /api/moi/mot-de-passe).",
+                               "temporary password: change it first")
+            }
         }
         if let kind = route.body {
             var request = request
@@ -263,6 +270,9 @@ final class ServiceCore: Sendable {
     }
 
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+    /// What a session opened with a temporary password may do: see who it is, change the password, log out.
+    static let allowedOnTemporaryPassword: Set<AccessOperation> = [.me, .ownPassword]
+    static let temporaryPasswordCode = "mot-de-passe-provisoire"
 
     /// Behind a proxy, the last address it appended to `X-Forwarded-For` (the earlier ones are
     /// the client's to write); else the peer.
@@ -301,7 +311,8 @@ final class ServiceCore: Sendable {
             case .person:
                 guard let uai = session.uai else { return nil }
                 let school = try await SchoolAccounts.load(store, uai: uai)
-                guard let account = try? school.account(session.login, uai: uai) else { return nil }
+                // The login's holder now, not whoever held it when the session was opened.
+                guard let account = try? school.account(session.login, uai: uai), session.personID == account.personID else { return nil }
                 return Principal(requester: .person(school.holder(account), at: uai), source: .session(session))
             case nil:
                 return nil

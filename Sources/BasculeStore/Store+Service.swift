@@ -29,11 +29,19 @@ public struct SessionRow: Sendable, Hashable {
     public var csrf: String
     public var createdAt: Date
     public var expiresAt: Date
+    /// The person a `person` session belongs to (nil for an administrator's, and for a session
+    /// opened before the store knew it: such a session is not honoured).
+    public var personID: String?
+    /// Opened with a temporary password: nothing but changing it (and logging out) until it is.
+    public var mustChange: Bool
 
     /// The kinds the service writes (its `SessionKind`), named here for the use cases that end sessions.
     public static let personKind = "person", adminKind = "admin"
 
-    public init(kind: String, login: String, uai: UAI?, idHash: String, csrf: String, createdAt: Date, expiresAt: Date) {
+    public init(kind: String, login: String, uai: UAI?, idHash: String, csrf: String, createdAt: Date, expiresAt: Date,
+                personID: String? = nil, mustChange: Bool = false) {
+        self.personID = personID
+        self.mustChange = mustChange
         self.kind = kind
         self.login = login
         self.uai = uai
@@ -121,9 +129,10 @@ extension Store {
 
     public func createSession(_ s: SessionRow) async throws {
         try await wrapped("sessions") {
-            try await self.insertRows("sessions", columns: ["id_hash", "kind", "login", "uai", "csrf", "created_at", "expires_at"],
+            try await self.insertRows("sessions", columns: ["id_hash", "kind", "login", "uai", "csrf", "created_at", "expires_at",
+                                                            "person_id", "must_change"],
                                       rows: [[s.idHash, s.kind, s.login, s.uai?.code, s.csrf, Self.timestamp(s.createdAt),
-                                              Self.timestamp(s.expiresAt)]])
+                                              Self.timestamp(s.expiresAt), s.personID, s.mustChange ? 1 : 0]])
         }
     }
 
@@ -136,7 +145,15 @@ extension Store {
                           uai: try r.decode(column: "uai", as: String?.self).flatMap(UAI.init),
                           idHash: idHash, csrf: try r.decode(column: "csrf", as: String.self),
                           createdAt: (try? Date(try r.decode(column: "created_at", as: String.self), strategy: .iso8601)) ?? now,
-                          expiresAt: expiresAt)
+                          expiresAt: expiresAt, personID: try r.decode(column: "person_id", as: String?.self),
+                          mustChange: try r.decode(column: "must_change", as: Int.self) != 0)
+    }
+
+    /// The session's temporary password was changed: it may do the rest.
+    public func clearSessionMustChange(idHash: String) async throws {
+        try await wrapped("sessions") {
+            try await self.db.raw("UPDATE sessions SET must_change = 0 WHERE id_hash = \(bind: idHash)").run()
+        }
     }
 
     public func extendSession(idHash: String, until: Date) async throws {

@@ -20,6 +20,7 @@ struct AccessTableTests {
     static let formerPrincipal = person("ancien", status: .disabled, function: "DIR")
     static let ssoToken = Requester(name: "jeton:cas", global: [.access])
     static let rupnToken = Requester(name: "jeton:import", bySchool: [school: [.rupn]])
+    static let monitoringToken = Requester(name: "jeton:supervision", global: [.monitoring])
 
     /// The memo's table, written out once more by hand: who may, per operation, among the
     /// requesters above (the admin may everything; nobody else acts for another school).
@@ -45,9 +46,10 @@ struct AccessTableTests {
         .planConfirm: ["rupn.doc", "jeton:import"],
         .contactsList: ["principal", "rupn.doc", "jeton:import"],
         .contactChange: ["principal", "rupn.doc", "prof", "eleve", "cpe", "jeton:import"],
+        .metrics: ["jeton:supervision"],
     ]
 
-    static let everyone = [principal, rupn, teacher, student, cpe, formerPrincipal, ssoToken, rupnToken]
+    static let everyone = [principal, rupn, teacher, student, cpe, formerPrincipal, ssoToken, rupnToken, monitoringToken]
 
     @Test("Every operation is in the table", arguments: AccessOperation.allCases)
     func covered(_ operation: AccessOperation) {
@@ -85,6 +87,6 @@ struct AccessTableTests {
     }
 
     static func isSchoolScoped(_ operation: AccessOperation) -> Bool {
-        ![.schoolsList, .ownPassword, .me, .accessDecision, .administration].contains(operation)
+        ![.schoolsList, .ownPassword, .me, .accessDecision, .administration, .metrics].contains(operation)
     }
 }

@@ -68,13 +68,23 @@ struct AccessDecisionTests {
         #expect(try await server.send(.GET, "/api/acces?login=\(student.login)", headers: rupn.headers).status == 403)
         #expect(try await server.send(.GET, "/api/acces", headers: sso).status == 400)
 
-        // Metrics count the decisions, in Prometheus's text format.
-        let metrics = try await server.send(.GET, "/metrics")
+        // Metrics count the decisions, in Prometheus's text format, for the department's supervision
+        // only: not the world, not the ENT's token, not a school's RUPN.
+        let (watcher, watcherHash) = APITokens.make()
+        try await school.store.createToken(TokenRow(id: "prometheus", name: "prometheus", role: "supervision", schools: [], tokenHash: watcherHash,
+                                                    createdAt: "2026-09-01T00:00:00Z", createdBy: "test"), audit: [])
+        #expect(try await server.send(.GET, "/metrics").status == 401)
+        #expect(try await server.send(.GET, "/metrics", headers: sso).status == 403)
+        #expect(try await server.send(.GET, "/metrics", headers: rupn.headers).status == 403)
+        let metrics = try await server.send(.GET, "/metrics", headers: [("Authorization", "Bearer \(watcher)")])
         #expect(metrics.status == 200)
         #expect(metrics.text.contains("bascule_decisions_acces_total"), "\(metrics.text.prefix(500))")
         #expect(metrics.text.contains("bascule_http_requetes_total"))
         #expect(!metrics.text.contains(student.login), "no login in a metric")
         #expect(try await server.send(.GET, "/healthz").json["etat"] as? String == "ok")
+        // The supervision token reads the metrics and nothing else.
+        #expect(try await server.send(.GET, "/api/acces?login=\(student.login)", headers: [("Authorization", "Bearer \(watcher)")]).status == 403)
+        #expect(try await server.send(.GET, "/api/etablissements/\(school.uai.code)", headers: [("Authorization", "Bearer \(watcher)")]).status == 403)
     }
 
     @Test("A revoked token stops working once the token cache's 30 seconds are over")

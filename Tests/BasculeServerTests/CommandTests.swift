@@ -94,6 +94,14 @@ struct CommandTests {
         #expect(try await server.json(.POST, "/api/etablissements/\(school.uai.code)/droits",
                                       ["droit": "rupn", "identifiant": school.teacher.login, "action": "accorder"], headers: bearer).status == 403,
                 "delegating is the direction's")
+        // Prometheus's token: for every school or none, the metrics only.
+        #expect(await bascule(["token", "create"] + data + ["--role", "supervision", "--school", school.uai.code, "--name", "x"]).code != 0)
+        let watch = await bascule(["token", "create"] + data + ["--role", "supervision", "--name", "prometheus"])
+        #expect(watch.code == 0, "\(watch.errors)")
+        let watching = [("Authorization", "Bearer \(watch.output.trimmingCharacters(in: .whitespacesAndNewlines))")]
+        #expect(try await server.send(.GET, "/metrics", headers: watching).status == 200)
+        #expect(try await server.send(.GET, "/metrics", headers: bearer).status == 403, "a school's token does not watch the service")
+        #expect(try await server.send(.GET, "/api/etablissements/\(school.uai.code)/plan", headers: watching).status == 403)
         #expect(await bascule(["token", "revoke"] + data + ["script d'import"]).code == 0)
         clock.advance(31)
         #expect(try await server.send(.GET, "/api/etablissements/\(school.uai.code)/plan", headers: bearer).status == 401)

@@ -35,14 +35,30 @@ struct DirectoryAndTLSTests {
         #expect(try await server.login(school.taught.login, School.password, school: school.uai).status == 401)
 
         // Their own password, through the service: the directory has it; the old one no longer binds.
+        // Until then, the session does nothing else.
         let session = try await server.session(person.login, temporary, school: school.uai)
+        let refused = try await server.send(.GET, "/api/etablissements", headers: session.headers)
+        #expect(refused.status == 403 && refused.json["erreur"] as? String == "mot-de-passe-provisoire", "\(refused.text)")
         let changed = try await server.json(.POST, "/api/moi/mot-de-passe", ["ancien": temporary, "nouveau": "Annuaire-Choisi-2026!"],
                                             headers: session.headers)
         #expect(changed.status == 200, "\(changed.text)")
         let dn = connector.layout.account(login: person.login, kind: person.kind, uai: school.uai)
         #expect((try? LDAPConnection(url: slapd.url).bind(dn: dn, password: "Annuaire-Choisi-2026!")) != nil)
         #expect((try? LDAPConnection(url: slapd.url).bind(dn: dn, password: temporary)) == nil)
-        #expect(try await server.login(person.login, "Annuaire-Choisi-2026!", school: school.uai).status == 200)
+        #expect(try await server.send(.GET, "/api/etablissements", headers: session.headers).status == 200)
+        let chosen = try await server.login(person.login, "Annuaire-Choisi-2026!", school: school.uai)
+        #expect(chosen.status == 200 && chosen.json["aChanger"] as? Bool == false, "\(chosen.text)")
+
+        // A password changed in the directory behind Bascule (the ENT's own page): the store still
+        // holds the temporary one it issued, and that is not what the person logs in with.
+        let accounts = try await school.store.directoryState(uai: school.uai).accounts.filter { $0.status == .active && $0.login != person.login }
+        var elsewhere: Account?
+        for a in accounts where try await school.store.credential(personID: a.personID)?.mustChange == true { elsewhere = a; break }
+        let other = try #require(elsewhere)
+        try slapd.adminConnection().modify(connector.layout.account(login: other.login, kind: other.kind, uai: school.uai),
+                                           [.replace("userPassword", [try DirectoryPasswordHash.make("Change-Dans-L-ENT-26")])])
+        let viaENT = try await server.login(other.login, "Change-Dans-L-ENT-26", school: school.uai)
+        #expect(viaENT.status == 200 && viaENT.json["aChanger"] as? Bool == false, "\(viaENT.text)")
         for secret in [temporary, "Annuaire-Choisi-2026!", slapd.adminPassword] { #expect(!logs.text.contains(secret)) }
     }
 

@@ -183,4 +183,73 @@ struct LoginTests {
         #expect(try await server.login(school.untaught.login, "Mon-Choix-Solide-26!", school: u).status == 200)
         #expect(try await server.login(school.untaught.login, School.password, school: u).status == 401)
     }
+
+    @Test("A session opened with a temporary password may only see who it is, change it and log out: the API answers 403 mot-de-passe-provisoire, the console sends to the password page; changed, the session does the rest")
+    func temporaryPasswordFirst() async throws {
+        let school = try await School.make()
+        defer { Task { await school.close() } }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        defer { Task { try? await client.shutdown() } }
+        let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning)), store: school.store, client: client)
+        defer { Task { await server.stop() } }
+        let u = school.uai
+        // The RUPN's password reset: a temporary one, as on a sheet.
+        let temporary = "Provisoire42x"
+        try await school.store.resetCredential(uai: u, CredentialRow(personID: school.rupn.personID,
+                                                                     passwordHash: try PasswordHasher(rounds: 1_000).hash(temporary),
+                                                                     mustChange: true, issuedOn: School.day, sealedTemporary: nil), audit: [])
+        let login = try await server.login(school.rupn.login, temporary, school: u)
+        #expect(login.status == 200 && login.json["aChanger"] as? Bool == true, "\(login.text)")
+        let session = try await server.session(school.rupn.login, temporary, school: u)
+        let me = try await server.send(.GET, "/api/moi", headers: session.headers)
+        #expect(me.status == 200 && me.json["aChanger"] as? Bool == true, "\(me.text)")
+        for path in ["/api/etablissements/\(u.code)/comptes", "/api/etablissements/\(u.code)/plan", "/api/etablissements"] {
+            let refused = try await server.send(.GET, path, headers: session.headers)
+            #expect(refused.status == 403 && refused.json["erreur"] as? String == "mot-de-passe-provisoire", "\(path): \(refused.status) \(refused.text)")
+        }
+        // What a RUPN may do, refused on the temporary password: a student's reset.
+        let before = try await school.store.credential(personID: school.taught.personID)?.passwordHash
+        let reset = try await server.json(.POST, "/api/etablissements/\(u.code)/comptes/\(school.taught.login)/reinitialisation", [:],
+                                          headers: session.headers)
+        #expect(reset.status == 403 && reset.json["erreur"] as? String == "mot-de-passe-provisoire", "\(reset.text)")
+        #expect(try await school.store.credential(personID: school.taught.personID)?.passwordHash == before, "nothing done on a temporary password")
+        // The console's pages send to the password page.
+        let page = try await server.send(.GET, "/console/etablissements/\(u.code)/comptes", headers: session.headers)
+        #expect(page.status == 303 || page.status == 302, "\(page.status)")
+        #expect(page.headers["Location"].first == "/console/mot-de-passe")
+        #expect(try await server.send(.GET, "/console/mot-de-passe", headers: session.headers).status == 200)
+
+        // Changed: the same session does the rest, and a new login is not asked to change again.
+        let changed = try await server.json(.POST, "/api/moi/mot-de-passe", ["ancien": temporary, "nouveau": "Referent-Choisi-2026!"],
+                                            headers: session.headers)
+        #expect(changed.status == 200, "\(changed.text)")
+        #expect(try await server.send(.GET, "/api/etablissements/\(u.code)/comptes", headers: session.headers).status == 200)
+        #expect(try await server.send(.GET, "/api/moi", headers: session.headers).json["aChanger"] as? Bool == false)
+        let again = try await server.login(school.rupn.login, "Referent-Choisi-2026!", school: u)
+        #expect(again.status == 200 && again.json["aChanger"] as? Bool == false, "\(again.text)")
+    }
+
+    @Test("A session names its person: one whose login now belongs to someone else, or one opened before the store kept the person, opens nothing")
+    func sessionOfItsPerson() async throws {
+        let school = try await School.make()
+        defer { Task { await school.close() } }
+        let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning)), store: school.store)
+        defer { Task { await server.stop() } }
+        let student = school.taught
+        for (secret, person) in [("session-de-la-personne", Optional(student.personID)), ("session-d-un-ancien-titulaire", "autre-personne"),
+                                 ("session-d-avant-la-migration", nil)] {
+            try await school.store.createSession(SessionRow(kind: SessionRow.personKind, login: student.login, uai: school.uai,
+                                                            idHash: APITokens.hash(secret), csrf: "csrf", createdAt: rentreeMorning,
+                                                            expiresAt: rentreeMorning.addingTimeInterval(1800), personID: person))
+        }
+        let own = try await server.send(.GET, "/api/moi", headers: [("Cookie", "bascule_session=session-de-la-personne")])
+        #expect(own.status == 200 && own.json["nom"] as? String == student.login, "\(own.text)")
+        for secret in ["session-d-un-ancien-titulaire", "session-d-avant-la-migration"] {
+            #expect(try await server.send(.GET, "/api/moi", headers: [("Cookie", "bascule_session=\(secret)")]).status == 401, "\(secret)")
+        }
+        // A login through the service writes the person.
+        let session = try await server.session(student.login, school: school.uai)
+        let hash = APITokens.hash(String(session.cookie.dropFirst("bascule_session=".count)))
+        #expect(try await school.store.session(idHash: hash, now: rentreeMorning)?.personID == student.personID)
+    }
 }

@@ -72,6 +72,7 @@ struct RouteTableTests {
         case "POST /api/jetons/{id}/revocation": return (.POST, "/api/jetons/inconnu/revocation", [:], nil)
         case "GET /api/acces": return (.GET, "/api/acces?login=\(school.taught.login)", nil, nil)
         case "POST /api/deconnexion": return (.POST, "/api/deconnexion", [:], nil)
+        case "GET /metrics": return (.GET, "/metrics", nil, nil)
         default: return (.GET, "/healthz", nil, nil)
         }
     }
@@ -110,6 +111,7 @@ struct RouteTableTests {
             ("jeton rupn d'un autre établissement", Requester(name: "jeton", bySchool: [UAI("0999999Z")!: [.rupn]]),
              .token(try await token("rupn", ["0999999Z"]))),
             ("jeton acces", Requester(name: "jeton", global: [.access]), .token(try await token("acces", []))),
+            ("jeton supervision", Requester(name: "jeton", global: [.monitoring]), .token(try await token("supervision", []))),
             ("personne", nil, .nobody),
         ]
         // Logging out last: it ends the session the other rows use.

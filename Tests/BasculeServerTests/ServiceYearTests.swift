@@ -201,6 +201,12 @@ struct ServiceYearTests {
         #expect(reset.status == 200 && reset.json["annuaire"] as? String == "ok", "\(reset.text)")
         let temporary = try #require(reset.json["motDePasseProvisoire"] as? String)
         let rupn = try await server.session(documentalist, temporary, school: first)
+        // On the temporary password, nothing but choosing one's own.
+        let first403 = try await server.send(.GET, "\(base)/taches", headers: rupn.headers)
+        #expect(first403.status == 403 && first403.json["erreur"] as? String == "mot-de-passe-provisoire", "\(first403.text)")
+        let chosen = try await server.json(.POST, "/api/moi/mot-de-passe", ["ancien": temporary, "nouveau": "Referent-Choisi-2026!"],
+                                           headers: rupn.headers)
+        #expect(chosen.status == 200, "\(chosen.text)")
         let todos = try await server.send(.GET, "\(base)/taches", headers: rupn.headers)
         let todo = try #require(todos.array.first { ($0["todo"] as? [String: Any])?["kind"] as? String == "plan-held" }, "\(todos.text)")
         let id = try #require(todo["id"] as? Int)

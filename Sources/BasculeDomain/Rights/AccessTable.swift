@@ -45,6 +45,9 @@ public enum AccessOperation: String, CaseIterable, Sendable, Codable, Comparable
     /// Recording or removing an address (``AccessRules/contactChange(by:of:)``: one's own, the
     /// direction for the staff).
     case contactChange = "contact"
+    /// The service's counters (Prometheus): how many accounts, logins, requests; a supervision
+    /// token reads them, and nothing else.
+    case metrics = "metriques"
 
     public static func < (a: AccessOperation, b: AccessOperation) -> Bool { a.rawValue < b.rawValue }
 
@@ -72,6 +75,7 @@ public enum AccessOperation: String, CaseIterable, Sendable, Codable, Comparable
         case .planConfirm: "confirmer un plan retenu"
         case .contactsList: "voir les adresses de courriel des tâches"
         case .contactChange: "enregistrer une adresse de courriel pour les tâches"
+        case .metrics: "lire les métriques du service"
         }
     }
 }
@@ -91,6 +95,8 @@ public enum AccessRole: String, CaseIterable, Sendable, Codable, Comparable {
     case person = "personne"
     /// The ENT's single sign-on (a token): the access decision only.
     case access = "acces"
+    /// The department's supervision (a token Prometheus presents): the metrics only.
+    case monitoring = "supervision"
 
     public static func < (a: AccessRole, b: AccessRole) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
 
@@ -102,6 +108,7 @@ public enum AccessRole: String, CaseIterable, Sendable, Codable, Comparable {
         case .teacher: "enseignant·e"
         case .person: "toute personne connectée"
         case .access: "authentification unique de l'ENT (jeton acces)"
+        case .monitoring: "supervision du département (jeton supervision)"
         }
     }
 }
@@ -177,6 +184,8 @@ extension AccessRules {
         .contactsList: [.department, .direction, .rupn],
         // Staff only in the end: the per-action rule refuses a student's address.
         .contactChange: [.department, .direction, .rupn, .teacher, .person],
+        // Counts of accounts and logins are the department's to watch, not the world's.
+        .metrics: [.department, .monitoring],
     ]
 
     /// May `requester` ask for `operation` at school `uai` (nil: an operation that is not one
@@ -186,7 +195,8 @@ extension AccessRules {
         if requester.isDepartment {
             return .allowed(Reason("\(requester.name) : administrateur du département", "\(requester.name): department administrator"))
         }
-        if let uai, let schools = requester.schools, !schools.contains(uai) {
+        // A requester of no school at all (a supervision token) is told what it may not do, not where.
+        if let uai, let schools = requester.schools, !schools.isEmpty, !schools.contains(uai) {
             return .refused(Reason("\(requester.name) n'agit pas pour l'établissement \(uai)",
                                    "\(requester.name) does not act for school \(uai)"))
         }

@@ -316,6 +316,7 @@ extension ServiceCore {
     func respondConsole(_ route: Route, _ request: Request, _ context: ServerContext) async -> Response {
         await handle(route, request, context, logged: "page") { api in
             if api.code == "non-authentifie" { return (Console.redirect("/console/connexion"), nil) }
+            if api.code == Self.temporaryPasswordCode { return (Console.redirect("/console/mot-de-passe"), nil) }
             let principal = try? await authenticate(request)
             return (Console.page("erreur", title: api.status == .forbidden ? "Refusé" : "Impossible", who: principal, school: nil,
                                  error: api.french, status: api.status, headers: api.headers), principal?.name)

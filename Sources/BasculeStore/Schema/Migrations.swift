@@ -444,6 +444,13 @@ enum Migrations {
             """,
             "CREATE UNIQUE INDEX api_tokens_hash ON api_tokens (token_hash)",
         ]),
+        // A person's session names the person, not only their login: a login given to someone
+        // else (after its years burnt) never carries a session over. And whether it was opened
+        // with a temporary password, which must be changed before anything else.
+        Migration(version: 15, name: "sessions: the person, opened with a temporary password", statements: [
+            "ALTER TABLE sessions ADD COLUMN person_id TEXT",
+            "ALTER TABLE sessions ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0",
+        ]),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }
