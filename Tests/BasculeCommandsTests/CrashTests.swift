@@ -57,6 +57,61 @@ struct CrashTests {
     }
 }
 
+@Suite("A department's day killed (SIGKILL, a power cut) at any point: the next run finishes it once")
+struct KilledDayTests {
+    @Test("bascule run killed while it writes (the drop folder's import, the apply, the day's journal), at growing pauses; each copy run again: the same accounts as a day never killed, each school applied once, then « déjà fait »")
+    func killedDailyRun() async throws {
+        let exe = ChildProcess.basculeExecutable
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "no bascule executable next to the tests: \(exe)")
+        let department = try await GeneratedDepartment(schools: 2, students: 60)
+        defer { department.remove() }
+        for uai in department.schools { try department.drop(uai, year: 2026) }
+        let day = ["--date", "2026-09-03", "--password-rounds", "10000"]
+        func accounts(_ data: String) async throws -> [String] {
+            try jsonArray(await bascule(["accounts", "--data", data, "--json"]).output).map { "\($0["login"] ?? "") \($0["status"] ?? "")" }.sorted()
+        }
+        func applies(_ data: String) async throws -> [String] {
+            try jsonArray(await bascule(["audit", "--data", data, "--json"]).output).filter { $0["event"] as? String == "apply" }
+                .map { "\($0["uai"] ?? "")" }.sorted()
+        }
+
+        // The day never killed, on a copy, as a process: what every killed copy must come to, and
+        // how long the day lasts here (to spread the kills over it; nothing is asserted on time).
+        let reference = department.dir.file("reference").path
+        try ChildProcess.run("/bin/cp", ["-a", department.data, reference])
+        let started = ContinuousClock.now
+        let whole = try ChildProcess.start(exe, ["run", "--data", reference] + day)
+        #expect(await BlockingWork.run { whole.wait() } == 0)
+        let span = ContinuousClock.now - started
+        let lasted = Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18
+        let expected = try await accounts(reference)
+        #expect(expected.count > 100)
+        #expect(try await applies(reference) == department.schools)
+
+        // Each copy is killed at the first write after a share of that span: the first school's
+        // import and apply, the day's journal, the second school's.
+        var outcomes: [String] = []
+        var inside = 0
+        for (n, share) in [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].enumerated() {
+            let copy = department.dir.file("essai-\(n)").path
+            try ChildProcess.run("/bin/cp", ["-a", department.data, copy])
+            let child = try ChildProcess.start(exe, ["run", "--data", copy] + day)
+            let moment = await KillWatch.kill(child, whileWriting: copy + "/bascule.sqlite", after: n % 3, notBefore: lasted * share)
+            if moment == .inside { inside += 1 }
+            let label = "\(Int(share * 100)) % : \(moment)"
+            let again = await bascule(["run", "--data", copy] + day)
+            #expect(again.exitCode == 0, "killed at \(label), run again: \(again.output) \(again.errors)")
+            #expect(try await accounts(copy) == expected, "killed at \(label)")
+            #expect(try await applies(copy) == department.schools, "each school applied once, killed at \(label)")
+            let third = await bascule(["run", "--data", copy] + day)
+            #expect(department.schools.allSatisfy { third.output.contains("\($0) 2026-09-03 : déjà fait.") }, "\(third.output)")
+            outcomes.append(label)
+        }
+        print("kills (day of \(lasted) s): \(outcomes)")
+        #expect(inside >= 2, "kills landed while the run held the write lock: \(outcomes)")
+    }
+}
+
 /// Kills a child at a point of its work, watched from a thread of its own: the tests' task pool
 /// can be too busy to look often enough.
 enum KillWatch {
@@ -84,11 +139,14 @@ enum KillWatch {
         var description: String { rawValue }
     }
 
-    static func kill(_ child: ChildProcess, whileWriting database: String, after pause: Int) async -> Moment {
+    /// Kills `child` once it holds `database`'s write lock, `pause` milliseconds after seeing it
+    /// (and not before `notBefore` seconds from now): `inside` when it still held the lock then.
+    static func kill(_ child: ChildProcess, whileWriting database: String, after pause: Int, notBefore: Double = 0) async -> Moment {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 var moment = Moment.neverWrote
                 var exited = false
+                if notBefore > 0 { usleep(useconds_t(notBefore * 1_000_000)) }
                 while !exited {
                     if SQLiteWriteLock.holder(database: database) == child.pid {
                         usleep(useconds_t(pause * 1_000))
