@@ -44,7 +44,8 @@ struct UpgradeTests {
         let (store, dir) = try await backend.openFreshStore()
         defer { dir.remove() }
         // Back to what a database of schema 4 held, with a burnt login in it.
-        for sql in ["DROP TABLE api_tokens", "DROP TABLE sessions", "DROP TABLE department_admins",
+        for sql in ["DELETE FROM schema_migrations WHERE version = 15",
+                    "DROP TABLE api_tokens", "DROP TABLE sessions", "DROP TABLE department_admins",
                     "DELETE FROM schema_migrations WHERE version = 14",
                     "DROP TABLE mail_digests", "DROP TABLE contact_addresses", "DROP TABLE plan_confirmations",
                     "ALTER TABLE todos DROP COLUMN plan_hash", "DELETE FROM schema_migrations WHERE version = 13",
