@@ -226,6 +226,40 @@ struct ConsoleDecisionsTests {
         #expect(try admin.read(oldDN) == nil, "and no entry under the old one")
     }
 
+    @Test("Renames with file spaces configured: accepted from the account's page, the personal folder follows the new login at once, its files and owner kept, none left under the old",
+          .enabled(if: getuid() == 0, "giving folders to the school's uids needs root, as in CI"))
+    func renameFollowedBySpaces() async throws {
+        let s = try await DecisionsSchool.make()
+        let school = s.school
+        defer { Task { await school.close() } }
+        let root = school.dir.url.appendingPathComponent("espaces").path
+        let yml = school.dir.file("bascule.yml")
+        try "espaces:\n  racine: \(root)\n".write(to: yml, atomically: true, encoding: .utf8)
+        let configuration = try #require(try Configuration.load(yml.path))
+        let spaces = try #require(try configuration.spacesSettings(dataDirectory: school.dir.path))
+        let synced = try await SpacesService(store: school.store, settings: spaces).sync(uai: school.uai, date: School.day, actor: "test")
+        #expect(synced.failures.isEmpty, "\(synced.failures)")
+        let base = "\(root)/\(school.uai.code)/\(SpaceTree.personal)"
+        let old = "\(base)/\(s.renamed)", new = "\(base)/\(s.proposed)"
+        try #require(FileManager.default.fileExists(atPath: old), "the renamed person's folder before the rename")
+        let owner = try #require(try FileManager.default.attributesOfItem(atPath: old)[.ownerAccountID] as? NSNumber)
+        try Data("notes de l'agent".utf8).write(to: URL(fileURLWithPath: old + "/notes.txt"))
+
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        defer { Task { try? await client.shutdown() } }
+        let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning), configuration: configuration),
+                                             store: school.store, client: client)
+        defer { Task { await server.stop() } }
+        let forms = ConsoleForms(server: server, uai: school.uai)
+        let principal = try await forms.session(school.principal.login, school: school.uai)
+        let accepted = try await forms.post("/comptes/\(s.renamed)/renommage", [("reponse", "accepter")], principal)
+        #expect(accepted.status == 200 && accepted.text.contains("Renommage accepté : \(s.renamed) → \(s.proposed).") && accepted.text.contains("espaces : "),
+                "\(accepted.status) \(accepted.text.components(separatedBy: "<main").last?.prefix(1500) ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: old), "no folder left under the old login")
+        #expect(try String(contentsOfFile: new + "/notes.txt", encoding: .utf8) == "notes de l'agent")
+        #expect(try FileManager.default.attributesOfItem(atPath: new)[.ownerAccountID] as? NSNumber == owner)
+    }
+
     @Test("A department administrator, who holds no account of the school, protects an account and answers a proposed rename from the console; the audit names the administrator; a teacher still may not")
     func departmentAdministratorDecides() async throws {
         let s = try await DecisionsSchool.make()
