@@ -76,6 +76,12 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let day = try date.orToday()
+                if !dryRun {
+                    try RunCommand.refuseFuture(day, because: """
+                        Purger à une date à venir supprimerait des entrées que la conservation garde encore. \
+                        Pour voir ce qui partirait : --dry-run.
+                        """, english: "the audit is never purged ahead of its date")
+                }
                 let configuration = try options.configuration ?? Configuration()
                 let months = try configuration.auditRetentionMonths()
                 let burnt = try configuration.policy().burntLoginYears

@@ -90,12 +90,20 @@ extension RunCommand {
     /// skipped when they really come (the exports dropped meanwhile waiting past them). Today is
     /// the system's (`CommandEnvironment`); where there is none (tests), nothing to compare.
     static func refuseFuture(_ day: CivilDate) throws {
+        try refuseFuture(day, because: """
+            Une journée ne s'exécute pas en avance : son plan appliquerait des suppressions avant leur date, et les jours \
+            jusqu'à elle, marqués faits, seraient sautés le moment venu. Pour voir ce que ce jour ferait : bascule plan --date \(day).
+            """, english: "a day is never run ahead of time")
+    }
+
+    /// The same for every command that deletes or empties by the date it is given (`apply`,
+    /// `audit purge`, `spaces sync` and `spaces clean`): a year typed wrong (2062, 2027 for 2026)
+    /// would reach every deletion date at once. Their previews (`--dry-run`, `plan`) stay open.
+    static func refuseFuture(_ day: CivilDate, because french: String, english: String) throws {
         guard let today = try? CommandEnvironment.current.today(), day > today else { return }
         warn("""
-            Refusé : --date \(day) est après aujourd'hui (\(today)). Une journée ne s'exécute pas en avance : son plan \
-            appliquerait des suppressions avant leur date, et les jours jusqu'à elle, marqués faits, seraient sautés le moment venu. \
-            Pour voir ce que ce jour ferait : bascule plan --date \(day).
-            Refused: --date \(day) is after today (\(today)); a day is never run ahead of time.
+            Refusé : --date \(day) est après aujourd'hui (\(today)). \(french)
+            Refused: --date \(day) is after today (\(today)); \(english).
             """)
         throw ExitCode(2)
     }

@@ -85,6 +85,12 @@ struct SpacesCommand: AsyncParsableCommand {
             try await spacesErrors {
                 let settings = try spacesSettings(options)
                 let day = try date.orToday()
+                if !dryRun {
+                    try RunCommand.refuseFuture(day, because: """
+                        Les espaces seraient créés, déplacés ou archivés sous une date à venir, et le journal et l'audit \
+                        diraient faux. Pour voir ce qui serait fait : --dry-run.
+                        """, english: "spaces are never synchronised ahead of their date")
+                }
                 let reports = try await options.withStore { store in
                     var out: [SpacesSyncReport] = []
                     let service = SpacesService(store: store, settings: settings.settings, firstPosixNumber: settings.firstNumber)
@@ -137,6 +143,12 @@ struct SpacesCommand: AsyncParsableCommand {
             try await spacesErrors {
                 let settings = try spacesSettings(options)
                 let day = try date.orToday()
+                if !dryRun {
+                    try RunCommand.refuseFuture(day, because: """
+                        Les espaces de classe et communs seraient vidés avant la date du calendrier, et le nettoyage de l'année \
+                        compté fait. Pour voir ce qui serait vidé : --dry-run.
+                        """, english: "spaces are never emptied ahead of their date")
+                }
                 let calendars = CalendarStore(dataDirectory: options.data)
                 let reports = try await options.withStore { store in
                     var out: [SpacesCleanReport] = []

@@ -168,6 +168,12 @@ extension ServiceCore {
             throw APIError.forbidden(Reason("un jeton n'a pas de mot de passe", "a token has no password"))
         }
         let fields = try call.decode(PasswordFields.self)
+        // The same password again would clear a temporary password's flag and keep the password
+        // printed on a sheet that went through other hands.
+        guard fields.nouveau != fields.ancien else {
+            throw APIError(.unprocessableContent, "mot-de-passe-refuse", "Mot de passe refusé : le nouveau doit différer de l'ancien.",
+                           "the new password must differ from the current one")
+        }
         let now = self.now, today = self.today
         let hasher = PasswordHasher(rounds: settings.passwordRounds)
         // The old password is a guess as a login's is (a session left open on a shared computer

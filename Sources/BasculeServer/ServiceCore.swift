@@ -91,6 +91,12 @@ struct Call: Sendable {
     func day(_ given: String?, today: CivilDate) throws -> CivilDate {
         guard let text = given ?? query["date"] else { return today }
         guard let d = CivilDate(parsing: text) else { throw APIError.badRequest("date « \(text) » : attendu AAAA-MM-JJ.", "date: YYYY-MM-DD") }
+        // A day to come may be looked at (a plan, the verification, the access decision), never
+        // acted on: every deletion date would be reached at once, the school's validations skipped.
+        if d > today, request.method != .get, request.method != .head {
+            throw APIError.badRequest("date \(d) : après aujourd'hui (\(today)). Rien ne se fait en avance ; un jour à venir se consulte seulement (GET …/plan?date=).",
+                                      "date after today: nothing is done ahead of time")
+        }
         return d
     }
 

@@ -69,6 +69,36 @@ struct OperatorReviewTests {
         #expect(try await journal(department.data, uai) == ["2026-09-03 done"])
     }
 
+    @Test("apply, audit purge, spaces sync and spaces clean with a --date after today (a year typed wrong) are refused (exit 2) and change nothing; their previews stay open")
+    func nothingDoneAhead() async throws {
+        let department = try await GeneratedDepartment(schools: 1)
+        defer { department.remove() }
+        let uai = department.schools[0]
+        let data = ["--data", department.data]
+        #expect(await bascule(["import"] + data + ["--date", "2026-09-03"] + department.files(uai, year: 2026)).exitCode == 0)
+        let today = day("2026-09-03")
+        let ahead = ["--date", "2062-09-03"]
+        let apply = await bascule(["apply"] + data + ahead + ["--yes", "--password-rounds", "10000"], today: today)
+        #expect(apply.exitCode == 2 && apply.errors.contains("--date 2062-09-03 est après aujourd'hui (2026-09-03)"), "\(apply.exitCode) \(apply.errors)")
+        #expect(try jsonArray(await bascule(["accounts"] + data + ["--json"]).output).isEmpty, "nothing applied")
+        #expect(await bascule(["plan"] + data + ahead, today: today).exitCode == 0, "the plan of a day to come may be looked at")
+        #expect(await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000"], today: today).exitCode == 0)
+        let entries = try jsonArray(await bascule(["audit"] + data + ["--json"]).output).count
+        #expect(entries > 0)
+        let purge = await bascule(["audit", "purge"] + data + ahead, today: today)
+        #expect(purge.exitCode == 2, "\(purge.exitCode) \(purge.errors)")
+        #expect(await bascule(["audit", "purge"] + data + ahead + ["--dry-run"], today: today).exitCode == 0)
+        #expect(try jsonArray(await bascule(["audit"] + data + ["--json"]).output).count == entries, "the audit kept whole")
+
+        let root = department.dir.file("espaces").path
+        try department.configure("espaces:\n  racine: \(root)\n")
+        for command in [["spaces", "sync"], ["spaces", "clean", "--yes"]] {
+            let refused = await bascule(command + data + ahead, today: today)
+            #expect(refused.exitCode == 2 && refused.errors.contains("après aujourd'hui"), "\(command): \(refused.exitCode) \(refused.errors)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: root + "/" + uai), "no folder made ahead")
+    }
+
     @Test("A day before the last day done is never run after it (a --date in the past, the clock set back): skipped and said, not journaled")
     func neverBackwards() async throws {
         let department = try await GeneratedDepartment(schools: 1)

@@ -14,6 +14,7 @@ struct AccessRulesTests {
     static let formerPrincipal = AccountHolder(login: "ancien.principal", kind: .staff, status: .disabled, function: "DIR")
     static let cpe = AccountHolder(login: "cpe", kind: .staff, status: .active, function: "EDU", rights: [.entManager, .garAssignment])
     static let student = AccountHolder(login: "eleve", kind: .student, status: .active, structures: ["6A"])
+    static let parent = AccountHolder(login: "responsable", kind: .parent, status: .active)
     /// Taught by `teacher` in a group drawn from another class.
     static let groupStudent = AccountHolder(login: "eleve.groupe", kind: .student, status: .active, structures: ["4B", "4ESP2"])
     /// Taught by nobody the table knows.
@@ -70,12 +71,23 @@ struct AccessRulesTests {
         (principal, revokedRUPN, false, true, "retiré"),
         (principal, leavingTeacher, true, false, "n'est pas actif"),
         (principal, student, true, false, "élève"),
+        (principal, parent, true, false, "responsable"),
         (formerPrincipal, teacher, true, false, "n'est pas actif"),
         (rupn, teacher, true, false, "seule la direction"),
         (cpe, teacher, true, false, "seule la direction"),
         (teacher, teacher, false, false, "seule la direction"),
         (AccountHolder(login: "eleve.dir", kind: .student, status: .active, function: "DIR"), teacher, true, false, "seule la direction"),
     ]
+
+    @Test("A right recorded for a parent or a student (by hand, or before the rule) opens them no school role; a DIR function on them neither")
+    func rolesAreStaffs() {
+        for kind in [PersonKind.parent, .student] {
+            let holder = AccountHolder(login: "x", kind: kind, status: .active, function: "DIR", rights: [.rupn])
+            #expect(Requester.person(holder, at: UAI("0860001X")!).roles(at: UAI("0860001X")!) == [.person], "\(kind)")
+        }
+        let staff = AccountHolder(login: "y", kind: .staff, status: .active, function: "DIR", rights: [.rupn])
+        #expect(Requester.person(staff, at: UAI("0860001X")!).roles(at: UAI("0860001X")!) == [.person, .direction, .rupn])
+    }
 
     @Test("Only the head or their deputy (DIR) delegates rights, and only to staff", arguments: delegations.indices)
     func delegate(row: Int) {
@@ -148,7 +160,8 @@ struct AccessRulesTests {
         (student, leavingTeacher, false, "seuls la direction"),
         (formerPrincipal, leavingTeacher, false, "n'est pas actif"),
         (revokedRUPN, leavingTeacher, false, "n'est pas actif"),
-        (principal, leavingStudent, false, "suit les exports Siècle-BEE"),
+        (principal, leavingStudent, false, "suivent les exports Siècle-BEE"),
+        (principal, parent, false, "responsable"),
         (AccountHolder(login: "eleve.dir", kind: .student, status: .active, function: "DIR"), leavingTeacher, false, "seuls la direction"),
     ]
 

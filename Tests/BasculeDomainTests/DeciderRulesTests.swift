@@ -38,6 +38,7 @@ struct DeciderRulesTests {
         (.account(R.formerPrincipal), R.rupn, false, "n'est pas actif"),
         (.account(R.principal), R.student, false, "élève"),
         (.department("département (root)"), R.student, false, "élève"),
+        (.account(R.principal), R.parent, false, "responsable"),
         (.account(R.principal), R.leavingTeacher, false, "n'est pas actif"),
     ]
 

@@ -220,6 +220,17 @@ struct ConsoleTests {
         let onlyRenames = try await server.send(.GET, "/console/etablissements/\(u)/plan?genre=propose-rename", headers: [("Cookie", rupn.cookie)])
         #expect(onlyRenames.status == 200 && !onlyRenames.text.contains("<h2 id=\"t-update-account\">"))
         let hash = try #require(plan.text.components(separatedBy: "<code id=\"empreinte\">").dropFirst().first?.split(separator: "<").first.map(String.init))
+        // A day to come is looked at, never applied (every deletion date would be reached at once).
+        let appliesBefore = try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "apply")).count
+        let ahead = try await server.send(.GET, "/console/etablissements/\(u)/plan?date=2027-01-15", headers: [("Cookie", rupn.cookie)])
+        #expect(ahead.status == 200)
+        let aheadHash = try #require(ahead.text.components(separatedBy: "<code id=\"empreinte\">").dropFirst().first?.split(separator: "<").first.map(String.init))
+        let early = try await server.send(.POST, "/console/etablissements/\(u)/plan/appliquer", headers: [("Cookie", rupn.cookie)],
+                                          body: form(["csrf": rupn.csrf, "empreinte": aheadHash, "date": "2027-01-15", "confirmerChangementDeMasse": "true",
+                                                      "raison": "en avance"]),
+                                          contentType: "application/x-www-form-urlencoded")
+        #expect(early.status == 400 && early.text.contains("2027-01-15 : après aujourd"), "\(early.status) \(early.text.prefix(300))")
+        #expect(try await school.store.auditEntries(AuditFilter(uai: school.uai, event: "apply")).count == appliesBefore, "nothing applied ahead")
         let applied = try await server.send(.POST, "/console/etablissements/\(u)/plan/appliquer", headers: [("Cookie", rupn.cookie)],
                                             body: form(["csrf": rupn.csrf, "empreinte": hash, "date": "2026-08-28"]),
                                             contentType: "application/x-www-form-urlencoded")

@@ -219,6 +219,10 @@ struct LoginTests {
         #expect(page.headers["Location"].first == "/console/mot-de-passe")
         #expect(try await server.send(.GET, "/console/mot-de-passe", headers: session.headers).status == 200)
 
+        // "Changed" to itself: refused, the session still held.
+        let same = try await server.json(.POST, "/api/moi/mot-de-passe", ["ancien": temporary, "nouveau": temporary], headers: session.headers)
+        #expect(same.status == 422 && same.json["erreur"] as? String == "mot-de-passe-refuse", "\(same.text)")
+        #expect(try await server.send(.GET, "/api/etablissements/\(u.code)/comptes", headers: session.headers).status == 403)
         // Changed: the same session does the rest, and a new login is not asked to change again.
         let changed = try await server.json(.POST, "/api/moi/mot-de-passe", ["ancien": temporary, "nouveau": "Referent-Choisi-2026!"],
                                             headers: session.headers)

@@ -135,8 +135,11 @@ public struct Requester: Hashable, Sendable {
         var roles: Set<AccessRole> = []
         if holder.status == .active {
             roles.insert(.person)
-            if holder.isDirection { roles.insert(.direction) }
-            if holder.rights.contains(.rupn) { roles.insert(.rupn) }
+            // The school's roles are staff's: a right recorded for a student or a parent (before
+            // the rule refused it, or written by hand) opens them nothing.
+            let staff = holder.kind == .staff || holder.kind == .teacher
+            if staff, holder.isDirection { roles.insert(.direction) }
+            if staff, holder.rights.contains(.rupn) { roles.insert(.rupn) }
             if holder.kind == .teacher { roles.insert(.teacher) }
         }
         return Requester(name: holder.login, bySchool: [uai: roles])

@@ -38,9 +38,9 @@ extension AccessRules {
     /// to-dos they can act on? The person themselves, the direction for the school's staff, or
     /// the department. Students are told nothing by e-mail.
     public static func contactChange(by decider: Decider, of target: AccountHolder) -> AccessDecision {
-        guard target.kind != .student else {
-            return .refused(Reason("\(target.login) est élève : Bascule n'écrit qu'aux personnels qui ont des tâches",
-                                   "\(target.login) is a student: Bascule only writes to staff who have to-dos"))
+        guard target.kind == .staff || target.kind == .teacher else {
+            return .refused(Reason("\(target.login) est \(target.kind.french) : Bascule n'écrit qu'aux personnels qui ont des tâches",
+                                   "\(target.login) is a \(target.kind.rawValue): Bascule only writes to staff who have to-dos"))
         }
         guard target.status == .active else {
             return .refused(Reason("le compte \(target.login) n'est pas actif (\(target.status.rawValue))",

@@ -47,7 +47,7 @@ public struct AccountHolder: Hashable, Sendable {
     }
 
     /// The head of the school or their deputy: STS-Web files both under the direction function.
-    public var isDirection: Bool { kind != .student && function?.uppercased() == "DIR" }
+    public var isDirection: Bool { (kind == .staff || kind == .teacher) && function?.uppercased() == "DIR" }
 }
 
 /// A rule's verdict, with the reason a person reads (French first).
@@ -117,9 +117,11 @@ public enum AccessRules {
             return .refused(Reason("\(actor.login) n'est ni chef d'établissement ni adjoint·e (fonction DIR dans STS-Web) : seule la direction délègue les droits",
                                    "\(actor.login) is neither head nor deputy (function DIR in STS-Web): only the direction delegates rights"))
         }
-        guard holder.kind != .student else {
-            return .refused(Reason("\(holder.login) est élève : un droit ne se délègue qu'à un personnel",
-                                   "\(holder.login) is a student: rights go to staff only"))
+        // Staff only: a parent's account logs in too, and a right would open them the staff's
+        // sheets and every account's reset.
+        guard holder.kind == .staff || holder.kind == .teacher else {
+            return .refused(Reason("\(holder.login) est \(holder.kind.french) : un droit ne se délègue qu'à un personnel",
+                                   "\(holder.login) is a \(holder.kind.rawValue): rights go to staff only"))
         }
         if granting, holder.status != .active {
             return .refused(Reason("le compte \(holder.login) n'est pas actif (\(holder.status.rawValue)) : on ne lui délègue rien",
@@ -179,9 +181,9 @@ public enum AccessRules {
     /// teacher's (deleting a colleague's account and files is not theirs to decide).
     public static func departureApproval(by actor: AccountHolder, of target: AccountHolder) -> AccessDecision {
         if let refusal = inactive(actor) { return .refused(refusal) }
-        guard target.kind != .student else {
-            return .refused(Reason("\(target.login) est élève : le départ d'un·e élève ne se valide pas, il suit les exports Siècle-BEE",
-                                   "\(target.login) is a student: a student's departure needs no approval, it follows the SIECLE exports"))
+        guard target.kind == .staff || target.kind == .teacher else {
+            return .refused(Reason("\(target.login) est \(target.kind.french) : seul le départ d'un personnel se valide, les autres suivent les exports Siècle-BEE",
+                                   "\(target.login) is a \(target.kind.rawValue): only staff departures are approved, the others follow the SIECLE exports"))
         }
         if actor.isDirection {
             return .allowed(Reason("départ de \(target.login) validé par la direction (\(actor.login))",
