@@ -109,9 +109,18 @@ extension ServiceCore {
         }
         await throttle.succeeded(account: key, address: call.address)
         metrics.login("reussie")
-        logger.info("connexion", metadata: ["identifiant": "\(login)", "etablissement": "\(uai?.code ?? "département")"])
+        logger.info("connexion", metadata: ["identifiant": "\(Self.loggable(login))", "etablissement": "\(uai?.code ?? "département")"])
         return try JSON.response(LoginAnswer(identifiant: session.login, etablissement: uai?.code, roles: roles, csrf: csrf, aChanger: mustChange),
                                  headers: [.setCookie: Cookies.header(Cookies.session, secret, secure: settings.secureCookies, maxAge: nil)])
+    }
+
+    /// A login as typed, for the log: anyone may type one, and a line break in it would write a
+    /// line of their own into the journal. Logins are letters, digits, `.`, `_` and `-`; anything
+    /// else shows as `?`.
+    static func loggable(_ login: String) -> String {
+        String(login.prefix(64).unicodeScalars.map { s -> Character in
+            ("a"..."z").contains(s) || ("0"..."9").contains(s) || s == "." || s == "_" || s == "-" ? Character(s) : "?"
+        })
     }
 
     /// The throttle's count for an account: a person's at their school, or a department administrator's.
@@ -119,7 +128,7 @@ extension ServiceCore {
 
     func throttled(login: String, wait: TimeInterval) -> APIError {
         metrics.login("retardee")
-        logger.notice("connexion retardée", metadata: ["identifiant": "\(login)", "attente_s": "\(Int(wait.rounded(.up)))"])
+        logger.notice("connexion retardée", metadata: ["identifiant": "\(Self.loggable(login))", "attente_s": "\(Int(wait.rounded(.up)))"])
         return APIError(.tooManyRequests, "trop-d-essais",
                         "Trop d'essais infructueux : réessayez dans \(Int(wait.rounded(.up))) s.", "too many failed attempts",
                         headers: [.retryAfter: "\(Int(wait.rounded(.up)))"])
@@ -127,7 +136,7 @@ extension ServiceCore {
 
     private func refuse(login: String, key: String, call: Call, now: Date) async throws -> Response {
         metrics.login("refusee")
-        logger.notice("connexion refusée", metadata: ["identifiant": "\(login)"])
+        logger.notice("connexion refusée", metadata: ["identifiant": "\(Self.loggable(login))"])
         throw APIError(.unauthorized, "identifiants-incorrects", "Identifiant ou mot de passe incorrect.", "wrong login or password")
     }
 

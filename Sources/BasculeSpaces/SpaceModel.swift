@@ -198,7 +198,10 @@ public struct SpaceQuotas: Hashable, Sendable, Codable {
         for (suffix, factor) in units.sorted(by: { $0.0.count > $1.0.count }) where t.hasSuffix(suffix) {
             let number = String(t.dropLast(suffix.count)).trimmingSpaces
             guard let v = Double(number), v > 0, v.isFinite, v * Double(factor) < 1e18 else { return nil }
-            return Int64((v * Double(factor)).rounded())
+            // At least a megabyte: a size that rounds to a few bytes (or 0, which setquota reads
+            // as « no limit ») is a mistake, never a quota.
+            let bytes = Int64((v * Double(factor)).rounded())
+            return bytes >= megabyte ? bytes : nil
         }
         return nil
     }

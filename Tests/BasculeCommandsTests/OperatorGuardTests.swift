@@ -49,6 +49,8 @@ struct OperatorGuardTests {
         let broken = [
             ("derive: nimporte", "annuaire:\n  url: ldap://127.0.0.1:1\n  base: dc=x\n  compte: cn=a,dc=x\n  derive: nimporte\n"),
             ("premier_numero: 0", "annuaire:\n  url: ldap://127.0.0.1:1\n  base: dc=x\n  compte: cn=a,dc=x\n  premier_numero: 0\n"),
+            ("premier_numero: 5000000000", "annuaire:\n  url: ldap://127.0.0.1:1\n  base: dc=x\n  compte: cn=a,dc=x\n  premier_numero: 5000000000\n"),
+            ("premier_numero: 4294967295", "annuaire:\n  url: ldap://127.0.0.1:1\n  base: dc=x\n  compte: cn=a,dc=x\n  premier_numero: 4294967295\n"),
             ("quota", "espaces:\n  racine: \(dir.path)/espaces\n  quotas: { classe: beaucoup }\n"),
             ("racine", "espaces:\n  racine: espaces-relatifs\n"),
             ("YAML", "annuaire: [\n"),

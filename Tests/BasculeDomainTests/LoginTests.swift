@@ -86,8 +86,13 @@ struct LoginTests {
             LoginRequest(personID: "2", name: name("Claire", "DUPONT"), birthDate: nil, sourceID: "2"),
             LoginRequest(personID: "3", name: name("Alice", "DMIN"), birthDate: nil, sourceID: "3"),
             LoginRequest(personID: "4", name: name("R", "OOT"), birthDate: nil, sourceID: "4"),
+            // The local accounts of the server: games, bin, man, backup, sync…
+            LoginRequest(personID: "5", name: name("Gabriel", "AMES"), birthDate: nil, sourceID: "5"),
+            LoginRequest(personID: "6", name: name("Baptiste", "IN"), birthDate: nil, sourceID: "6"),
+            LoginRequest(personID: "7", name: name("Sarah", "YNC"), birthDate: nil, sourceID: "7"),
+            LoginRequest(personID: "8", name: name("Bruno", "ASCULE"), birthDate: nil, sourceID: "8"),
         ], taken: &taken)
-        #expect(a == ["1": "lmartin1", "2": "cdupont1", "3": "admin1", "4": "root1"])
+        #expect(a == ["1": "lmartin1", "2": "cdupont1", "3": "admin1", "4": "root1", "5": "games1", "6": "bin1", "7": "sync1", "8": "bascule1"])
     }
 
     @Test("A name correction proposes a rename only when the stem changes")

@@ -37,6 +37,22 @@ struct AttackReviewTests {
         #expect(try await server.login(school.teacher.login, School.password, school: school.uai).status == 200)
     }
 
+    @Test("A login typed with a line break (or other characters no login has) writes no line of its own into the journal")
+    func loginNeverForgesALogLine() async throws {
+        let school = try await School.make()
+        defer { Task { await school.close() } }
+        let logs = LogCapture()
+        let clock = TestClock(rentreeMorning)
+        let server = try await Running.start(settings(school, clock: clock, logs: logs), store: school.store)
+        defer { Task { await server.stop() } }
+        // What a forged line would look like in the journal: a success for the principal.
+        let forged = "x\ninfo connexion identifiant=\(school.principal.login)"
+        for _ in 0..<6 { #expect(try await server.login(forged, "Mauvais-essai-2026", school: school.uai).status != 200) }
+        let lines = logs.text.split(separator: "\n")
+        #expect(!lines.contains { $0.hasPrefix("info connexion identifiant=") }, "\(logs.text)")
+        #expect(logs.text.contains("identifiant=x?info?connexion?identifiant?\(school.principal.login)"), "the login shown with ? for what no login holds: \(logs.text)")
+    }
+
     @Test("The service's session kinds are the ones the use cases end")
     func sessionKindsAgree() {
         #expect(SessionKind.person.rawValue == SessionRow.personKind && SessionKind.admin.rawValue == SessionRow.adminKind)

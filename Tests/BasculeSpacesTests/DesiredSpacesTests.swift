@@ -169,7 +169,7 @@ struct QuotaAndACLTextTests {
         #expect(SpaceQuotas.parseSize(" 1,5 Go ") == 3 << 29)
         #expect(SpaceQuotas.parseSize("500Mo") == 500 << 20)
         #expect(SpaceQuotas.parseSize("2G") == 2 << 30 && SpaceQuotas.parseSize("750M") == 750 << 20)
-        for bad in ["", "Go", "-1Go", "1To", "douze Go", "0Mo"] { #expect(SpaceQuotas.parseSize(bad) == nil, "\(bad)") }
+        for bad in ["", "Go", "-1Go", "1To", "douze Go", "0Mo", "0,0000000001Go", "0,5Mo"] { #expect(SpaceQuotas.parseSize(bad) == nil, "\(bad)") }
         #expect(SpaceQuotas.format(20 << 30) == "20 Go" && SpaceQuotas.format(3 << 29) == "1,5 Go" && SpaceQuotas.format(4096) == "4 Ko")
         #expect(SpaceQuotas.memo.studentPersonal == 1 << 30 && SpaceQuotas.memo.teacherPersonal == 6 << 30)
         #expect([SpaceQuotas.memo.classSpace, SpaceQuotas.memo.subject, SpaceQuotas.memo.staffRoom].allSatisfy { $0 == 20 << 30 })

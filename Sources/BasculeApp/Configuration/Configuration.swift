@@ -288,6 +288,9 @@ extension Configuration {
     /// The smallest number Bascule may give as uidNumber or gidNumber: below it are the system's
     /// accounts and groups (Debian gives people numbers from 1000), and 0 is root.
     public static let lowestPosixNumber = 1000
+    /// The largest first number: uid_t is 32 bits, 4294967295 is (uid_t)-1 (chown's « leave as
+    /// is ») and numbers past 2^31 break many tools; a billion numbers stay above it for the accounts.
+    public static let highestFirstPosixNumber = 1_000_000_000
 
     /// Every value that can be checked without reaching the directory or the tree: the drift
     /// mode, the first POSIX number, the spaces' root, quotas, archives and retention.
@@ -296,6 +299,9 @@ extension Configuration {
             _ = try Self.driftMode(annuaire.derive)
             if let first = annuaire.premier_numero, first < Self.lowestPosixNumber {
                 throw ConfigurationError.invalid("annuaire.premier_numero : \(first) (au moins \(Self.lowestPosixNumber) : les numéros plus petits sont ceux du système, 0 est root)")
+            }
+            if let first = annuaire.premier_numero, first > Self.highestFirstPosixNumber {
+                throw ConfigurationError.invalid("annuaire.premier_numero : \(first) (au plus \(Self.highestFirstPosixNumber) : un uid est sur 32 bits, 4294967295 veut dire « ne pas changer », et au-delà de 2^31 bien des outils se trompent)")
             }
         }
         _ = try spacesSettings(dataDirectory: dataDirectory)

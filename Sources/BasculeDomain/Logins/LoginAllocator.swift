@@ -16,12 +16,15 @@ public struct LoginRequest: Hashable, Sendable {
 /// Logins that cannot be given: those in use, burnt ones (of deleted accounts, for some years),
 /// group names, and the reserved words of the directory and the network.
 public struct TakenLogins: Sendable {
-    public static let reserved: Set<String> = [
+    public static let reserved: Set<String> = Set<String>([
         "admin", "administrateur", "administrator", "root", "invite", "guest", "adminrupn", "rupn", "eleve", "eleves",
         "prof", "profs", "professeur", "professeurs", "enseignant", "enseignants", "administratif", "administratifs",
         "personnel", "personnels", "direction", "public", "commun", "system", "systeme", "nobody", "daemon",
         "postmaster", "webmaster", "support", "test", "scribe", "koxo", "ldap", "samba", "krbtgt", "www", "mail",
-    ]
+        // The local accounts of a Debian server (and Bascule's own service user): on a host that
+        // reads `passwd: files ldap`, a directory account of the same name is hidden by them.
+        "sync", "halt", "shutdown", "statd", "sshd", "postfix", "bascule", "systemd", "messagebus",
+    ]).union(StructureCodes.systemGroups)
 
     private var taken: Set<String>
 
