@@ -160,7 +160,7 @@ struct AccessRulesTests {
         (student, leavingTeacher, false, "seuls la direction"),
         (formerPrincipal, leavingTeacher, false, "n'est pas actif"),
         (revokedRUPN, leavingTeacher, false, "n'est pas actif"),
-        (principal, leavingStudent, false, "suivent les exports Siècle-BEE"),
+        (principal, leavingStudent, false, "suit les exports Siècle-BEE"),
         (principal, parent, false, "responsable"),
         (AccountHolder(login: "eleve.dir", kind: .student, status: .active, function: "DIR"), leavingTeacher, false, "seuls la direction"),
     ]

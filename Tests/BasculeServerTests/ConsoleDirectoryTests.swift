@@ -62,7 +62,7 @@ struct ConsoleDirectoryTests {
         defer { Task { await school.close() } }
         let root = school.dir.url.appendingPathComponent("espaces").path
         let yml = school.dir.file("bascule.yml")
-        try "espaces:\n  racine: \(root)\n  quotas: { perso_eleve: 0.01Mo }\n".write(to: yml, atomically: true, encoding: .utf8)
+        try "espaces:\n  racine: \(root)\n  quotas: { perso_eleve: 1Mo }\n".write(to: yml, atomically: true, encoding: .utf8)
         let configuration = try #require(try Configuration.load(yml.path))
         let spaces = try #require(try configuration.spacesSettings(dataDirectory: school.dir.path))
         let service = SpacesService(store: school.store, settings: spaces)
@@ -70,7 +70,7 @@ struct ConsoleDirectoryTests {
         #expect(synced.failures.isEmpty, "\(synced.failures)")
         let row = try #require(try await service.report(uai: school.uai).spaces.first { $0.kind == .personal && $0.owner == school.taught.login })
         let folder = row.path.hasPrefix("/") ? row.path : root + "/" + row.path
-        try Data(repeating: 0x42, count: 64 << 10).write(to: URL(fileURLWithPath: folder + "/devoir.odt"))
+        try Data(repeating: 0x42, count: 2 << 20).write(to: URL(fileURLWithPath: folder + "/devoir.odt"))
 
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         defer { Task { try? await client.shutdown() } }

@@ -181,6 +181,10 @@ public enum AccessRules {
     /// teacher's (deleting a colleague's account and files is not theirs to decide).
     public static func departureApproval(by actor: AccountHolder, of target: AccountHolder) -> AccessDecision {
         if let refusal = inactive(actor) { return .refused(refusal) }
+        guard target.kind != .student else {
+            return .refused(Reason("\(target.login) est élève : le départ d'un·e élève ne se valide pas, il suit les exports Siècle-BEE",
+                                   "\(target.login) is a student: a student's departure needs no approval, it follows the SIECLE exports"))
+        }
         guard target.kind == .staff || target.kind == .teacher else {
             return .refused(Reason("\(target.login) est \(target.kind.french) : seul le départ d'un personnel se valide, les autres suivent les exports Siècle-BEE",
                                    "\(target.login) is a \(target.kind.rawValue): only staff departures are approved, the others follow the SIECLE exports"))
