@@ -163,8 +163,20 @@ public struct DirectorySyncService: Sendable {
             default: false
             }
         }
-        let confirmed = try deletions.check(uai: uai, target: target, unexplained: unexplained.map(\.dn), total: plan.managedEntries,
+        // An account of someone this store never knew is another store's: a stale copy of the
+        // store (a restored backup, the wrong --data) would delete the people enrolled since,
+        // and their chosen passwords with them, however few they are.
+        let known = Set(try await store.directoryState(uai: uai).accounts.map(\.personID))
+        let strangers = unexplained.filter { $0.kind == .deleteAccount && !known.contains(String($0.key.dropFirst("person:".count))) }
+        var confirmed = try deletions.check(uai: uai, target: target, unexplained: unexplained.map(\.dn), total: plan.managedEntries,
                                             event: "annuaire-suppressions-confirmees", actor: actor, at: now())
+        try deletions.checkStrangers(uai: uai, target: target, strangers: strangers.map(\.dn))
+        if confirmed == nil, !strangers.isEmpty, let reason = deletions.reason {
+            confirmed = AuditEntry(at: now().formatted(.iso8601), actor: actor, uai: uai, event: "annuaire-suppressions-confirmees", target: nil,
+                                   french: "\(strangers.count) compte(s) de personnes inconnues de cette base supprimé(s) de \(target), confirmé — raison donnée : \(reason)",
+                                   english: "\(strangers.count) accounts of people unknown to this store removed from \(target), confirmed: \(reason)",
+                                   planHash: nil)
+        }
         if let confirmed { try await store.audit([confirmed]) }
         if !unfinished.isEmpty { try await store.closeInterrupted(uai: uai, target: target, at: now()) }
 

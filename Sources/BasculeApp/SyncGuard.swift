@@ -9,6 +9,9 @@ public enum SyncRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownSchool(uai: UAI, store: String, target: String)
     /// More removals than the guard allows that no applied plan decided.
     case massDeletion(uai: UAI, target: String, count: Int, total: Int, examples: [String])
+    /// Accounts of people this store has never known, in the school's branch: another store put
+    /// them there (a newer one, when this one is a stale copy or a restored backup).
+    case unknownPeople(uai: UAI, target: String, count: Int, examples: [String])
 
     public var french: String {
         switch self {
@@ -18,6 +21,10 @@ public enum SyncRefusal: Error, Sendable, Equatable, CustomStringConvertible {
             "Refusé : \(count) suppression(s) sur \(total) entrée(s) de Bascule pour \(uai) dans \(target) (plus de \(Int(SyncDeletionGuard.ratio * 100)) %), sans plan appliqué qui les ait décidées"
                 + (examples.isEmpty ? "" : " (par exemple \(examples.prefix(3).joined(separator: ", ")))")
                 + ". Rien n'a été modifié. Vérifiez --data (ou --database) : est-ce bien la base de cet établissement ? Si c'est voulu : --allow-mass-change --reason \"…\". / Refused: \(count) of \(total) of Bascule's entries would be removed with no applied plan behind them."
+        case let .unknownPeople(uai, target, count, examples):
+            "Refusé : \(count) compte(s) de \(uai) dans \(target) appartiennent à des personnes que cette base n'a jamais connues"
+                + (examples.isEmpty ? "" : " (par exemple \(examples.prefix(3).joined(separator: ", ")))")
+                + " : une autre base, plus récente, les y a mis (cette base serait-elle une copie ancienne ou une sauvegarde restaurée ?). Ils ne sont jamais supprimés sans confirmation. Rien n'a été modifié. Vérifiez --data (ou --database) ; si c'est voulu : --allow-mass-change --reason \"…\". / Refused: \(count) accounts belong to people this store never knew; is it a stale copy?"
         }
     }
 
@@ -60,6 +67,15 @@ public struct SyncDeletionGuard: Sendable {
         let deleted = try await store.auditEntries(AuditFilter(uai: uai, event: PlanAction.Kind.deleteGroup.rawValue))
         return Planned(persons: Set(state.accounts.filter { $0.status == .deleted }.map(\.personID)),
                        groups: Set(deleted.compactMap(\.target)).subtracting(live))
+    }
+
+    /// Throws when accounts of people the store never knew would be removed, whatever their
+    /// number, unless a person confirmed (the confirmation is audited by ``check``).
+    public func checkStrangers(uai: UAI, target: String, strangers: [String]) throws {
+        guard !strangers.isEmpty else { return }
+        guard allowMassChange, let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw SyncRefusal.unknownPeople(uai: uai, target: target, count: strangers.count, examples: Array(strangers.sorted().prefix(3)))
+        }
     }
 
     /// Throws when `unexplained` removals are more than 10 % of `total` and no person confirmed;

@@ -96,6 +96,27 @@ struct OperatorGuardTests {
         let accounts = try entries(x)
         #expect(accounts > 40)
 
+        // A stale copy of the real store (a backup restored, the wrong --data): an account another
+        // store added since is not its to delete, however few (one here, far under the 10 %).
+        let stale = dir.file("copie").path
+        try ChildProcess.run("/bin/cp", ["-a", dir.file("vraie").path, stale])
+        let admin = try slapd.adminConnection()
+        let model = try #require(try admin.search(base: "ou=\(x),\(slapd.base)", filter: "(&(objectClass=basculeAccount)(employeeType=eleve))").first)
+        var attributes = model.attributes
+        attributes["uid"] = ["inscritdepuis"]
+        attributes["basculepersonid"] = ["eleve-inscrit-depuis-la-copie"]
+        let newcomer = "uid=inscritdepuis," + model.dn.split(separator: ",", maxSplits: 1)[1]
+        try admin.add(newcomer, attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        let fromCopy = await bascule(["directory", "sync", "--data", stale, "--school", x], environment: secret)
+        #expect(fromCopy.exitCode == 4 && fromCopy.errors.contains("jamais connues"), "\(fromCopy.exitCode) \(fromCopy.output) \(fromCopy.errors)")
+        #expect(try admin.read(newcomer) != nil, "the newcomer's account is still there")
+        let kept = await bascule(["directory", "sync", "--data", stale, "--school", x, "--allow-mass-change", "--reason", "copie voulue"],
+                                 environment: secret)
+        #expect(kept.exitCode == 0, "\(kept.errors)")
+        #expect(try admin.read(newcomer) == nil, "confirmed: removed")
+        let said = await bascule(["audit", "--data", stale, "--event", "annuaire-suppressions-confirmees"])
+        #expect(said.output.contains("copie voulue"), "\(said.output)")
+
         // Another folder that only ever imported Y: it knows nothing of X.
         let other = try await store("autre", files(y))
         for command in [["directory", "sync"] + other + ["--school", x], ["directory", "sync"] + other + ["--school", x, "--dry-run"]] {
