@@ -43,6 +43,8 @@ struct DirectoryCommand: AsyncParsableCommand {
                     warn("Aucun annuaire réel n'est configuré : ajoutez une section « annuaire » à \(options.config ?? options.data + "/bascule.yml").")
                     throw ExitCode(2)
                 }
+                let held = dryRun ? nil : try options.holdingDataFolder()
+                defer { withExtendedLifetime(held) {} }
                 try await options.withStore { store in
                     var reports: [DirectorySyncReport] = []
                     for uai in try await schools(school, in: store) {

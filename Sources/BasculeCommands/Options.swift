@@ -86,6 +86,19 @@ struct DataOptions: ParsableArguments {
     /// Opens the store, runs `body`, and closes the store whatever happens. `bascule.yml` is
     /// read and checked first, so that a broken one is said at once, not once a school exists.
     /// Only `creating` commands (import, demo, run) may make a store where there is none.
+    /// The data folder's lock, as the daily run holds it: a command that writes to the store, the
+    /// directory or the spaces by hand (apply, directory sync, spaces sync and clean) never runs
+    /// beside the service's day, which would take its journal's lines for a crash's and do them
+    /// again. Exit 4 when it is held.
+    func holdingDataFolder() throws -> DailyRunLock? {
+        do {
+            return try DailyRunLock.acquire(dataDirectory: data)
+        } catch let busy as DailyRunBusy {
+            warn(busy.french)
+            throw ExitCode(4)
+        }
+    }
+
     func withStore<T>(creating: Bool = false, _ body: (Store) async throws -> T) async throws -> T {
         _ = try checkedConfiguration
         let location = try location

@@ -229,6 +229,8 @@ struct ApplyCommand: AsyncParsableCommand {
                 Un plan appliqué en avance supprimerait les comptes dont la date n'est pas venue. \
                 Pour voir ce qu'il ferait : bascule plan --date \(day).
                 """, english: "a plan is never applied ahead of its date")
+            let held = try options.holdingDataFolder()
+            defer { withExtendedLifetime(held) {} }
             try await options.withStore { store in
                 // Once the store is found: a wrong --data must not leave a new key behind.
                 let issuer = CredentialIssuer(hasher: PasswordHasher(rounds: passwordRounds), vault: try SheetVault(dataDirectory: options.data))

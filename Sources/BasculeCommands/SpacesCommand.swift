@@ -91,6 +91,8 @@ struct SpacesCommand: AsyncParsableCommand {
                         diraient faux. Pour voir ce qui serait fait : --dry-run.
                         """, english: "spaces are never synchronised ahead of their date")
                 }
+                let held = dryRun ? nil : try options.holdingDataFolder()
+                defer { withExtendedLifetime(held) {} }
                 let reports = try await options.withStore { store in
                     var out: [SpacesSyncReport] = []
                     let service = SpacesService(store: store, settings: settings.settings, firstPosixNumber: settings.firstNumber)
@@ -149,6 +151,8 @@ struct SpacesCommand: AsyncParsableCommand {
                         compté fait. Pour voir ce qui serait vidé : --dry-run.
                         """, english: "spaces are never emptied ahead of their date")
                 }
+                let held = dryRun ? nil : try options.holdingDataFolder()
+                defer { withExtendedLifetime(held) {} }
                 let calendars = CalendarStore(dataDirectory: options.data)
                 let reports = try await options.withStore { store in
                     var out: [SpacesCleanReport] = []

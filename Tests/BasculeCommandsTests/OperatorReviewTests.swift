@@ -55,6 +55,27 @@ struct OperatorReviewTests {
         #expect(try await journal(department.data, uai) == ["2026-09-03 done"])
     }
 
+    @Test("By hand, apply, spaces sync and spaces clean wait for no day: while the service's day holds the data folder, refused (exit 4), nothing done")
+    func handCommandsBesideTheDay() async throws {
+        let department = try await GeneratedDepartment(schools: 1)
+        defer { department.remove() }
+        let uai = department.schools[0]
+        let data = ["--data", department.data]
+        #expect(await bascule(["import"] + data + ["--date", "2026-09-03"] + department.files(uai, year: 2026)).exitCode == 0)
+        let root = department.dir.file("espaces").path
+        try department.configure("espaces:\n  racine: \(root)\n")
+        let other = HeldLock(try #require(try DailyRunLock.acquire(dataDirectory: department.data)))
+        for command in [["apply", "--date", "2026-09-03", "--yes", "--password-rounds", "10000"], ["spaces", "sync", "--date", "2026-09-03"],
+                        ["spaces", "clean", "--date", "2026-09-03", "--yes"]] {
+            let refused = await bascule(command + data)
+            #expect(refused.exitCode == 4 && refused.errors.contains("une autre exécution quotidienne"), "\(command): \(refused.exitCode) \(refused.errors)")
+        }
+        #expect(try jsonArray(await bascule(["accounts"] + data + ["--json"]).output).isEmpty, "nothing applied")
+        #expect(await bascule(["plan"] + data + ["--date", "2026-09-03"]).exitCode == 0, "looking needs no lock")
+        other.release()
+        #expect(await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
+    }
+
     @Test("bascule run --date after today is refused (exit 2): the days up to it would be journaled done and skipped when they come")
     func futureDateRefused() async throws {
         let department = try await GeneratedDepartment(schools: 1)
