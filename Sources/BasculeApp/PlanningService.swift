@@ -162,6 +162,10 @@ public struct PlanningService: Sendable {
     /// `allowMassChange`.
     public func apply(uai: UAI, date: CivilDate, expectedHash: String?, allowMassChange: Bool, reason: String? = nil,
                       actor: String = PlanningService.defaultActor, now: Date = Date()) async throws -> HashedPlan {
+        // Read before the plan: the write checks the school's directory is still this, so that a
+        // protection or a rename made meanwhile (the service's routes, another command) is never
+        // written over, nor an account deleted that was protected after the plan was made.
+        let directory = try await store.directoryState(uai: uai)
         let hashed = try await plan(uai: uai, date: date)
         if let expectedHash, !hashed.hash.hasPrefix(expectedHash.lowercased()) || expectedHash.count < 8 {
             throw ApplyRefusal.stale(expected: expectedHash, current: hashed.hash)
@@ -173,7 +177,6 @@ public struct PlanningService: Sendable {
         if hashed.plan.safety.needsConfirmation && !allowMassChange {
             throw ApplyRefusal.needsConfirmation(hashed.plan.safety.reasons)
         }
-        let directory = try await store.directoryState(uai: uai)
         let created = hashed.plan.actions.filter { $0.kind == .createAccount }.compactMap(\.personID)
         let issued = try credentials?.issue(for: created, on: date) ?? []
         try await store.savePlan(hash: hashed.hash, uai: uai, date: date, body: hashed.json, at: now)
@@ -189,7 +192,7 @@ public struct PlanningService: Sendable {
                        french: (a.group.map { a.login != nil ? "\($0) : " : "" } ?? "") + a.reason.french,
                        english: a.reason.english, planHash: hashed.hash)
         }
-        try await store.replaceDirectory(uai: uai, with: directory.applying(hashed.plan.actions, on: date),
+        try await store.replaceDirectory(uai: uai, with: directory.applying(hashed.plan.actions, on: date), expecting: directory,
                                          credentials: issued, audit: audit, appliedPlan: hashed.hash, at: now)
         return hashed
     }

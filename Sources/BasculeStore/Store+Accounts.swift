@@ -36,9 +36,11 @@ extension Store {
     }
 
     /// Writes the directory after an accepted rename, forgets an earlier refusal, and audits it.
-    public func acceptRename(uai: UAI, personID: String, directory: DirectoryState, audit: [AuditEntry]) async throws {
+    public func acceptRename(uai: UAI, personID: String, directory: DirectoryState, expecting before: DirectoryState? = nil,
+                             audit: [AuditEntry]) async throws {
         try await wrapped("rename") {
             try await self.transaction {
+                if let before { try await self.requireUnchanged(uai: uai, since: before, operation: "rename") }
                 try await self.writeDirectory(uai: uai, directory)
                 try await self.db.raw("DELETE FROM declined_renames WHERE person_id = \(bind: personID)").run()
                 try await self.appendAudit(audit)

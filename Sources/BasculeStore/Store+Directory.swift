@@ -38,10 +38,12 @@ extension Store {
 
     /// Replaces the school's embedded directory with `state`, and marks the plan applied, in one
     /// transaction: either all of the plan is in the directory, or none of it.
-    public func replaceDirectory(uai: UAI, with state: DirectoryState, credentials: [CredentialRow] = [],
+    public func replaceDirectory(uai: UAI, with state: DirectoryState, expecting before: DirectoryState? = nil,
+                                 credentials: [CredentialRow] = [],
                                  audit: [AuditEntry] = [], appliedPlan hash: String?, at now: Date) async throws {
         do {
             try await transaction {
+                if let before { try await self.requireUnchanged(uai: uai, since: before, operation: "apply") }
                 try await self.writeDirectory(uai: uai, state)
                 try await self.writeCredentials(uai: uai, credentials)
                 try await self.appendAudit(audit)
@@ -53,6 +55,19 @@ extension Store {
             throw error
         } catch {
             throw StoreError.queryFailed(operation: "apply", reason: String(reflecting: error))
+        }
+    }
+
+    /// Inside a write transaction (PostgreSQL's write lock taken, SQLite's one writer): the school's
+    /// directory is still `before`, the state the write was computed from. A protection or a rename
+    /// committed meanwhile would otherwise be written over by the whole directory written back.
+    func requireUnchanged(uai: UAI, since before: DirectoryState, operation: String) async throws {
+        if case .sqlite = location {
+            // Take SQLite's write lock before reading, so that no writer comes between the read and the write.
+            try await db.raw("UPDATE accounts SET uai = uai WHERE 0").run()
+        }
+        guard try await directoryState(uai: uai).sameContent(as: before) else {
+            throw StoreError.changedMeanwhile(uai: uai.code, operation: operation)
         }
     }
 

@@ -302,3 +302,48 @@ struct AccountsStoreTests {
         }
     }
 }
+
+@Suite("A write computed from a read never overwrites what changed in between")
+struct LostUpdateTests {
+    @Test("A protection committed between an apply's read and its write: the write is refused, the protection kept; from a fresh read it goes through; a rename the same",
+          arguments: Backend.allCases)
+    func protectionDuringApply(backend: Backend) async throws {
+        let uai = RenamedAcademy.uai
+        let day = CivilDate(year: 2025, month: 9, day: 3)!
+        try await withStore(backend) { store, _ in
+            _ = try await ImportService(store: store, today: day).importFiles(RenamedAcademy.files(2025))
+            _ = try await PlanningService(store: store).apply(uai: uai, date: day, expectedHash: nil, allowMassChange: false)
+            let read = try await store.directoryState(uai: uai)
+            let (first, second) = (read.accounts[0].personID, read.accounts[1].personID)
+
+            // An apply read the school and computed; meanwhile the RUPN protects the first account.
+            try await store.setProtected(uai: uai, personID: first, true, audit: [])
+            var computed = read
+            computed.accounts = computed.accounts.map { var a = $0; a.status = .disabled; return a }
+            await #expect(throws: StoreError.self) {
+                try await store.replaceDirectory(uai: uai, with: computed, expecting: read, appliedPlan: nil, at: Date(timeIntervalSince1970: 0))
+            }
+            let now = try await store.directoryState(uai: uai)
+            #expect(now.accounts.first { $0.personID == first }?.protected == true, "the protection is kept")
+            #expect(now.accounts.allSatisfy { $0.status == .active }, "nothing of the stale write landed")
+
+            // The same write from a fresh read goes through.
+            var again = now
+            again.accounts = again.accounts.map { var a = $0; if a.personID == second { a.status = .disabled }; return a }
+            try await store.replaceDirectory(uai: uai, with: again, expecting: now, appliedPlan: nil, at: Date(timeIntervalSince1970: 0))
+            #expect(try await store.directoryState(uai: uai).accounts.first { $0.personID == second }?.status == .disabled)
+
+            // A rename computed before a change: refused as well.
+            let beforeRename = try await store.directoryState(uai: uai)
+            try await store.setProtected(uai: uai, personID: second, true, audit: [])
+            var renamed = beforeRename
+            let oldLogin = try #require(renamed.accounts.first { $0.personID == first }?.login)
+            renamed.accounts = renamed.accounts.map { var a = $0; if a.personID == first { a.login = oldLogin + "9" }; return a }
+            await #expect(throws: StoreError.self) {
+                try await store.acceptRename(uai: uai, personID: first, directory: renamed, expecting: beforeRename, audit: [])
+            }
+            let last = try await store.directoryState(uai: uai)
+            #expect(last.accounts.first { $0.personID == second }?.protected == true && last.accounts.contains { $0.login == oldLogin })
+        }
+    }
+}

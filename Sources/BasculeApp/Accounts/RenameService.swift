@@ -69,7 +69,7 @@ public struct RenameService: Sendable {
                 + "commande lancée par l'utilisateur système \(systemUser)",
             english: "rename accepted: \(login) → \(newLogin)\(entEnglish); \(groups.count) group(s) follow; \(burnt.joined(separator: ", ")) burnt on \(date); why: \(proposal.reason.english); \(rule.english); command run by system user \(systemUser)",
             planHash: hashed.hash)
-        try await store.acceptRename(uai: uai, personID: proposal.personID!, directory: after, audit: [audit])
+        try await store.acceptRename(uai: uai, personID: proposal.personID!, directory: after, expecting: before, audit: [audit])
         return Outcome(proposal: proposal, oldLogin: login, newLogin: newLogin, oldEntLogin: oldEnt,
                        newEntLogin: proposal.newEntLogin, groups: groups)
     }

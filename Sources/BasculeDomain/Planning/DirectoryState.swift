@@ -83,6 +83,14 @@ public struct DirectoryState: Sendable {
         self.burntOn = burntOn.filter { burntLogins.contains($0.key) }
     }
 
+    /// The same accounts, groups and burnt logins, whatever the order they were read in: what a
+    /// write checks it still replaces (nothing changed since it read the state it planned from).
+    public func sameContent(as other: DirectoryState) -> Bool {
+        Set(accounts) == Set(other.accounts) && accounts.count == other.accounts.count
+            && Set(groups) == Set(other.groups) && groups.count == other.groups.count
+            && burntLogins == other.burntLogins && burntOn == other.burntOn
+    }
+
     /// Burns `login` on `date`: nobody else gets it for the policy's years.
     public mutating func burn(_ login: String, on date: CivilDate) {
         burntLogins.insert(login)
