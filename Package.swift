@@ -152,7 +152,7 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "BasculeStoreTests", dependencies: [
-            "BasculeStore", "BasculeImport", "BasculeApp", "BasculeGenerator", "BasculeTesting",
+            "BasculeStore", "BasculeImport", "BasculeApp", "BasculeGenerator", "BasculeTesting", "BasculeCalendarFiles",
         ]),
         .testTarget(name: "BasculeLDAPTests", dependencies: [
             "BasculeLDAP", "BasculeApp", "BasculeStore", "BasculeImport", "BasculeGenerator", "BasculeTesting", "BasculeSpaces",

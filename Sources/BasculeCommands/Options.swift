@@ -198,6 +198,10 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     } catch let e as SheetVault.VaultError {
         warn(e.description)
         throw ExitCode(3)
+    } catch let e where !(e is ExitCode || e is CleanExit || e is ValidationError) {
+        let failure = UnexpectedFailure(e)
+        warn(failure.french)
+        throw ExitCode(failure.exitCode)
     }
 }
 

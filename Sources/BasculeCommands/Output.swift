@@ -18,8 +18,39 @@ public struct Output: Sendable {
     @TaskLocal public static var current: Output = .standard
 }
 
-func say(_ text: String) { Output.current.write(text) }
-func warn(_ text: String) { Output.current.writeError(text) }
+func say(_ text: String) { Output.current.write(Output.terminalSafe(text)) }
+func warn(_ text: String) { Output.current.writeError(Output.terminalSafe(text)) }
+
+extension Output {
+    /// What a terminal shows as text, whatever a name from an export holds: control characters
+    /// other than a line break and a tab (C1's CSI, U+009B, starts an escape sequence as ESC does)
+    /// and the bidirectional overrides that reorder what is read are written out (`\u009B`, which
+    /// a JSON output's reader reads back as the character). XML 1.0 lets an export carry them
+    /// (`&#155;`, `&#x202E;`).
+    static func terminalSafe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar) {
+                // \u and four digits: readable, and the same character once a JSON output is read.
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x0A, 0x09: false
+        case 0x00...0x1F, 0x7F...0x9F: true
+        case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: true
+        default: false
+        }
+    }
+}
 
 /// An optional that the JSON output writes as `null` when absent, where synthesized encoding
 /// would leave the key out: the documented keys are always there.

@@ -82,6 +82,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             case .invalidReason, .invalidAddress: return APIError(.unprocessableContent, "refuse", e.french, "\(e)")
             case .notConfirmable, .closed, .alreadyConfirmed: return APIError(.conflict, "refuse", e.french, "\(e)")
             }
+        case let e as StoreError:
+            if case .changedMeanwhile = e { return APIError(.conflict, "modifie-entre-temps", e.french, "changed meanwhile") }
+            return APIError(.internalServerError, "erreur-interne", "Erreur interne du service : voir le journal du serveur.", "internal error")
         case let e as ConfigurationError:
             return APIError(.internalServerError, "configuration", e.french, "\(e)")
         default:

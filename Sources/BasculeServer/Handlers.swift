@@ -471,10 +471,21 @@ extension ServiceCore {
         }
         var out: [String] = []
         if let d = outcome.directory { out.append("annuaire : \(d.operations.count) opération(s), \(d.failures.count) échec(s)") }
-        if let e = outcome.directoryError { out.append("annuaire non synchronisé : \((e as? LDAPError)?.french ?? (e as? SyncRefusal)?.french ?? "\(e)")") }
+        if let e = outcome.directoryError {
+            out.append("annuaire non synchronisé : \((e as? LDAPError)?.french ?? (e as? SyncRefusal)?.french ?? unexpected(e, "annuaire"))")
+        }
         if let s = outcome.spaces { out.append("espaces : \(s.operations.count) opération(s), \(s.failures.count) échec(s)") }
-        if let e = outcome.spacesError { out.append("espaces non synchronisés : \((e as? SpacesError)?.french ?? (e as? SyncRefusal)?.french ?? "\(e)")") }
+        if let e = outcome.spacesError {
+            out.append("espaces non synchronisés : \((e as? SpacesError)?.french ?? (e as? SyncRefusal)?.french ?? unexpected(e, "espaces"))")
+        }
         return out
+    }
+
+    /// An error no message was written for: its detail (paths, a library's text) goes to the
+    /// server's log, the person reads that there is one.
+    private func unexpected(_ error: any Error, _ target: String) -> String {
+        logger.error("synchronisation en échec", metadata: ["cible": "\(target)", "cause": "\(String(reflecting: error).prefix(500))"])
+        return "erreur inattendue, détaillée dans le journal du serveur"
     }
 
     // MARK: - To-dos, accounts

@@ -137,6 +137,18 @@ public final class WebDriver: @unchecked Sendable {
     }
 
     /// A PNG of the window, written to `path`.
+    /// Keys pressed one after the other on whatever has the focus, as a keyboard would (WebDriver
+    /// actions): `WebDriver.tab`, `WebDriver.enter`, or text.
+    public func press(_ keys: String) async throws {
+        let actions = keys.unicodeScalars.flatMap { key -> [[String: Any]] in
+            [["type": "keyDown", "value": String(key)], ["type": "keyUp", "value": String(key)]]
+        }
+        _ = try await command("actions", ["actions": [["type": "key", "id": "clavier", "actions": actions]]])
+    }
+
+    public static let tab = "\u{E004}"
+    public static let enter = "\u{E007}"
+
     public func screenshot(to path: String) async throws {
         guard let text = try await command("screenshot", method: "GET") as? String, let data = Data(base64Encoded: text) else {
             throw Failure.failed("capture d'écran vide")

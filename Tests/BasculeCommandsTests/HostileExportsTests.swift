@@ -102,6 +102,31 @@ struct HostileExportsTests {
         #expect(csv.contains("\"'=HYPERLINK(\"\"http://example.invalid/\"\";\"\"clic\"\")\""))
     }
 
+    @Test("A name holding a terminal's escape (C1's CSI) or a bidirectional override is shown written out by accounts, people and audit, and read back whole from their JSON")
+    func terminalEscapes() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let data = ["--data", dir.file("data").path]
+        // U+009B then "2J" clears a terminal that honours C1 controls; U+202E shows what follows backwards.
+        let file = try dir.write("ElevesSansAdresses.xml", text: handWrittenStudents(
+            [handWrittenStudent("1", family: "DURAND&#155;2J", first: "L&#x202E;ea"), handWrittenStudent("2", family: "MARTIN", first: "Paul")],
+            links: [handWrittenLink("1", division: "6A"), handWrittenLink("2", division: "6A")]))
+        #expect(await bascule(["import"] + data + ["--date", "2026-09-03", file.path]).exitCode == 0)
+        #expect(await bascule(["apply"] + data + ["--date", "2026-09-03", "--yes", "--password-rounds", "10000"]).exitCode == 0)
+        for command in [["accounts"], ["people", "--school", "0860001X"], ["audit"], ["plan", "--date", "2026-09-03"]] {
+            let shown = await bascule(command + data)
+            #expect(shown.exitCode == 0, "\(command) \(shown.errors)")
+            let raw = shown.output + shown.errors
+            #expect(!raw.unicodeScalars.contains { $0.value == 0x9B || $0.value == 0x202E }, "\(command): \(raw.debugDescription)")
+            if command.first == "accounts" || command.first == "people" {
+                #expect(raw.contains("DURAND\\u009B2J") && raw.contains("L\\u202Eea"), "\(command): \(raw)")
+            }
+        }
+        let json = try jsonArray(await bascule(["accounts"] + data + ["--json"]).output)
+        #expect(json.contains { $0["lastName"] as? String == "DURAND\u{9B}2J" && $0["firstName"] as? String == "L\u{202E}ea" },
+                "the JSON gives the name back as imported: \(json)")
+    }
+
     @Test("An ELEVE_ID the base gives again to another child never hands over the previous child's account: a new account, and the import says why")
     func reusedStudentID() async throws {
         let dir = try TemporaryDirectory()

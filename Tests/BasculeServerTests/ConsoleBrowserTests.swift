@@ -102,6 +102,36 @@ struct ConsoleBrowser {
         #expect(try await browser.execute("return Array.from(document.querySelectorAll('table')).every(t => t.caption)") as? Bool == true,
                 "\(page): a table without a caption")
         #expect(try await browser.execute("return document.querySelectorAll('[tabindex]:not([tabindex=\"0\"])').length") as? Int == 0, "\(page)")
+        // WCAG 2.1 AA contrast (1.4.3): 4.5:1 for text, 3:1 for large text, each text against the
+        // background it is drawn on (the ancestors' colours blended, white under them all).
+        let faint = try await browser.execute("""
+            const rgb = s => { const m = s.match(/[\\d.]+/g); return m ? { r: +m[0], g: +m[1], b: +m[2], a: m.length > 3 ? +m[3] : 1 } : null; };
+            const blend = (top, under) => ({ r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a),
+                                             b: top.b * top.a + under.b * (1 - top.a), a: 1 });
+            const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+                               return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+            const background = e => {
+              const layers = [];
+              for (let n = e; n; n = n.parentElement) {
+                const c = rgb(getComputedStyle(n).backgroundColor);
+                if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+              }
+              return layers.reverse().reduce((under, top) => blend(top, under), { r: 255, g: 255, b: 255, a: 1 });
+            };
+            const faint = [];
+            for (const e of document.querySelectorAll('body *')) {
+              if (!Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+              const s = getComputedStyle(e);
+              if (s.visibility === 'hidden' || e.getClientRects().length === 0) continue;
+              const under = background(e), text = blend(rgb(s.color), under);
+              const [a, b] = [lum(text), lum(under)];
+              const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+              const size = parseFloat(s.fontSize), large = size >= 24 || (parseInt(s.fontWeight) >= 700 && size >= 18.66);
+              if (ratio < (large ? 3 : 4.5)) faint.push(e.tagName + ' « ' + e.textContent.trim().slice(0, 40) + ' » ' + ratio.toFixed(2));
+            }
+            return faint;
+            """) as? [String] ?? ["?"]
+        #expect(faint.isEmpty, "\(page): text under the contrast WCAG AA asks: \(faint)")
     }
 
     /// A PNG of the page (the README shows those of docs/captures), once the page is checked for accessibility.
@@ -143,6 +173,51 @@ struct ConsoleBrowserTests {
         let url = school.dir.url.appendingPathComponent("sts_emp_modifie.xml")
         try changed.write(to: url)
         return url
+    }
+
+    @Test("By keyboard alone: the first Tab reaches the skip link, each field after it shows where the focus is, Enter logs in and the skip link leads to the page's content")
+    func keyboardOnly() async throws {
+        let school = try await School.make()
+        defer { Task { await school.close() } }
+        let settings = ServerSettings(dataDirectory: school.dir.path, passwordRounds: 10_000, accessIndexRefresh: 0,
+                                      today: { School.day }, logger: LogCapture().logger)
+        let server = try await Running.start(settings, store: school.store)
+        defer { Task { await server.stop() } }
+        let page = ConsoleBrowser(browser: try await WebDriver(width: 1024, height: 1366), server: server, temporary: school.dir)
+        let browser = page.browser
+        func focused() async throws -> (id: String, text: String, outline: String) {
+            let f = try await browser.execute("""
+                const e = document.activeElement, s = getComputedStyle(e);
+                return [e.id || e.name || e.tagName, (e.textContent || '').trim(), s.outlineStyle + ' ' + s.outlineWidth];
+                """) as? [String] ?? []
+            return (f.first ?? "", f.dropFirst().first ?? "", f.last ?? "")
+        }
+        try await page.open("/console/connexion")
+        try await browser.press(WebDriver.tab)
+        let skip = try await focused()
+        #expect(skip.text == "Aller au contenu" && skip.outline.hasPrefix("solid"), "\(skip)")
+        #expect(try await browser.execute("return document.activeElement.getBoundingClientRect().left >= 0") as? Bool == true,
+                "the skip link comes into view when focused")
+        var order: [String] = []
+        for _ in 0..<6 where !order.contains("etablissement") {
+            try await browser.press(WebDriver.tab)
+            let f = try await focused()
+            #expect(f.outline.hasPrefix("solid"), "the focus is shown on \(f.id): \(f.outline)")
+            order.append(f.id)
+            switch f.id {
+            case "identifiant": try await browser.press(school.rupn.login)
+            case "motDePasse": try await browser.press(School.password)
+            case "etablissement": try await browser.press(school.uai.code)
+            default: break
+            }
+        }
+        #expect(Array(order.suffix(3)) == ["identifiant", "motDePasse", "etablissement"], "the fields in reading order: \(order)")
+        try await browser.press(WebDriver.enter)
+        try await page.wait("document.querySelector('h1') && document.querySelector('h1').textContent.includes('Tableau de bord')", "le tableau de bord")
+        try await browser.press(WebDriver.tab)
+        #expect(try await focused().text == "Aller au contenu")
+        try await browser.press(WebDriver.enter)
+        #expect(try await browser.execute("return location.hash") as? String == "#contenu")
     }
 
     @Test("A rollover through the console: the RUPN uploads and applies with the progress bar, the principal lifts the closure for students and delegates GAR assignment, a teacher resets a student of their class and is refused for another, a student changes their password after a refusal by the rule, the department sees the school's held plan; hostile names render as text")
@@ -240,6 +315,11 @@ struct ConsoleBrowserTests {
         #expect(rights.contains("gar-assignment") && rights.contains(school.otherStaff.login), "\(rights)")
         #expect(try await page.text().contains("Rentrée"), "the reminder to review last year's holders")
         try await page.capture("autorisations")
+        #expect(try await school.store.rights(uai: uai).contains { $0.right == .garAssignment })
+        // And withdrawn from its row: the store forgets it, the list no longer shows it.
+        try await page.submit("form:has(input[name=droit][value='gar-assignment']):has(input[name=identifiant][value='\(school.otherStaff.login)']) button")
+        #expect(!(try await school.store.rights(uai: uai).contains { $0.right == .garAssignment }), "revoked in the store")
+        #expect(!(try await page.text("#titulaires")).contains("gar-assignment"))
         try await page.open("/console/etablissements/\(uai.code)/departs")
         #expect(try await page.text("h1").contains("Départs"))
         try await page.logout()

@@ -167,7 +167,10 @@ struct SpacesTests {
 
     @Test("A deleted account's personal space is archived (manifest and archive checked), then removed; an archive that cannot be made removes nothing; the archive is purged after its retention")
     func deletedAccounts() async throws {
-        let rig = try await Rig.firstYear(retention: 90)
+        // The general retention left at its default (365 days): the 90 days below are the
+        // personal archives' own default (ENT decree, art. 6), not a setting of the test's.
+        let rig = try await Rig.firstYear()
+        #expect(rig.settings.archiveRetentionDays == 365 && rig.settings.personalArchiveRetentionDays == 90)
         defer { Task { await rig.close() } }
         try await rig.sync()
         let before = try await rig.school()

@@ -1,4 +1,5 @@
 import BasculeApp
+import BasculeCalendarFiles
 import BasculeDomain
 import BasculeGenerator
 import BasculeTesting
@@ -344,6 +345,81 @@ struct LostUpdateTests {
             }
             let last = try await store.directoryState(uai: uai)
             #expect(last.accounts.first { $0.personID == second }?.protected == true && last.accounts.contains { $0.login == oldLogin })
+        }
+    }
+}
+
+@Suite("The audit's retention keeps what explains the state in force")
+struct AuditRetentionKeptTests {
+    @Test("Past 12 months, an account still protected keeps its protect entry, a right still held its grant, a rename its entry while the old login is burnt; a protection lifted since and the apply's lines go")
+    func keptEntries() async throws {
+        let uai = RenamedAcademy.uai
+        let day = CivilDate(year: 2025, month: 9, day: 3)!
+        try await withStore(.sqlite) { store, _ in
+            _ = try await ImportService(store: store, today: day).importFiles(RenamedAcademy.files(2025))
+            _ = try await PlanningService(store: store).apply(uai: uai, date: day, expectedHash: nil, allowMassChange: false)
+            let accounts = try await store.directoryState(uai: uai).accounts
+            let (kept, lifted, holder) = (accounts[0], accounts[1], accounts[2])
+            func entry(_ event: String, _ login: String) -> AuditEntry {
+                AuditEntry(at: "2025-09-03T10:00:00Z", day: day, actor: "principal", uai: uai, event: event, target: login,
+                           french: event, english: event, planHash: nil)
+            }
+            try await store.setProtected(uai: uai, personID: kept.personID, true, audit: [entry("protect", kept.login)])
+            try await store.setProtected(uai: uai, personID: lifted.personID, true, audit: [entry("protect", lifted.login)])
+            try await store.setProtected(uai: uai, personID: lifted.personID, false, audit: [entry("unprotect", lifted.login)])
+            try await store.grantRight(uai: uai, RightGrant(personID: holder.personID, right: .rupn, grantedBy: "principal", grantedOn: day),
+                                       audit: [entry("grant-right", holder.login)])
+            try await store.audit([entry("rename-account", "ancien")])
+            let before = try await store.auditEntries(AuditFilter(uai: uai)).count
+
+            let retention = AuditRetention(store: store)
+            let outcome = try await retention.purge(uai: uai, on: CivilDate(year: 2026, month: 9, day: 4)!, actor: "test")
+            let left = try await store.auditEntries(AuditFilter(uai: uai)).map { "\($0.event) \($0.target ?? "")" }
+            #expect(Set(left) == ["protect \(kept.login)", "grant-right \(holder.login)", "rename-account ancien", "audit-purge "], "\(left)")
+            #expect(outcome.purged == before - 3 && outcome.kept.map(\.why).sorted()
+                == ["compte toujours protégé", "droit toujours détenu", "l'ancien identifiant reste brûlé (journaux et documents le nomment encore)"])
+
+            // Five years on, the old login is free again: its rename entry goes too.
+            let later = try await retention.purge(uai: uai, on: CivilDate(year: 2030, month: 9, day: 4)!, actor: "test")
+            #expect(later.kept.count == 2)
+            #expect(!(try await store.auditEntries(AuditFilter(uai: uai)).contains { $0.event == "rename-account" }))
+        }
+    }
+}
+
+@Suite("The daily run's to-dos for a person: proposed renames")
+struct RenameToDoTests {
+    @Test("The daily run applies the rentrée and leaves the proposed renames to the RUPN as one to-do naming the logins; once both are answered, the next day closes it")
+    func renamesProposed() async throws {
+        let uai = RenamedAcademy.uai
+        let (day2025, day2026) = (CivilDate(year: 2025, month: 9, day: 3)!, CivilDate(year: 2026, month: 9, day: 3)!)
+        try await withStore(.sqlite) { store, dir in
+            let planning = PlanningService(store: store)
+            _ = try await ImportService(store: store, today: day2025).importFiles(RenamedAcademy.files(2025))
+            _ = try await planning.apply(uai: uai, date: day2025, expectedHash: nil, allowMassChange: false)
+            _ = try await ImportService(store: store, today: day2026).importFiles(RenamedAcademy.files(2026))
+            let calendars = CalendarStore(dataDirectory: nil)
+            let settings = DailyRunSettings(
+                dataDirectory: dir.path, policy: PlanningPolicy(),
+                calendar: { uai, year in try calendars.calendar(for: year, school: uai).calendar },
+                credentials: CredentialIssuer(hasher: PasswordHasher(rounds: 1000), vault: try SheetVault(dataDirectory: dir.path)))
+            let daily = DailyRunService(store: store, settings: settings)
+            let proposed = try await planning.plan(uai: uai, date: day2026).plan.actions.filter { $0.kind == .proposeRename }.compactMap(\.login)
+            #expect(proposed.count == 2)
+
+            let first = try await daily.runDay(uai: uai, day: day2026)
+            let todo = try #require(first.todos.first { $0.kind == .renamesProposed }, "\(first.french)")
+            #expect(todo.role == .rupn && proposed.allSatisfy { todo.reason.french.contains($0) }, "\(todo.reason.french)")
+            #expect(first.steps.contains { $0.contains("appliqué") }, "the rentrée itself is applied: \(first.steps)")
+            #expect(try await store.todos(uai: uai).filter { $0.todo.kind == .renamesProposed }.count == 1)
+
+            let department = Acting.authority(name: "admin:departement", roles: [.department])
+            _ = try await RenameService(planning: planning).accept(uai: uai, login: proposed[0], date: day2026, as: department)
+            _ = try await RenameService(planning: planning).decline(uai: uai, login: proposed[1], date: day2026, as: department)
+            let next = try await daily.runDay(uai: uai, day: day2026.adding(days: 1))
+            #expect(!next.todos.contains { $0.kind == .renamesProposed })
+            #expect(try await store.todos(uai: uai).allSatisfy { $0.todo.kind != .renamesProposed }, "closed once answered")
+            #expect(try await store.todos(uai: uai, includeClosed: true).contains { $0.todo.kind == .renamesProposed && $0.closedOn == day2026.adding(days: 1) })
         }
     }
 }
