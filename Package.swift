@@ -166,6 +166,7 @@ let package = Package(
             "BasculeImport", "BasculeLDAP", "BasculeCalendarFiles",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
         ]),
         .testTarget(name: "BasculeCommandsTests", dependencies: [
             "BasculeCommands", "BasculeTesting", "BasculeCalendarFiles", "BasculeStore", "BasculeDomain", "BasculeApp",

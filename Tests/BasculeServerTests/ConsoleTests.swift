@@ -5,6 +5,7 @@ import BasculeDomain
 import BasculeStore
 import BasculeTesting
 import Foundation
+import HummingbirdCore
 import Testing
 
 /// The console without a browser: its templates, its forms' CSRF, what a role may open.
@@ -337,5 +338,19 @@ struct ConsoleTests {
         #expect(confirmed.status == 200 && confirmed.text.contains("Le plan est appliqué"), "\(confirmed.status) \(confirmed.text.prefix(500))")
         let audit = try await school.store.auditEntries(AuditFilter(uai: school.uai))
         #expect(audit.contains { $0.french.contains("export STS-Web partiel assumé") }, "the reason is in the audit")
+    }
+}
+
+@Suite("The console's links built from export codes")
+struct ConsoleLinkTests {
+    @Test("A class or group code holding &, #, +, % or a space reaches the sheets page whole: the link is percent-encoded and the server's own query parser reads the code back")
+    func sheetsLinkKeepsTheCode() throws {
+        let uai = try #require(UAI("0860001X"))
+        for code in ["6A", "3A+B", "LV2 ESP&ALL", "4#1", "50%", "G1=G2;x", "Été-1"] {
+            let link = ServiceCore.sheetsLink(uai: uai, selection: "groupe:" + code)
+            #expect(link.hasPrefix("/console/etablissements/0860001X/fiches?selection=groupe:"))
+            #expect(!link.contains(" ") && !link.contains("#") && link.components(separatedBy: "&").count == 1, "\(link)")
+            #expect(URI(link).queryParameters["selection"].map(String.init) == "groupe:" + code, "\(code) → \(link)")
+        }
     }
 }

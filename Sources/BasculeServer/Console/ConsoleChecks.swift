@@ -12,6 +12,15 @@ extension ServiceCore {
     // MARK: - Fiches
 
     /// `classe:6A`, `groupe:6A-LATIN`, `personnels`.
+    /// The sheets page of one class or group. Its code may hold what a query reads otherwise (`&`
+    /// ends the value, `#` the address, `+` is a space): everything but letters, digits and
+    /// `-._~:` is percent-encoded.
+    static func sheetsLink(uai: UAI, selection: String) -> String {
+        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        allowed.insert(charactersIn: "-._~:")
+        return "/console/etablissements/\(uai.code)/fiches?selection=" + (selection.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+    }
+
     static func selection(_ text: String?) -> SheetSelection? {
         guard let text else { return nil }
         if text == "personnels" { return .staff }

@@ -518,7 +518,7 @@ extension ServiceCore {
             return (byClass, divisions)
         }
         let classes = byClass.sorted { $0.key < $1.key }.map { code, students -> [String: Any] in
-            ["code": code, "selection": (divisions.contains(code) ? "classe:" : "groupe:") + code, "eleves": students.sorted { ($0.name.familyName, $0.name.firstName) < ($1.name.familyName, $1.name.firstName) }.map {
+            ["code": code, "lienFiches": Self.sheetsLink(uai: uai, selection: (divisions.contains(code) ? "classe:" : "groupe:") + code), "eleves": students.sorted { ($0.name.familyName, $0.name.firstName) < ($1.name.familyName, $1.name.firstName) }.map {
                 ["nom": $0.name.familyName, "prenom": $0.name.firstName, "identifiant": $0.login]
             }]
         }

@@ -343,7 +343,7 @@ enum ConsoleTemplates {
     {{#classes}}
     <section aria-labelledby="t-classe-{{code}}">
     <h2 id="t-classe-{{code}}">{{code}}</h2>
-    <p><a href="/console/etablissements/{{uai}}/fiches?selection={{selection}}">Imprimer les fiches de connexion de {{code}}</a></p>
+    <p><a href="{{lienFiches}}">Imprimer les fiches de connexion de {{code}}</a></p>
     <div class="tableau"><table><caption>Élèves de {{code}}</caption><thead><tr><th scope="col">Nom</th><th scope="col">Prénom</th><th scope="col">Identifiant</th><th scope="col">Mot de passe</th></tr></thead><tbody>
     {{#eleves}}<tr><td>{{nom}}</td><td>{{prenom}}</td><td>{{identifiant}}</td><td><form method="post" action="/console/etablissements/{{uai}}/reinitialisation"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="identifiant" value="{{identifiant}}"><button type="submit" class="secondaire" aria-label="Réinitialiser le mot de passe de {{prenom}} {{nom}}">Réinitialiser</button></form></td></tr>{{/eleves}}
     </tbody></table></div>
