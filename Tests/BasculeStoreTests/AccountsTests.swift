@@ -423,3 +423,63 @@ struct RenameToDoTests {
         }
     }
 }
+
+@Suite("The daily run's to-dos for a person: departures the school must approve")
+struct ApprovalToDoTests {
+    @Test("Where the calendar asks the school to validate former staff's departures (the 2024 memo), the daily run deletes none of them in the window: a to-do for the direction names them and stays open; once approved, the next day closes it and each is deleted in the window")
+    func approvalNeeded() async throws {
+        let uai = RenamedAcademy.uai
+        let (day2025, rentree) = (CivilDate(year: 2025, month: 9, day: 3)!, CivilDate(year: 2026, month: 9, day: 3)!)
+        try await withStore(.sqlite) { store, dir in
+            let bundled = try String(contentsOf: CalendarStore.defaultBundledDirectory.appendingPathComponent("calendrier-2026-2027.yml"), encoding: .utf8)
+            let strict = bundled.replacingOccurrences(of: "    concerne: [personnels]\n", with: "    concerne: [personnels]\n    validation_etablissement: true\n")
+            try #require(strict != bundled)
+            try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("calendriers"), withIntermediateDirectories: true)
+            try strict.write(to: dir.url.appendingPathComponent("calendriers/2026-2027.yml"), atomically: true, encoding: .utf8)
+            let calendars = CalendarStore(dataDirectory: dir.path)
+            let settings = DailyRunSettings(
+                dataDirectory: dir.path, policy: PlanningPolicy(),
+                calendar: { uai, year in try calendars.calendar(for: year, school: uai).calendar },
+                credentials: CredentialIssuer(hasher: PasswordHasher(rounds: 1000), vault: try SheetVault(dataDirectory: dir.path)))
+            let daily = DailyRunService(store: store, settings: settings)
+
+            _ = try await ImportService(store: store, today: day2025).importFiles(RenamedAcademy.files(2025))
+            _ = try await PlanningService(store: store).apply(uai: uai, date: day2025, expectedHash: nil, allowMassChange: false)
+            _ = try await ImportService(store: store, today: rentree).importFiles(RenamedAcademy.files(2026))
+            let staff2025 = Set(try await store.directoryState(uai: uai).accounts.filter { $0.kind != .student }.map(\.login))
+
+            var day = rentree
+            var asked: ToDo?
+            while asked == nil && day <= CivilDate(year: 2026, month: 9, day: 30)! {
+                asked = try await daily.runDay(uai: uai, day: day).todos.first { $0.kind == .approvalNeeded }
+                if asked == nil { day = day.adding(days: 1) }
+            }
+            let todo = try #require(asked, "a to-do in the staff's deletion window")
+            let former = try await store.directoryState(uai: uai).accounts.filter { $0.kind != .student && $0.status != .active && $0.status != .deleted }
+            #expect(!former.isEmpty && former.allSatisfy { staff2025.contains($0.login) && todo.reason.french.contains($0.login) }, "\(todo.reason.french)")
+            #expect(todo.role == .direction)
+            // Past their settling period, inside the window: still nobody deleted, the to-do still open.
+            while day < rentree.adding(days: 10) {
+                day = day.adding(days: 1)
+                _ = try await daily.runDay(uai: uai, day: day)
+            }
+            #expect(!(try await store.directoryState(uai: uai).accounts.contains { $0.kind != .student && $0.status == .deleted }), "nobody deleted unapproved")
+            #expect(try await store.todos(uai: uai).contains { $0.todo.kind == .approvalNeeded })
+
+            let department = Acting.authority(name: "admin:departement", roles: [.department])
+            try await DepartureApprovalService(store: store).approve(uai: uai, logins: former.map(\.login), as: department, on: day)
+            let next = try await daily.runDay(uai: uai, day: day.adding(days: 1))
+            #expect(!next.todos.contains { $0.kind == .approvalNeeded })
+            #expect(try await store.todos(uai: uai, includeClosed: true).contains { $0.todo.kind == .approvalNeeded && $0.closedOn == day.adding(days: 1) })
+            // Approved, each goes on the first day of the window past their settling period.
+            var last = day.adding(days: 1)
+            while last < CivilDate(year: 2026, month: 9, day: 30)! {
+                last = last.adding(days: 1)
+                _ = try await daily.runDay(uai: uai, day: last)
+            }
+            let after = try await store.directoryState(uai: uai).accounts
+            #expect(former.allSatisfy { f in after.first { $0.personID == f.personID }?.status == .deleted },
+                    "deleted once approved: \(former.map { f in "\(f.login) \(after.first { $0.personID == f.personID }?.status.rawValue ?? "?")" })")
+        }
+    }
+}
