@@ -298,19 +298,26 @@ public struct DailyRunService: Sendable {
             let lower = name.lowercased()
             return (lower.hasSuffix(".xml") || lower.hasSuffix(".zip")) && !name.hasPrefix(".")
         }.sorted()
+        guard !dropped.isEmpty else { return false }
         // The drop folder is written by another account (the academy's tool): only plain files
         // are read. A link would have the service (which may read any file, CAP_DAC_READ_SEARCH)
         // import what it points to (another school's folder, the sheets' key); a FIFO or a link
         // to /dev/zero would hold the day, and the folder's lock, for ever. Those are set aside.
+        // Each plain file is copied to a folder of the service's own through one open file (see
+        // DropFolderFile), and imported from there: what is read is what was checked.
+        // One day at a time holds the data folder (DailyRunLock): a name per school is enough, and
+        // what a killed run left there is cleared first.
+        let staging = URL(fileURLWithPath: settings.dataDirectory).appendingPathComponent(".depot-en-lecture-\(uai.code)")
+        try? fm.removeItem(at: staging)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? fm.removeItem(at: staging) }
         var names: [String] = []
         var strange: [String] = []
         for name in dropped {
-            var st = stat()
-            guard lstat(folder.appendingPathComponent(name).path, &st) == 0 else { continue }
-            switch st.st_mode & S_IFMT {
-            case S_IFREG: names.append(name)
-            case S_IFDIR: continue
-            default: strange.append(name)
+            switch DropFolderFile.copy(folder.appendingPathComponent(name).path, to: staging.appendingPathComponent(name).path) {
+            case .copied: names.append(name)
+            case .directory, .vanished: continue
+            case .notPlain: strange.append(name)
             }
         }
         if !strange.isEmpty {
@@ -327,7 +334,7 @@ public struct DailyRunService: Sendable {
         var service = ImportService(store: store, today: day)
         service.archive = ImportFileArchive(dataDirectory: settings.dataDirectory)
         do {
-            let summary = try await service.importFiles(files, school: uai)
+            let summary = try await service.importFiles(names.map { staging.appendingPathComponent($0) }, school: uai)
             let stored = summary.files.filter { !$0.alreadyImported }.count
             steps.append("dépôt : \(names.count) fichier(s), \(stored) importé(s)")
             for f in files { try? fm.removeItem(at: f) }

@@ -1,4 +1,4 @@
-import BasculeApp
+@testable import BasculeApp
 @testable import BasculeCommands
 import BasculeDomain
 import BasculeStore
@@ -220,6 +220,34 @@ struct OperatorReviewTests {
         } catch is CancellationError {}
         #expect(sleeps.all == [.seconds(82_800), .seconds(84_600), .seconds(86_400)], "\(sleeps.all)")
         #expect(try await journal(department.data, uai) == ["2026-03-28 done", "2026-03-29 done", "2026-03-30 done"])
+    }
+
+    @Test("A dropped file is checked and read through one open file: a link is never followed, a FIFO never waited on, a folder left, a file gone skipped, a plain file copied whole, owner-only, never over an existing name")
+    func dropFolderReadsWhatItChecks() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (depot, staging) = (dir.file("depot").path, dir.file("lecture").path)
+        for folder in [depot, staging] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let secret = dir.file("secret.xml").path
+        try Data("<secret/>".utf8).write(to: URL(fileURLWithPath: secret))
+        try FileManager.default.createSymbolicLink(atPath: depot + "/lien.xml", withDestinationPath: secret)
+        #expect(mkfifo(depot + "/tube.xml", 0o600) == 0)
+        try FileManager.default.createDirectory(atPath: depot + "/dossier.xml", withIntermediateDirectories: false)
+        let content = Data((0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try content.write(to: URL(fileURLWithPath: depot + "/eleves.xml"))
+
+        #expect(DropFolderFile.copy(depot + "/lien.xml", to: staging + "/lien.xml") == .notPlain)
+        #expect(DropFolderFile.copy(depot + "/tube.xml", to: staging + "/tube.xml") == .notPlain)
+        #expect(DropFolderFile.copy(depot + "/dossier.xml", to: staging + "/dossier.xml") == .directory)
+        #expect(DropFolderFile.copy(depot + "/parti.xml", to: staging + "/parti.xml") == .vanished)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: staging).isEmpty, "nothing of the link, the FIFO or the folder read")
+        #expect(DropFolderFile.copy(depot + "/eleves.xml", to: staging + "/eleves.xml") == .copied)
+        #expect(FileManager.default.contents(atPath: staging + "/eleves.xml") == content)
+        #expect(((try FileManager.default.attributesOfItem(atPath: staging + "/eleves.xml"))[.posixPermissions] as? Int) == 0o600)
+        // A name already there (a link planted in the service's folder) is never written through.
+        try FileManager.default.createSymbolicLink(atPath: staging + "/planté.xml", withDestinationPath: secret)
+        #expect(DropFolderFile.copy(depot + "/eleves.xml", to: staging + "/planté.xml") == .notPlain)
+        #expect(FileManager.default.contents(atPath: secret) == Data("<secret/>".utf8))
     }
 
     @Test("The drop folder, written by another account: a symbolic link is never followed; it is set aside with a to-do, the plain files imported")
