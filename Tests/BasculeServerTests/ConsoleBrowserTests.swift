@@ -179,9 +179,7 @@ struct ConsoleBrowserTests {
     func keyboardOnly() async throws {
         let school = try await School.make()
         defer { Task { await school.close() } }
-        let settings = ServerSettings(dataDirectory: school.dir.path, passwordRounds: 10_000, accessIndexRefresh: 0,
-                                      today: { School.day }, logger: LogCapture().logger)
-        let server = try await Running.start(settings, store: school.store)
+        let server = try await Running.start(settings(school, clock: TestClock(rentreeMorning)), store: school.store)
         defer { Task { await server.stop() } }
         let page = ConsoleBrowser(browser: try await WebDriver(width: 1024, height: 1366), server: server, temporary: school.dir)
         let browser = page.browser

@@ -232,13 +232,7 @@ struct ConsoleDecisionsTests {
         let s = try await DecisionsSchool.make()
         let school = s.school
         defer { Task { await school.close() } }
-        let root = school.dir.url.appendingPathComponent("espaces").path
-        let yml = school.dir.file("bascule.yml")
-        try "espaces:\n  racine: \(root)\n".write(to: yml, atomically: true, encoding: .utf8)
-        let configuration = try #require(try Configuration.load(yml.path))
-        let spaces = try #require(try configuration.spacesSettings(dataDirectory: school.dir.path))
-        let synced = try await SpacesService(store: school.store, settings: spaces).sync(uai: school.uai, date: School.day, actor: "test")
-        #expect(synced.failures.isEmpty, "\(synced.failures)")
+        let (root, configuration) = try await school.withSpaces()
         let base = "\(root)/\(school.uai.code)/\(SpaceTree.personal)"
         let old = "\(base)/\(s.renamed)", new = "\(base)/\(s.proposed)"
         try #require(FileManager.default.fileExists(atPath: old), "the renamed person's folder before the rename")

@@ -92,13 +92,7 @@ struct ReferentsThroughServiceTests {
     func referents() async throws {
         let school = try await School.make()
         defer { Task { await school.close() } }
-        let root = school.dir.url.appendingPathComponent("espaces").path
-        let yml = school.dir.file("bascule.yml")
-        try "espaces:\n  racine: \(root)\n".write(to: yml, atomically: true, encoding: .utf8)
-        let configuration = try #require(try Configuration.load(yml.path))
-        let spaces = try #require(try configuration.spacesSettings(dataDirectory: school.dir.path))
-        let synced = try await SpacesService(store: school.store, settings: spaces).sync(uai: school.uai, date: School.day, actor: "test")
-        #expect(synced.failures.isEmpty, "\(synced.failures)")
+        let (root, configuration) = try await school.withSpaces()
         let folder = "\(root)/\(school.uai.code)/ReferentsInformatique"
         func readers() throws -> [String] {
             try ChildProcess.run("/usr/bin/getfacl", ["--omit-header", "--numeric", folder]).split(separator: "\n")

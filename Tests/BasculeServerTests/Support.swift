@@ -240,3 +240,19 @@ struct SchoolDirectory {
         #expect(pushed.failures.isEmpty, "\(pushed.failures)")
     }
 }
+
+extension School {
+    /// The school's file spaces under `<dir>/espaces`, named by a bascule.yml of the school's
+    /// folder, and brought to the store once (as root: folders go to the school's uids).
+    func withSpaces() async throws -> (root: String, configuration: Configuration) {
+        let root = dir.url.appendingPathComponent("espaces").path
+        let yml = dir.file("bascule.yml")
+        try "espaces:\n  racine: \(root)\n".write(to: yml, atomically: true, encoding: .utf8)
+        let configuration = try #require(try Configuration.load(yml.path))
+        let spaces = try #require(try configuration.spacesSettings(dataDirectory: dir.path))
+        let synced = try await SpacesService(store: store, settings: spaces).sync(uai: uai, date: School.day, actor: "test")
+        #expect(synced.failures.isEmpty, "\(synced.failures)")
+        return (root, configuration)
+    }
+}
+

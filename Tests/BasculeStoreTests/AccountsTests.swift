@@ -23,6 +23,23 @@ enum RenamedAcademy {
     static func files(_ year: Int) -> [URL] {
         generated.files.filter { $0.year.startYear == year }.map(\.url)
     }
+
+    /// The first year imported and applied on 3 September 2025, as a school starts with Bascule.
+    static func firstYearApplied(_ store: Store) async throws {
+        let day = CivilDate(year: 2025, month: 9, day: 3)!
+        _ = try await ImportService(store: store, today: day).importFiles(files(2025))
+        _ = try await PlanningService(store: store).apply(uai: uai, date: day, expectedHash: nil, allowMassChange: false)
+    }
+
+    /// The daily run as `bascule run` has it, on `dir` as its data folder and the calendars there
+    /// (the bundled ones where it has none).
+    static func dailyRun(_ store: Store, dir: TemporaryDirectory) throws -> DailyRunService {
+        let calendars = CalendarStore(dataDirectory: dir.path)
+        return DailyRunService(store: store, settings: DailyRunSettings(
+            dataDirectory: dir.path, policy: PlanningPolicy(),
+            calendar: { uai, year in try calendars.calendar(for: year, school: uai).calendar },
+            credentials: CredentialIssuer(hasher: PasswordHasher(rounds: 1000), vault: try SheetVault(dataDirectory: dir.path))))
+    }
 }
 
 @Suite("Schema versions written in parallel branches")
@@ -310,10 +327,8 @@ struct LostUpdateTests {
           arguments: Backend.allCases)
     func protectionDuringApply(backend: Backend) async throws {
         let uai = RenamedAcademy.uai
-        let day = CivilDate(year: 2025, month: 9, day: 3)!
         try await withStore(backend) { store, _ in
-            _ = try await ImportService(store: store, today: day).importFiles(RenamedAcademy.files(2025))
-            _ = try await PlanningService(store: store).apply(uai: uai, date: day, expectedHash: nil, allowMassChange: false)
+            try await RenamedAcademy.firstYearApplied(store)
             let read = try await store.directoryState(uai: uai)
             let (first, second) = (read.accounts[0].personID, read.accounts[1].personID)
 
@@ -356,8 +371,7 @@ struct AuditRetentionKeptTests {
         let uai = RenamedAcademy.uai
         let day = CivilDate(year: 2025, month: 9, day: 3)!
         try await withStore(.sqlite) { store, _ in
-            _ = try await ImportService(store: store, today: day).importFiles(RenamedAcademy.files(2025))
-            _ = try await PlanningService(store: store).apply(uai: uai, date: day, expectedHash: nil, allowMassChange: false)
+            try await RenamedAcademy.firstYearApplied(store)
             let accounts = try await store.directoryState(uai: uai).accounts
             let (kept, lifted, holder) = (accounts[0], accounts[1], accounts[2])
             func entry(_ event: String, _ login: String) -> AuditEntry {
@@ -392,18 +406,12 @@ struct RenameToDoTests {
     @Test("The daily run applies the rentrée and leaves the proposed renames to the RUPN as one to-do naming the logins; once both are answered, the next day closes it")
     func renamesProposed() async throws {
         let uai = RenamedAcademy.uai
-        let (day2025, day2026) = (CivilDate(year: 2025, month: 9, day: 3)!, CivilDate(year: 2026, month: 9, day: 3)!)
+        let day2026 = CivilDate(year: 2026, month: 9, day: 3)!
         try await withStore(.sqlite) { store, dir in
             let planning = PlanningService(store: store)
-            _ = try await ImportService(store: store, today: day2025).importFiles(RenamedAcademy.files(2025))
-            _ = try await planning.apply(uai: uai, date: day2025, expectedHash: nil, allowMassChange: false)
+            try await RenamedAcademy.firstYearApplied(store)
             _ = try await ImportService(store: store, today: day2026).importFiles(RenamedAcademy.files(2026))
-            let calendars = CalendarStore(dataDirectory: nil)
-            let settings = DailyRunSettings(
-                dataDirectory: dir.path, policy: PlanningPolicy(),
-                calendar: { uai, year in try calendars.calendar(for: year, school: uai).calendar },
-                credentials: CredentialIssuer(hasher: PasswordHasher(rounds: 1000), vault: try SheetVault(dataDirectory: dir.path)))
-            let daily = DailyRunService(store: store, settings: settings)
+            let daily = try RenamedAcademy.dailyRun(store, dir: dir)
             let proposed = try await planning.plan(uai: uai, date: day2026).plan.actions.filter { $0.kind == .proposeRename }.compactMap(\.login)
             #expect(proposed.count == 2)
 
@@ -429,22 +437,16 @@ struct ApprovalToDoTests {
     @Test("Where the calendar asks the school to validate former staff's departures (the 2024 memo), the daily run deletes none of them in the window: a to-do for the direction names them and stays open; once approved, the next day closes it and each is deleted in the window")
     func approvalNeeded() async throws {
         let uai = RenamedAcademy.uai
-        let (day2025, rentree) = (CivilDate(year: 2025, month: 9, day: 3)!, CivilDate(year: 2026, month: 9, day: 3)!)
+        let rentree = CivilDate(year: 2026, month: 9, day: 3)!
         try await withStore(.sqlite) { store, dir in
             let bundled = try String(contentsOf: CalendarStore.defaultBundledDirectory.appendingPathComponent("calendrier-2026-2027.yml"), encoding: .utf8)
             let strict = bundled.replacingOccurrences(of: "    concerne: [personnels]\n", with: "    concerne: [personnels]\n    validation_etablissement: true\n")
             try #require(strict != bundled)
             try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("calendriers"), withIntermediateDirectories: true)
             try strict.write(to: dir.url.appendingPathComponent("calendriers/2026-2027.yml"), atomically: true, encoding: .utf8)
-            let calendars = CalendarStore(dataDirectory: dir.path)
-            let settings = DailyRunSettings(
-                dataDirectory: dir.path, policy: PlanningPolicy(),
-                calendar: { uai, year in try calendars.calendar(for: year, school: uai).calendar },
-                credentials: CredentialIssuer(hasher: PasswordHasher(rounds: 1000), vault: try SheetVault(dataDirectory: dir.path)))
-            let daily = DailyRunService(store: store, settings: settings)
+            let daily = try RenamedAcademy.dailyRun(store, dir: dir)
 
-            _ = try await ImportService(store: store, today: day2025).importFiles(RenamedAcademy.files(2025))
-            _ = try await PlanningService(store: store).apply(uai: uai, date: day2025, expectedHash: nil, allowMassChange: false)
+            try await RenamedAcademy.firstYearApplied(store)
             _ = try await ImportService(store: store, today: rentree).importFiles(RenamedAcademy.files(2026))
             let staff2025 = Set(try await store.directoryState(uai: uai).accounts.filter { $0.kind != .student }.map(\.login))
 
