@@ -250,6 +250,27 @@ struct OperatorReviewTests {
         #expect(FileManager.default.contents(atPath: secret) == Data("<secret/>".utf8))
     }
 
+    @Test("A day killed while it read the drop folder leaves its private copies behind: the next run clears them first, imports the drop once and leaves no copy")
+    func dropCopiesOfAKilledDay() async throws {
+        let department = try await GeneratedDepartment(schools: 1)
+        defer { department.remove() }
+        let uai = department.schools[0]
+        try department.drop(uai, year: 2026)
+        let depot = department.data + "/depot/" + uai
+        // What a run killed between its copy and its import leaves: the copy folder, holding the
+        // names of today's files (here a link, as anything could be there).
+        let staging = department.data + "/.depot-en-lecture-" + uai
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: depot) {
+            try FileManager.default.createSymbolicLink(atPath: staging + "/" + name, withDestinationPath: "/etc/passwd")
+        }
+        let done = try await department.scheduler(clock: TestClock("2026-09-03T07:00:00+02:00")).runDay(day("2026-09-03"))
+        let report = try #require(done.schools.first?.reports.first)
+        #expect(report.steps.contains { $0.contains("importé(s)") } && report.todos.allSatisfy { $0.kind != .importRefused }, "\(report.steps) \(report.todos)")
+        #expect(!FileManager.default.fileExists(atPath: staging), "no copy left")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: depot).allSatisfy { $0 == "refuses" }, "the drop imported and removed")
+    }
+
     @Test("The drop folder, written by another account: a symbolic link is never followed; it is set aside with a to-do, the plain files imported")
     func dropFolderLinks() async throws {
         let department = try await GeneratedDepartment(schools: 1)
